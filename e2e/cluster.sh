@@ -1,0 +1,698 @@
+#!/usr/bin/env bash
+# A single-node Kubernetes cluster on this machine, built from source.
+#
+#   e2e/cluster.sh up       build what is missing, then start a fresh cluster
+#   e2e/cluster.sh down     stop everything it started and remove its state
+#   e2e/cluster.sh status   show what is running
+#
+# Everything runs as plain host processes started by this script (pid files
+# in $NETLAB_E2E_STATE/run); nothing is installed as a system service.
+set -euo pipefail
+
+E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source-path=SCRIPTDIR source=versions.sh
+source "${E2E_DIR}/versions.sh"
+
+CACHE="${NETLAB_E2E_CACHE:-/var/cache/netlab-e2e}"
+STATE="${NETLAB_E2E_STATE:-/var/lib/netlab-e2e}"
+BIN_DIR="$(netlab_bin_dir "${CACHE}")"
+
+# Addresses. The node address lives on a port-less bridge created here, so
+# node traffic never leaves the machine.
+NODE_IF="netlab0"
+NODE_IP="10.250.0.1"
+NODE_NAME="netlab-e2e-node"
+CLUSTER_NAME="netlab-e2e"
+POD_CIDR="10.244.0.0/16"
+NODE_POD_CIDR="10.244.0.0/24"
+CNI_BRIDGE="netlab-cni0"
+CNI_GATEWAY="10.244.0.1"
+SERVICE_CIDR="10.96.0.0/16"
+KUBERNETES_SVC_IP="10.96.0.1"
+DNS_SVC_IP="10.96.0.10"
+CLUSTER_DOMAIN="cluster.local"
+APISERVER_PORT=6443
+ETCD_CLIENT_PORT=2379
+ETCD_PEER_PORT=2380
+
+PKI="${STATE}/pki"
+CONF="${STATE}/conf"
+LOGS="${STATE}/logs"
+RUN="${STATE}/run"
+CTRD_SOCK="${STATE}/containerd/containerd.sock"
+KUBECONFIG_OUT="${STATE}/kubeconfig"
+# Component start order; `down` stops them in reverse.
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy)
+# Host sysctls that the node components change; saved by `up`, restored by `down`.
+SYSCTLS=(net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables vm.overcommit_memory vm.panic_on_oom
+  kernel.panic kernel.panic_on_oops kernel.keys.root_maxkeys kernel.keys.root_maxbytes
+  net.ipv4.conf.all.route_localnet)
+
+export PATH="${BIN_DIR}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+log() { printf '[cluster %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+kc() { timeout 30 "${BIN_DIR}/kubectl" --kubeconfig "${KUBECONFIG_OUT}" "$@"; }
+
+pid_of() {
+  local f="${RUN}/$1.pid" pid
+  [[ -f "${f}" ]] || return 1
+  pid="$(cat "${f}")"
+  [[ -n "${pid}" ]] && kill -0 "${pid}" 2>/dev/null && echo "${pid}"
+}
+
+log_tail() {
+  local f="${LOGS}/$1.log"
+  if [[ -f "${f}" ]]; then
+    echo "----- last lines of ${f} -----" >&2
+    tail -n "${2:-25}" "${f}" >&2
+    echo "-----" >&2
+  fi
+}
+
+fail_component() {
+  local comp="$1"; shift
+  log "ERROR: ${comp}: $*"
+  log_tail "${comp}" 40
+  exit 1
+}
+
+# wait_until COMPONENT SECONDS DESCRIPTION CMD...: polls CMD once a second.
+wait_until() {
+  local comp="$1" secs="$2" what="$3"; shift 3
+  local deadline=$((SECONDS + secs))
+  while ((SECONDS < deadline)); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    if [[ -f "${RUN}/${comp}.pid" ]] && ! pid_of "${comp}" >/dev/null; then
+      fail_component "${comp}" "process exited while waiting for: ${what}"
+    fi
+    sleep 1
+  done
+  fail_component "${comp}" "did not come up within ${secs}s (waiting for: ${what})"
+}
+
+# start_component NAME CMD...: starts CMD in its own session, logs to
+# $LOGS/NAME.log and records its pid.
+start_component() {
+  local name="$1"; shift
+  log "starting ${name}"
+  setsid "$@" >>"${LOGS}/${name}.log" 2>&1 </dev/null &
+  echo "$!" >"${RUN}/${name}.pid"
+}
+
+have_binaries() {
+  local b
+  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl coredns; do
+    [[ -x "${BIN_DIR}/${b}" ]] || return 1
+  done
+}
+
+check_host() {
+  [[ ${EUID} -eq 0 ]] || die "must run as root"
+  local t
+  for t in containerd containerd-shim-runc-v2 runc ctr iptables iptables-save ip openssl setsid findmnt; do
+    command -v "${t}" >/dev/null || die "missing host tool ${t} (apt-get install containerd runc iptables iproute2 openssl util-linux)"
+  done
+  [[ -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local && -x /usr/lib/cni/loopback ]] \
+    || die "missing CNI plugins in /usr/lib/cni (apt-get install containernetworking-plugins)"
+}
+
+# ---------------------------------------------------------------- certificates
+
+# sign NAME CN O EKU [SANS]: key + certificate signed by the cluster CA.
+sign() {
+  local name="$1" cn="$2" org="$3" eku="$4" sans="${5:-}" subj="/CN=$2"
+  [[ -n "${org}" ]] && subj="/O=${org}/CN=${cn}"
+  openssl ecparam -name prime256v1 -genkey -noout -out "${PKI}/${name}.key" 2>/dev/null
+  openssl req -new -key "${PKI}/${name}.key" -subj "${subj}" -out "${PKI}/${name}.csr" 2>/dev/null
+  {
+    echo "basicConstraints=critical,CA:FALSE"
+    echo "keyUsage=critical,digitalSignature,keyEncipherment"
+    echo "extendedKeyUsage=${eku}"
+    [[ -n "${sans}" ]] && echo "subjectAltName=${sans}"
+  } >"${PKI}/${name}.ext"
+  openssl x509 -req -in "${PKI}/${name}.csr" -CA "${PKI}/ca.crt" -CAkey "${PKI}/ca.key" \
+    -CAcreateserial -days 30 -sha256 -extfile "${PKI}/${name}.ext" -out "${PKI}/${name}.crt" 2>/dev/null
+  rm -f "${PKI}/${name}.csr" "${PKI}/${name}.ext"
+}
+
+make_pki() {
+  log "creating certificates in ${PKI}"
+  mkdir -p "${PKI}"
+  chmod 0700 "${PKI}"
+  openssl ecparam -name prime256v1 -genkey -noout -out "${PKI}/ca.key" 2>/dev/null
+  openssl req -x509 -new -key "${PKI}/ca.key" -subj "/CN=netlab-e2e-ca" -days 30 -sha256 \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
+    -out "${PKI}/ca.crt" 2>/dev/null
+  local svc_names="DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc"
+  svc_names+=",DNS:kubernetes.default.svc.${CLUSTER_DOMAIN},DNS:localhost"
+  sign apiserver kube-apiserver "" serverAuth \
+    "${svc_names},IP:${KUBERNETES_SVC_IP},IP:${NODE_IP},IP:127.0.0.1"
+  sign apiserver-kubelet-client kube-apiserver-kubelet-client system:masters clientAuth
+  sign admin netlab-e2e-admin system:masters clientAuth
+  sign controller-manager system:kube-controller-manager "" clientAuth
+  sign scheduler system:kube-scheduler "" clientAuth
+  sign kube-proxy system:kube-proxy "" clientAuth
+  sign kubelet-client "system:node:${NODE_NAME}" system:nodes clientAuth
+  sign kubelet-server "${NODE_NAME}" "" serverAuth "DNS:${NODE_NAME},IP:${NODE_IP}"
+  openssl genrsa -out "${PKI}/sa.key" 2048 2>/dev/null
+  openssl rsa -in "${PKI}/sa.key" -pubout -out "${PKI}/sa.pub" 2>/dev/null
+}
+
+# kubeconfig FILE USER CERTNAME [CONTEXT]
+write_kubeconfig() {
+  local file="$1" user="$2" cert="$3" ctx="${4:-${CLUSTER_NAME}}"
+  local ca crt key
+  ca="$(base64 -w0 <"${PKI}/ca.crt")"
+  crt="$(base64 -w0 <"${PKI}/${cert}.crt")"
+  key="$(base64 -w0 <"${PKI}/${cert}.key")"
+  cat >"${file}" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: ${CLUSTER_NAME}
+  cluster:
+    server: https://${NODE_IP}:${APISERVER_PORT}
+    certificate-authority-data: ${ca}
+users:
+- name: ${user}
+  user:
+    client-certificate-data: ${crt}
+    client-key-data: ${key}
+contexts:
+- name: ${ctx}
+  context:
+    cluster: ${CLUSTER_NAME}
+    user: ${user}
+current-context: ${ctx}
+EOF
+  chmod 0600 "${file}"
+}
+
+# ---------------------------------------------------------------- host network
+
+save_sysctls() {
+  local s v
+  : >"${RUN}/sysctl.saved"
+  for s in "${SYSCTLS[@]}"; do
+    if v="$(sysctl -n "${s}" 2>/dev/null)"; then echo "${s}=${v}" >>"${RUN}/sysctl.saved"; fi
+  done
+}
+
+restore_sysctls() {
+  local f="${RUN}/sysctl.saved" line
+  [[ -f "${f}" ]] || return 0
+  while IFS= read -r line; do
+    sysctl -q -w "${line}" >/dev/null 2>&1 || log "could not restore sysctl ${line}"
+  done <"${f}"
+}
+
+setup_host_network() {
+  log "node address ${NODE_IP} on ${NODE_IF}"
+  ip link add "${NODE_IF}" type bridge
+  ip addr add "${NODE_IP}/32" dev "${NODE_IF}"
+  ip link set "${NODE_IF}" up
+  # Service addresses without a kube-proxy rule end here (a bridge without
+  # ports drops them) instead of following the default route off the machine.
+  ip route add "${SERVICE_CIDR}" dev "${NODE_IF}"
+  sysctl -q -w net.ipv4.ip_forward=1
+  sysctl -q -w net.bridge.bridge-nf-call-iptables=1
+  # Pod traffic may go to pods, services and the node, never off the machine.
+  iptables -N NETLAB-E2E
+  iptables -A NETLAB-E2E -s "${POD_CIDR}" -o "${CNI_BRIDGE}" -j RETURN
+  iptables -A NETLAB-E2E -s "${POD_CIDR}" -j DROP
+  iptables -I FORWARD 1 -m comment --comment "netlab-e2e: keep pod traffic local" -j NETLAB-E2E
+}
+
+# Drops every chain (and the rules that jump to it) whose name matches $2
+# from table $1 of iptables or ip6tables ($3).
+purge_chains() {
+  local table="$1" pattern="$2" tool="${3:-iptables}" dump
+  dump="$("${tool}-save" -t "${table}" 2>/dev/null)" || return 0
+  grep -qE "${pattern}" <<<"${dump}" || return 0
+  grep -vE "${pattern}" <<<"${dump}" | "${tool}-restore" -T "${table}" 2>/dev/null \
+    || grep -vE "${pattern}" <<<"${dump}" | "${tool}-restore" 2>/dev/null \
+    || log "could not clean ${tool} table ${table}"
+}
+
+cleanup_host_network() {
+  local t tool
+  if [[ -x "${BIN_DIR}/kube-proxy" ]]; then
+    timeout 60 "${BIN_DIR}/kube-proxy" --cleanup >/dev/null 2>&1 || true
+  fi
+  for tool in iptables ip6tables; do
+    for t in filter nat mangle; do
+      purge_chains "${t}" '(KUBE-|CNI-|NETLAB-E2E|netlab-e2e|cni0 |name: "netlab")' "${tool}"
+    done
+  done
+  ip link del "${CNI_BRIDGE}" 2>/dev/null || true
+  ip link del "${NODE_IF}" 2>/dev/null || true
+}
+
+# ---------------------------------------------------------------- configuration
+
+write_configs() {
+  mkdir -p "${CONF}" "${STATE}/cni/net.d" "${STATE}/cni/ipam" "${STATE}/containerd" "${STATE}/etcd"
+  cat >"${CONF}/containerd.toml" <<EOF
+version = 2
+root = "${STATE}/containerd/root"
+state = "${STATE}/containerd/state"
+disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs",
+  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
+  "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
+
+[grpc]
+  address = "${CTRD_SOCK}"
+
+[ttrpc]
+  address = "${STATE}/containerd/containerd.sock.ttrpc"
+
+[debug]
+  address = ""
+
+[metrics]
+  address = ""
+
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "localhost/netlab/pause:e2e"
+  netns_mounts_under_state_dir = true
+  enable_selinux = false
+  restrict_oom_score_adj = false
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        SystemdCgroup = false
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/usr/lib/cni"
+    conf_dir = "${STATE}/cni/net.d"
+    max_conf_num = 1
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = ""
+EOF
+
+  cat >"${STATE}/cni/net.d/10-netlab.conflist" <<EOF
+{
+  "cniVersion": "1.0.0",
+  "name": "netlab",
+  "plugins": [
+    {
+      "type": "bridge",
+      "bridge": "${CNI_BRIDGE}",
+      "isGateway": true,
+      "ipMasq": true,
+      "hairpinMode": true,
+      "ipam": {
+        "type": "host-local",
+        "dataDir": "${STATE}/cni/ipam",
+        "ranges": [[{ "subnet": "${NODE_POD_CIDR}", "gateway": "${CNI_GATEWAY}" }]],
+        "routes": [{ "dst": "0.0.0.0/0" }]
+      }
+    },
+    { "type": "portmap", "capabilities": { "portMappings": true } }
+  ]
+}
+EOF
+
+  cat >"${CONF}/kubelet.yaml" <<EOF
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+address: ${NODE_IP}
+port: 10250
+healthzBindAddress: 127.0.0.1
+healthzPort: 10248
+authentication:
+  anonymous:
+    enabled: false
+  webhook:
+    enabled: true
+  x509:
+    clientCAFile: ${PKI}/ca.crt
+authorization:
+  mode: Webhook
+tlsCertFile: ${PKI}/kubelet-server.crt
+tlsPrivateKeyFile: ${PKI}/kubelet-server.key
+containerRuntimeEndpoint: unix://${CTRD_SOCK}
+cgroupDriver: cgroupfs
+failCgroupV1: false
+failSwapOn: false
+clusterDNS:
+- ${DNS_SVC_IP}
+clusterDomain: ${CLUSTER_DOMAIN}
+resolvConf: /etc/resolv.conf
+podCIDR: ${NODE_POD_CIDR}
+maxPods: 60
+serializeImagePulls: false
+imageGCHighThresholdPercent: 99
+imageGCLowThresholdPercent: 98
+evictionHard:
+  memory.available: 100Mi
+  nodefs.available: 2%
+  imagefs.available: 2%
+  nodefs.inodesFree: 2%
+rotateCertificates: false
+serverTLSBootstrap: false
+protectKernelDefaults: false
+registerNode: true
+EOF
+
+  cat >"${CONF}/kube-proxy.yaml" <<EOF
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+mode: iptables
+clientConnection:
+  kubeconfig: ${CONF}/kube-proxy.kubeconfig
+hostnameOverride: ${NODE_NAME}
+clusterCIDR: ${POD_CIDR}
+bindAddress: 0.0.0.0
+healthzBindAddress: 127.0.0.1:10256
+metricsBindAddress: 127.0.0.1:10249
+conntrack:
+  maxPerCore: 0
+  min: 0
+  tcpEstablishedTimeout: 0s
+  tcpCloseWaitTimeout: 0s
+EOF
+
+  write_kubeconfig "${KUBECONFIG_OUT}" netlab-e2e-admin admin
+  write_kubeconfig "${CONF}/controller-manager.kubeconfig" system:kube-controller-manager controller-manager
+  write_kubeconfig "${CONF}/scheduler.kubeconfig" system:kube-scheduler scheduler
+  write_kubeconfig "${CONF}/kube-proxy.kubeconfig" system:kube-proxy kube-proxy
+  write_kubeconfig "${CONF}/kubelet.kubeconfig" "system:node:${NODE_NAME}" kubelet-client
+}
+
+# ---------------------------------------------------------------- components
+
+start_etcd() {
+  start_component etcd "${BIN_DIR}/etcd" \
+    --name "${NODE_NAME}" \
+    --data-dir "${STATE}/etcd" \
+    --listen-client-urls "http://127.0.0.1:${ETCD_CLIENT_PORT}" \
+    --advertise-client-urls "http://127.0.0.1:${ETCD_CLIENT_PORT}" \
+    --listen-peer-urls "http://127.0.0.1:${ETCD_PEER_PORT}" \
+    --initial-advertise-peer-urls "http://127.0.0.1:${ETCD_PEER_PORT}" \
+    --initial-cluster "${NODE_NAME}=http://127.0.0.1:${ETCD_PEER_PORT}" \
+    --listen-metrics-urls "" \
+    --log-level warn
+  wait_until etcd 60 "etcd /health" \
+    curl -sf --max-time 2 "http://127.0.0.1:${ETCD_CLIENT_PORT}/health"
+}
+
+start_apiserver() {
+  start_component kube-apiserver "${BIN_DIR}/kube-apiserver" \
+    --advertise-address "${NODE_IP}" \
+    --bind-address "${NODE_IP}" \
+    --secure-port "${APISERVER_PORT}" \
+    --etcd-servers "http://127.0.0.1:${ETCD_CLIENT_PORT}" \
+    --service-cluster-ip-range "${SERVICE_CIDR}" \
+    --service-node-port-range 30000-32767 \
+    --allow-privileged=true \
+    --authorization-mode Node,RBAC \
+    --enable-admission-plugins NodeRestriction \
+    --client-ca-file "${PKI}/ca.crt" \
+    --tls-cert-file "${PKI}/apiserver.crt" \
+    --tls-private-key-file "${PKI}/apiserver.key" \
+    --kubelet-client-certificate "${PKI}/apiserver-kubelet-client.crt" \
+    --kubelet-client-key "${PKI}/apiserver-kubelet-client.key" \
+    --kubelet-certificate-authority "${PKI}/ca.crt" \
+    --kubelet-preferred-address-types InternalIP \
+    --service-account-issuer "https://kubernetes.default.svc.${CLUSTER_DOMAIN}" \
+    --service-account-key-file "${PKI}/sa.pub" \
+    --service-account-signing-key-file "${PKI}/sa.key" \
+    --profiling=false \
+    --v 1
+  wait_until kube-apiserver 120 "https://${NODE_IP}:${APISERVER_PORT}/readyz" \
+    curl -sf --max-time 3 --cacert "${PKI}/ca.crt" --cert "${PKI}/admin.crt" --key "${PKI}/admin.key" \
+    "https://${NODE_IP}:${APISERVER_PORT}/readyz"
+}
+
+start_controller_manager() {
+  local kcfg="${CONF}/controller-manager.kubeconfig"
+  start_component kube-controller-manager "${BIN_DIR}/kube-controller-manager" \
+    --kubeconfig "${kcfg}" \
+    --authentication-kubeconfig "${kcfg}" \
+    --authorization-kubeconfig "${kcfg}" \
+    --bind-address 127.0.0.1 \
+    --leader-elect=false \
+    --allocate-node-cidrs=true \
+    --cluster-cidr "${POD_CIDR}" \
+    --node-cidr-mask-size 24 \
+    --service-cluster-ip-range "${SERVICE_CIDR}" \
+    --root-ca-file "${PKI}/ca.crt" \
+    --service-account-private-key-file "${PKI}/sa.key" \
+    --use-service-account-credentials=true \
+    --profiling=false \
+    --v 1
+  wait_until kube-controller-manager 60 "controller-manager /healthz" \
+    curl -skf --max-time 2 https://127.0.0.1:10257/healthz
+}
+
+start_scheduler() {
+  local kcfg="${CONF}/scheduler.kubeconfig"
+  start_component kube-scheduler "${BIN_DIR}/kube-scheduler" \
+    --kubeconfig "${kcfg}" \
+    --authentication-kubeconfig "${kcfg}" \
+    --authorization-kubeconfig "${kcfg}" \
+    --bind-address 127.0.0.1 \
+    --leader-elect=false \
+    --profiling=false \
+    --v 1
+  wait_until kube-scheduler 60 "scheduler /healthz" \
+    curl -skf --max-time 2 https://127.0.0.1:10259/healthz
+}
+
+start_containerd() {
+  start_component containerd containerd --config "${CONF}/containerd.toml"
+  wait_until containerd 60 "containerd socket ${CTRD_SOCK}" \
+    ctr --address "${CTRD_SOCK}" version
+  log "importing images into containerd"
+  "${E2E_DIR}/images.sh" import "${CTRD_SOCK}" 2>>"${LOGS}/images.log" \
+    || { log_tail images 30; die "image import failed"; }
+}
+
+start_kubelet() {
+  start_component kubelet "${BIN_DIR}/kubelet" \
+    --config "${CONF}/kubelet.yaml" \
+    --kubeconfig "${CONF}/kubelet.kubeconfig" \
+    --root-dir "${STATE}/kubelet" \
+    --cert-dir "${STATE}/kubelet/pki" \
+    --hostname-override "${NODE_NAME}" \
+    --node-ip "${NODE_IP}" \
+    --v 1
+  wait_until kubelet 90 "kubelet /healthz" curl -sf --max-time 2 http://127.0.0.1:10248/healthz
+}
+
+start_kube_proxy() {
+  start_component kube-proxy "${BIN_DIR}/kube-proxy" --config "${CONF}/kube-proxy.yaml" --v 1
+  wait_until kube-proxy 60 "kube-proxy /healthz" curl -sf --max-time 2 http://127.0.0.1:10256/healthz
+}
+
+node_ready() {
+  [[ "$(kc get node "${NODE_NAME}" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" == "True" ]]
+}
+
+deploy_coredns() {
+  log "deploying CoreDNS (kube-dns ${DNS_SVC_IP})"
+  kc apply -f "${E2E_DIR}/addons/coredns.yaml" >/dev/null || die "applying CoreDNS manifests failed"
+  if ! timeout 150 "${BIN_DIR}/kubectl" --kubeconfig "${KUBECONFIG_OUT}" -n kube-system \
+    rollout status deployment/coredns --timeout=140s >/dev/null; then
+    kc -n kube-system get pods -o wide >&2 || true
+    kc -n kube-system logs deployment/coredns --tail=30 >&2 || true
+    fail_component kubelet "CoreDNS did not become ready within 140s"
+  fi
+}
+
+# ---------------------------------------------------------------- commands
+
+cmd_up() {
+  check_host
+  if cluster_healthy; then
+    log "cluster already up"
+    print_access
+    return 0
+  fi
+  if [[ -d "${STATE}" ]] || ip link show "${NODE_IF}" >/dev/null 2>&1; then
+    log "leftovers of a previous cluster found; cleaning them up first"
+    cmd_down
+  fi
+  local start=${SECONDS}
+  if ! have_binaries; then
+    log "building components (log: ${CACHE}/build.log)"
+    "${E2E_DIR}/build.sh" all >>"${CACHE}/build.log" 2>&1 \
+      || { tail -n 30 "${CACHE}/build.log" >&2; die "build failed"; }
+  fi
+  log "building/caching images (log: ${CACHE}/images.log)"
+  "${E2E_DIR}/images.sh" build >>"${CACHE}/images.log" 2>&1 \
+    || { tail -n 30 "${CACHE}/images.log" >&2; die "image build failed"; }
+
+  mkdir -p "${STATE}" "${LOGS}" "${RUN}"
+  save_sysctls
+  setup_host_network
+  make_pki
+  write_configs
+
+  start_etcd
+  start_apiserver
+  start_controller_manager
+  start_scheduler
+  start_containerd
+  start_kubelet
+  start_kube_proxy
+  wait_until kubelet 120 "node ${NODE_NAME} Ready" node_ready
+  deploy_coredns
+  log "cluster up in $((SECONDS - start))s"
+  print_access
+}
+
+cluster_healthy() {
+  local c
+  for c in "${COMPONENTS[@]}"; do pid_of "${c}" >/dev/null || return 1; done
+  [[ -f "${KUBECONFIG_OUT}" ]] && node_ready
+}
+
+print_access() {
+  echo "kubeconfig: ${KUBECONFIG_OUT} (context ${CLUSTER_NAME})"
+  echo "  export KUBECONFIG=${KUBECONFIG_OUT}"
+  echo "node ${NODE_NAME} ${NODE_IP}, pods ${POD_CIDR}, services ${SERVICE_CIDR}, DNS ${DNS_SVC_IP}"
+  if [[ "${NETLAB_E2E_QUIET:-0}" != 1 ]]; then
+    echo "----- ${KUBECONFIG_OUT} -----"
+    cat "${KUBECONFIG_OUT}"
+  fi
+}
+
+# stop_pid NAME PID: SIGTERM, bounded wait, then SIGKILL.
+stop_pid() {
+  local name="$1" pid="$2" i
+  kill -0 "${pid}" 2>/dev/null || return 0
+  kill -TERM "${pid}" 2>/dev/null || return 0
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "${pid}" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  log "${name} (pid ${pid}) ignored SIGTERM for 10s; killing"
+  kill -KILL "${pid}" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do
+    kill -0 "${pid}" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  log "${name} (pid ${pid}) still alive after SIGKILL"
+}
+
+stop_component() {
+  local name="$1" pid
+  if pid="$(pid_of "${name}")"; then
+    log "stopping ${name} (pid ${pid})"
+    stop_pid "${name}" "${pid}"
+  fi
+  rm -f "${RUN}/${name}.pid"
+}
+
+# Kills every process in the kubelet's pod cgroups (the containers of this
+# node), found through the cgroup hierarchy the kubelet created.
+kill_pod_processes() {
+  local dir pid round
+  for round in 1 2 3; do
+    local found=0
+    for dir in /sys/fs/cgroup/pids/kubepods /sys/fs/cgroup/memory/kubepods /sys/fs/cgroup/unified/kubepods; do
+      [[ -d "${dir}" ]] || continue
+      while IFS= read -r pid; do
+        [[ -n "${pid}" ]] || continue
+        found=1
+        kill -KILL "${pid}" 2>/dev/null || true
+      done < <(find "${dir}" -name cgroup.procs -exec cat {} + 2>/dev/null)
+    done
+    ((found)) || break
+    sleep 1
+    ((round < 3)) || log "some pod processes survived SIGKILL"
+  done
+}
+
+# The runc shims started by our containerd write shim.pid into their bundle
+# directories under our containerd state dir.
+kill_shims() {
+  local f pid
+  [[ -d "${STATE}/containerd/state" ]] || return 0
+  while IFS= read -r f; do
+    pid="$(cat "${f}" 2>/dev/null || true)"
+    [[ "${pid}" =~ ^[0-9]+$ ]] || continue
+    if [[ "$(readlink "/proc/${pid}/exe" 2>/dev/null || true)" == *containerd-shim* ]]; then
+      stop_pid containerd-shim "${pid}"
+    fi
+  done < <(find "${STATE}/containerd/state" -name shim.pid 2>/dev/null)
+}
+
+remove_pod_cgroups() {
+  local dir
+  for dir in /sys/fs/cgroup/*/kubepods; do
+    [[ -d "${dir}" ]] || continue
+    find "${dir}" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+  done
+}
+
+unmount_state() {
+  local m round
+  for round in 1 2 3; do
+    local any=0
+    while IFS= read -r m; do
+      [[ "${m}" == "${STATE}"/* ]] || continue
+      any=1
+      umount "${m}" 2>/dev/null || umount -l "${m}" 2>/dev/null || true
+    done < <(findmnt -rn -o TARGET | sort -r)
+    ((any)) || return 0
+  done
+  findmnt -rn -o TARGET | grep -F "${STATE}/" >&2 && log "some mounts under ${STATE} remain"
+  return 0
+}
+
+cmd_down() {
+  check_host
+  local i
+  for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
+    case "${COMPONENTS[i]}" in
+      containerd)
+        # Pods first (containerd does not stop them), then their shims.
+        kill_pod_processes
+        kill_shims
+        ;;
+    esac
+    stop_component "${COMPONENTS[i]}"
+  done
+  kill_pod_processes
+  kill_shims
+  remove_pod_cgroups
+  unmount_state
+  cleanup_host_network
+  restore_sysctls
+  if [[ -d "${STATE}" ]]; then
+    rm -rf "${STATE}" 2>/dev/null || { unmount_state; rm -rf "${STATE}"; }
+  fi
+  log "down: state ${STATE} removed"
+}
+
+cmd_status() {
+  local c pid rc=0
+  for c in "${COMPONENTS[@]}"; do
+    if pid="$(pid_of "${c}")"; then
+      printf '%-24s running  pid %s\n' "${c}" "${pid}"
+    else
+      printf '%-24s stopped\n' "${c}"
+      rc=1
+    fi
+  done
+  if [[ -f "${KUBECONFIG_OUT}" ]] && [[ -x "${BIN_DIR}/kubectl" ]] && pid_of kube-apiserver >/dev/null; then
+    echo "kubeconfig: ${KUBECONFIG_OUT} (context ${CLUSTER_NAME})"
+    kc get nodes -o wide 2>&1 || rc=1
+    kc get pods -A -o wide 2>&1 || rc=1
+  fi
+  return "${rc}"
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# Runs the tutorial's manual networking checks against the e2e cluster.
+#
+#   e2e/smoke.sh [--capture DIR] [--keep]
+#
+# Applies e2e/manifests/ into the namespace netlab-smoke, prints PASS/FAIL
+# per check and exits non-zero if any check failed. --capture DIR also writes
+# the pods' real /etc/hosts and /etc/resolv.conf and kubectl listings to DIR.
+# --keep leaves the namespace in place afterwards.
+set -euo pipefail
+
+E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source-path=SCRIPTDIR source=versions.sh
+source "${E2E_DIR}/versions.sh"
+
+CACHE="${NETLAB_E2E_CACHE:-/var/cache/netlab-e2e}"
+STATE="${NETLAB_E2E_STATE:-/var/lib/netlab-e2e}"
+KUBECONFIG_FILE="${STATE}/kubeconfig"
+NS="netlab-smoke"
+DNS_SVC_IP="10.96.0.10"
+KUBECTL="$(netlab_bin_dir "${CACHE}")/kubectl"
+[[ -x "${KUBECTL}" ]] || KUBECTL="$(command -v kubectl)"
+
+CAPTURE_DIR=""
+KEEP=0
+while (($#)); do
+  case "$1" in
+    --capture) CAPTURE_DIR="${2:?--capture needs a directory}"; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    *) echo "usage: $0 [--capture DIR] [--keep]" >&2; exit 2 ;;
+  esac
+done
+
+[[ -f "${KUBECONFIG_FILE}" ]] || { echo "no kubeconfig at ${KUBECONFIG_FILE}: run e2e/cluster.sh up" >&2; exit 1; }
+
+k() { timeout 60 "${KUBECTL}" --kubeconfig "${KUBECONFIG_FILE}" --request-timeout=30s "$@"; }
+kn() { k -n "${NS}" "$@"; }
+# kexec POD CONTAINER CMD...: exec with a hard time limit.
+kexec() {
+  local pod="$1" ctr="$2"; shift 2
+  timeout 30 "${KUBECTL}" --kubeconfig "${KUBECONFIG_FILE}" -n "${NS}" exec "${pod}" -c "${ctr}" -- "$@"
+}
+
+PASSED=0
+FAILED=0
+pass() { PASSED=$((PASSED + 1)); printf 'PASS  %s\n' "$1"; }
+fail() {
+  FAILED=$((FAILED + 1)); printf 'FAIL  %s\n' "$1"
+  if [[ -n "${2:-}" ]]; then printf '%s\n' "$2" | sed 's/^/      | /' | head -n 15; fi
+}
+
+# check NAME EXPECTED_REGEX CMD...: runs CMD, passes when its output matches.
+check() {
+  local name="$1" want="$2" out rc=0; shift 2
+  out="$("$@" 2>&1)" || rc=$?
+  if [[ ${rc} -eq 0 ]] && grep -Eq -- "${want}" <<<"${out}"; then
+    pass "${name}"
+  else
+    fail "${name} (exit ${rc}, wanted /${want}/)" "${out}"
+  fi
+}
+
+# check_nslookup NAME WANT_IP: nslookup in the dnstools pod must be answered
+# by kube-dns with WANT_IP.
+check_nslookup() {
+  local name="$1" want="$2" out rc=0 server addrs
+  out="$(kexec dnstools dnstools nslookup "${name}" 2>&1)" || rc=$?
+  server="$(awk '/^Server:/ {print $2; exit}' <<<"${out}")"
+  addrs="$(awk '/^Name:/ {f = 1} f && /^Address:/ {print $2}' <<<"${out}")"
+  if [[ ${rc} -eq 0 && "${server}" == "${DNS_SVC_IP}" ]] && grep -qx -- "${want}" <<<"${addrs}"; then
+    pass "nslookup ${name} -> ${want} (answered by ${server})"
+  else
+    fail "nslookup ${name} -> ${want} via ${DNS_SVC_IP} (exit ${rc})" "${out}"
+  fi
+}
+
+cleanup() {
+  if ((KEEP)); then
+    echo "namespace ${NS} kept"
+    return 0
+  fi
+  kn delete pods --all --grace-period=1 --wait=false >/dev/null 2>&1 || true
+  k delete namespace "${NS}" --wait=true --timeout=90s >/dev/null 2>&1 \
+    || echo "warning: namespace ${NS} not deleted within 90s" >&2
+}
+
+main() {
+  k get namespace "${NS}" >/dev/null 2>&1 && { echo "removing old namespace ${NS}"; cleanup; }
+  trap cleanup EXIT
+  k create namespace "${NS}" >/dev/null
+  # The default service account is created asynchronously.
+  local i
+  for ((i = 0; i < 30; i++)); do kn get serviceaccount default >/dev/null 2>&1 && break; sleep 1; done
+  kn apply -f "${E2E_DIR}/manifests/" >/dev/null
+
+  if kn wait --for=condition=Ready pod --all --timeout=50s >/dev/null 2>&1; then
+    pass "all pods Ready"
+  else
+    fail "all pods Ready" "$(kn get pods -o wide 2>&1; kn describe pods 2>&1 | grep -A8 -E '^Events:' | tail -n 40)"
+  fi
+
+  local demo_ip httpd_ip nginx_ip node_ip svc_ip
+  demo_ip="$(kn get pod pod-demo -o jsonpath='{.status.podIP}')"
+  httpd_ip="$(kn get pod pod-httpd -o jsonpath='{.status.podIP}')"
+  nginx_ip="$(kn get pod pod-nginx -o jsonpath='{.status.podIP}')"
+  node_ip="$(k get nodes -o jsonpath='{.items[0].status.addresses[?(@.type=="InternalIP")].address}')"
+  svc_ip="$(kn get svc svc-nodeport-httpd -o jsonpath='{.spec.clusterIP}')"
+  echo "pod-demo ${demo_ip}, pod-httpd ${httpd_ip}, pod-nginx ${nginx_ip}, node ${node_ip}, svc-nodeport-httpd ${svc_ip}"
+
+  # 1. Containers of one pod share localhost.
+  check "pod-demo: cntr-centos curls localhost -> cntr-httpd 'It works!'" '<h1>It works!</h1>' \
+    kexec pod-demo cntr-centos curl -sS --max-time 5 http://localhost
+  check "pod-demo: cntr-centos loop output in its log" 'It works!' \
+    k -n "${NS}" logs pod-demo -c cntr-centos --tail=20
+
+  # 2. The node reaches pod IPs directly.
+  check "node (host) curls pod-demo IP ${demo_ip}" '<h1>It works!</h1>' \
+    timeout 10 curl -sS --max-time 5 "http://${demo_ip}/"
+  check "node (hostNetwork pod) curls pod-httpd IP ${httpd_ip}" '<h1>It works!</h1>' \
+    kexec probe-hostnet probe curl -sS --max-time 5 "http://${httpd_ip}/"
+  check "hostNetwork pod has the node's address ${node_ip}" "inet ${node_ip//./\\.}/" \
+    kexec probe-hostnet probe ip -4 addr show
+
+  # 3. Pod to pod by IP (the httpd image has no curl: bash's /dev/tcp).
+  check "pod-httpd -> pod-nginx ${nginx_ip}:80 via /dev/tcp 'Welcome to nginx!'" 'Welcome to nginx!' \
+    kexec pod-httpd cntr-httpd bash -c "exec 3<>/dev/tcp/${nginx_ip}/80 \
+      && printf 'GET / HTTP/1.0\r\nHost: ${nginx_ip}\r\n\r\n' >&3 && timeout 5 cat <&3"
+
+  # 4. DNS configuration written by the kubelet.
+  local resolv
+  resolv="$(kexec pod-demo cntr-centos cat /etc/resolv.conf 2>&1 || true)"
+  if grep -qx "nameserver ${DNS_SVC_IP}" <<<"${resolv}" \
+    && grep -qx "search ${NS}.svc.cluster.local svc.cluster.local cluster.local" <<<"${resolv}" \
+    && grep -Eq '^options .*ndots:5' <<<"${resolv}"; then
+    pass "pod-demo /etc/resolv.conf: nameserver ${DNS_SVC_IP}, search ${NS}.svc.cluster.local svc.cluster.local cluster.local, ndots:5"
+  else
+    fail "pod-demo /etc/resolv.conf" "${resolv}"
+  fi
+
+  # 5. Service names resolve through kube-dns to the ClusterIP.
+  check_nslookup "svc-nodeport-httpd" "${svc_ip}"
+  check_nslookup "svc-nodeport-httpd.${NS}.svc.cluster.local" "${svc_ip}"
+  check_nslookup "kubernetes.default" "10.96.0.1"
+
+  # 6. Services: ClusterIP by name from a pod, NodePort from the node.
+  check "pod-demo curls svc-nodeport-httpd:3050 by name" '<h1>It works!</h1>' \
+    kexec pod-demo cntr-centos curl -sS --max-time 5 http://svc-nodeport-httpd:3050/
+  check "node curls NodePort ${node_ip}:31000" '<h1>It works!</h1>' \
+    timeout 10 curl -sS --max-time 5 "http://${node_ip}:31000/"
+  check "hostNetwork pod curls NodePort ${node_ip}:31000" '<h1>It works!</h1>' \
+    kexec probe-hostnet probe curl -sS --max-time 5 "http://${node_ip}:31000/"
+
+  if [[ -n "${CAPTURE_DIR}" ]]; then capture "${CAPTURE_DIR}"; fi
+
+  echo "${PASSED} passed, ${FAILED} failed"
+  ((FAILED == 0))
+}
+
+# capture DIR: real files and listings from the running pods, for fixtures.
+capture() {
+  local dir="$1" when
+  mkdir -p "${dir}"
+  when="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  local ver="Kubernetes ${K8S_VERSION}, e2e/cluster.sh node, ${when}"
+  {
+    echo "# kubectl -n ${NS} exec pod-demo -c cntr-centos -- cat /etc/hosts (${ver})"
+    kexec pod-demo cntr-centos cat /etc/hosts
+  } >"${dir}/pod-demo.cntr-centos.hosts.txt"
+  {
+    echo "# kubectl -n ${NS} exec pod-demo -c cntr-centos -- cat /etc/resolv.conf (${ver})"
+    kexec pod-demo cntr-centos cat /etc/resolv.conf
+  } >"${dir}/pod-demo.cntr-centos.resolv.conf.txt"
+  {
+    echo "# kubectl -n ${NS} exec probe-hostnet -c probe -- cat /etc/hosts (hostNetwork: true; ${ver})"
+    kexec probe-hostnet probe cat /etc/hosts
+  } >"${dir}/hostnetwork-pod.hosts.txt"
+  {
+    echo "# kubectl -n ${NS} exec probe-hostnet -c probe -- cat /etc/resolv.conf (hostNetwork: true, dnsPolicy ClusterFirst; ${ver})"
+    kexec probe-hostnet probe cat /etc/resolv.conf
+  } >"${dir}/hostnetwork-pod.resolv.conf.txt"
+  {
+    echo "# kubectl -n ${NS} get pods -o wide (manifests from e2e/manifests/; ${ver})"
+    kn get pods -o wide
+  } >"${dir}/kubectl-get-pods-wide.txt"
+  {
+    echo "# kubectl get svc -A -o wide (${ver})"
+    k get svc -A -o wide
+  } >"${dir}/kubectl-get-svc-all-wide.txt"
+  echo "captured into ${dir}"
+}
+
+main
