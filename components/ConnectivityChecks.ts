@@ -1,0 +1,158 @@
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { type CheckRun, discoveredFacts } from "../lib/checks/facts";
+import { judgeCheck } from "../lib/checks/judge";
+import { type LabTopology, type LiveFacts, planChecks, UNRESOLVED_FACTS } from "../lib/checks/plan";
+import { buildStrictGateScript, type CheckSummary, formatReport, summarize } from "../lib/checks/report";
+import { buildRunnerScript, parseRunnerOutput, type RunnerOptions } from "../lib/checks/runner";
+import type { CheckResult } from "../lib/checks/types";
+import type { PullPolicy } from "../lib/config";
+import { DNS_PROBE, IDLE_COMMAND, NODE_PROBE, STOP_GRACE_SECONDS } from "../lib/tutorial";
+import type { ExposedService } from "./ExposedService";
+import { MultiContainerPod } from "./MultiContainerPod";
+
+export interface ConnectivityChecksArgs {
+  topology: LabTopology;
+  /** The lab's pods, by pod name. */
+  pods: Record<string, MultiContainerPod>;
+  /** The lab's services, by service name. */
+  services: Record<string, ExposedService>;
+  /** Image of the node probe: needs curl. */
+  clientImage: pulumi.Input<string>;
+  /** Image of the DNS probe: needs nslookup. */
+  dnsToolsImage: pulumi.Input<string>;
+  imagePullPolicy: PullPolicy;
+  /** The node the node probe runs on: that of the pod it reaches. */
+  nodeName?: pulumi.Input<string>;
+  runner: RunnerOptions;
+  /** Bump to rerun every check. */
+  run: number;
+  /** Fail the update when any check fails. */
+  strict: boolean;
+}
+
+export interface LabFacts extends Partial<ReturnType<typeof discoveredFacts>> {
+  podIPs: Record<string, string>;
+  nodeIP: string;
+  services: LiveFacts["services"];
+}
+
+/** Runs every check of the tutorial against the live lab, after the pods and services it tests. */
+export class ConnectivityChecks extends pulumi.ComponentResource {
+  public readonly nodeProbe: MultiContainerPod | undefined;
+  public readonly dnsProbe: MultiContainerPod;
+  public readonly commands: Record<string, command.local.Command>;
+  public readonly results: pulumi.Output<CheckResult[]>;
+  public readonly summary: pulumi.Output<CheckSummary>;
+  public readonly report: pulumi.Output<string>;
+  public readonly facts: pulumi.Output<LabFacts>;
+  public readonly strictGate: command.local.Command | undefined;
+
+  constructor(name: string, args: ConnectivityChecksArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("netlab:index:ConnectivityChecks", name, {}, opts);
+    const { topology } = args;
+    const probe = (podName: string, container: string, image: pulumi.Input<string>, extra: object) =>
+      new MultiContainerPod(
+        podName,
+        {
+          namespace: topology.namespace,
+          imagePullPolicy: args.imagePullPolicy,
+          terminationGracePeriodSeconds: STOP_GRACE_SECONDS,
+          containers: [{ name: container, image, command: IDLE_COMMAND }],
+          ...extra,
+        },
+        { parent: this },
+      );
+    this.nodeProbe =
+      topology.probes.node === undefined
+        ? undefined
+        : probe(NODE_PROBE.podName, NODE_PROBE.container, args.clientImage, {
+            hostNetwork: true,
+            nodeName: args.nodeName,
+          });
+    this.dnsProbe = probe(DNS_PROBE.podName, DNS_PROBE.container, args.dnsToolsImage, {});
+
+    const pods: Record<string, MultiContainerPod> = { ...args.pods, [DNS_PROBE.podName]: this.dnsProbe };
+    if (this.nodeProbe !== undefined) pods[NODE_PROBE.podName] = this.nodeProbe;
+
+    const podEntries = Object.entries(pods);
+    const serviceEntries = Object.entries(args.services);
+    const live: pulumi.Output<LiveFacts> = pulumi
+      .all([
+        pulumi.all(podEntries.map(([, pod]) => pod.podIP)),
+        this.nodeProbe?.hostIP ?? pulumi.output(UNRESOLVED_FACTS.nodeIP),
+        pulumi.all(serviceEntries.map(([, service]) => pulumi.all([service.clusterIP, service.nodePort]))),
+      ])
+      .apply(([podIPs, nodeIP, services]) => ({
+        podIPs: Object.fromEntries(podEntries.map(([pod], i) => [pod, podIPs[i] as string])),
+        nodeIP,
+        services: Object.fromEntries(
+          serviceEntries.map(([svc], i) => {
+            const [clusterIP, nodePort] = services[i] as [string, number | undefined];
+            return [svc, nodePort === undefined ? { clusterIP } : { clusterIP, nodePort }];
+          }),
+        ),
+      }));
+    const plans = live.apply((facts) => planChecks(topology, facts));
+
+    // What a check tests, by the keys plans use: its resources (to run after them) and the values
+    // whose change must rerun it (a new pod has a new UID, a recreated service a new ClusterIP).
+    const tested = (key: string): { resource: pulumi.Resource; triggers: pulumi.Output<unknown>[] } => {
+      const [kind, objectName] = key.split(":") as [string, string];
+      const pod = kind === "pod" ? pods[objectName] : undefined;
+      if (pod !== undefined) return { resource: pod, triggers: [pod.uid, pod.podIP] };
+      const service = kind === "service" ? args.services[objectName] : undefined;
+      if (service !== undefined) return { resource: service, triggers: [service.uid, service.clusterIP] };
+      throw new Error(`check tests unknown object ${key}`);
+    };
+
+    this.commands = {};
+    const runs: pulumi.Output<CheckRun>[] = [];
+    for (const shape of planChecks(topology, UNRESOLVED_FACTS)) {
+      const plan = plans.apply((all) => {
+        const found = all.find((p) => p.id === shape.id);
+        if (found === undefined)
+          throw new Error(`check ${shape.id} disappeared once the lab's facts were known`);
+        return found;
+      });
+      const objects = shape.tests.map(tested);
+      const check = new command.local.Command(
+        `check-${shape.id}`,
+        {
+          create: plan.apply((p) => buildRunnerScript(p.steps, args.runner)),
+          triggers: [args.run, ...objects.flatMap((o) => o.triggers)],
+          // The runner prints base64 envelopes; the judged results are the stack outputs.
+          logging: "none",
+        },
+        { parent: this, dependsOn: objects.map((o) => o.resource) },
+      );
+      this.commands[shape.id] = check;
+      runs.push(
+        pulumi
+          .all([plan, check.stdout])
+          .apply(([p, stdout]) => ({ plan: p, steps: parseRunnerOutput(stdout) })),
+      );
+    }
+
+    const allRuns = pulumi.all(runs);
+    this.results = allRuns.apply((all) => all.map((run) => judgeCheck(run.plan, run.steps)));
+    this.summary = this.results.apply(summarize);
+    this.report = this.results.apply(formatReport);
+    this.facts = pulumi.all([live, allRuns]).apply(([facts, all]) => ({ ...facts, ...discoveredFacts(all) }));
+
+    this.strictGate = args.strict
+      ? new command.local.Command(
+          "strict-gate",
+          { create: this.results.apply(buildStrictGateScript), triggers: [args.run] },
+          { parent: this, dependsOn: Object.values(this.commands) },
+        )
+      : undefined;
+
+    this.registerOutputs({
+      results: this.results,
+      summary: this.summary,
+      report: this.report,
+      facts: this.facts,
+    });
+  }
+}

@@ -1,0 +1,105 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ServiceType } from "../lib/config";
+import { PART_OF_LABEL, PART_OF_VALUE } from "./MultiContainerPod";
+
+export interface ExposedServiceArgs {
+  namespace: pulumi.Input<string>;
+  /** The Service's name in the cluster (`kubectl expose ... --name`). */
+  serviceName: string;
+  type: ServiceType;
+  port: number;
+  targetPort: number;
+  /** NodePort only; omitted lets the cluster pick one. */
+  nodePort?: number;
+  /** Labels selecting exactly the exposed pod. */
+  selector: pulumi.Input<Record<string, string>>;
+  /** Domain of the cluster's DNS, for the names a pod can resolve. */
+  clusterDomain: string;
+}
+
+export interface ServiceDnsNames {
+  short: string;
+  namespaced: string;
+  fqdn: string;
+}
+
+/** The DNS names a pod in the same namespace can use for a Service. */
+export function serviceDnsNames(
+  serviceName: string,
+  namespace: string,
+  clusterDomain: string,
+): ServiceDnsNames {
+  return {
+    short: serviceName,
+    namespaced: `${serviceName}.${namespace}`,
+    fqdn: `${serviceName}.${namespace}.svc.${clusterDomain}`,
+  };
+}
+
+/** What `kubectl expose pod <pod> --type=<type> --name <svc> --port P --target-port T` creates. */
+export class ExposedService extends pulumi.ComponentResource {
+  public readonly service: k8s.core.v1.Service;
+  /** The Service's name in the cluster. */
+  public readonly serviceName: string;
+  public readonly uid: pulumi.Output<string>;
+  public readonly clusterIP: pulumi.Output<string>;
+  public readonly port: number;
+  public readonly targetPort: number;
+  /** The node port of a NodePort service (picked by the cluster when not configured). */
+  public readonly nodePort: pulumi.Output<number | undefined>;
+  public readonly dnsNames: pulumi.Output<ServiceDnsNames>;
+
+  constructor(name: string, args: ExposedServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("netlab:index:ExposedService", name, {}, opts);
+    if (args.type !== "NodePort" && args.nodePort !== undefined) {
+      throw new Error(`service ${args.serviceName}: only a NodePort service has a node port`);
+    }
+    this.serviceName = args.serviceName;
+    this.port = args.port;
+    this.targetPort = args.targetPort;
+
+    this.service = new k8s.core.v1.Service(
+      name,
+      {
+        metadata: {
+          name: args.serviceName,
+          namespace: args.namespace,
+          labels: { [PART_OF_LABEL]: PART_OF_VALUE },
+        },
+        spec: {
+          type: args.type,
+          selector: args.selector,
+          ports: [
+            {
+              name: "http",
+              protocol: "TCP",
+              port: args.port,
+              targetPort: args.targetPort,
+              nodePort: args.type === "NodePort" ? args.nodePort : undefined,
+            },
+          ],
+        },
+      },
+      { parent: this },
+    );
+
+    this.uid = this.service.metadata.uid;
+    this.clusterIP = this.service.spec.clusterIP;
+    this.nodePort = this.service.spec.ports.apply((ports) =>
+      args.type === "NodePort" ? ports[0]?.nodePort : undefined,
+    );
+    this.dnsNames = pulumi
+      .output(args.namespace)
+      .apply((namespace) => serviceDnsNames(args.serviceName, namespace, args.clusterDomain));
+
+    this.registerOutputs({
+      serviceName: this.serviceName,
+      clusterIP: this.clusterIP,
+      port: this.port,
+      targetPort: this.targetPort,
+      nodePort: this.nodePort,
+      dnsNames: this.dnsNames,
+    });
+  }
+}

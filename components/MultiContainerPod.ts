@@ -1,0 +1,118 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { PullPolicy } from "../lib/config";
+
+export interface ContainerArgs {
+  name: string;
+  image: pulumi.Input<string>;
+  /** Ports the container listens on; the pod routes traffic for each to this container. */
+  ports?: number[];
+  command?: string[];
+  args?: string[];
+}
+
+export interface MultiContainerPodArgs {
+  namespace: pulumi.Input<string>;
+  /** The pod's name in the cluster; defaults to the component's name. */
+  podName?: string;
+  containers: ContainerArgs[];
+  /** Extra labels, e.g. the tutorial's `component: centos`. */
+  labels?: Record<string, string>;
+  imagePullPolicy?: PullPolicy;
+  /** Share the node's network namespace (the node probe); never privileged. */
+  hostNetwork?: boolean;
+  /** Pin the pod to a node, e.g. the node of the pod a probe tests. */
+  nodeName?: pulumi.Input<string>;
+  /** Seconds a container gets to stop; the tutorial's shell loops ignore SIGTERM. */
+  terminationGracePeriodSeconds?: number;
+}
+
+/** The label that selects exactly one lab pod. */
+export const POD_SELECTOR_LABEL = "k8s-networking-lab/pod";
+export const PART_OF_LABEL = "app.kubernetes.io/part-of";
+export const PART_OF_VALUE = "k8s-networking-lab";
+
+/** One pod holding several containers that share its network namespace, hostname and IP. */
+export class MultiContainerPod extends pulumi.ComponentResource {
+  public readonly pod: k8s.core.v1.Pod;
+  /** The pod's name in the cluster. */
+  public readonly podName: string;
+  public readonly namespace: pulumi.Output<string>;
+  public readonly uid: pulumi.Output<string>;
+  public readonly podIP: pulumi.Output<string>;
+  public readonly nodeName: pulumi.Output<string>;
+  public readonly hostIP: pulumi.Output<string>;
+  public readonly containerNames: string[];
+  /** Which container owns which port, e.g. { "80": "cntr-httpd" }. */
+  public readonly portOwners: Record<string, string>;
+  /** Labels that select this pod and no other. */
+  public readonly selector: Record<string, string>;
+
+  constructor(name: string, args: MultiContainerPodArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("netlab:index:MultiContainerPod", name, {}, opts);
+    const podName = args.podName ?? name;
+    this.podName = podName;
+    this.containerNames = args.containers.map((c) => c.name);
+    this.portOwners = ownersOfPorts(args.containers);
+    this.selector = { [POD_SELECTOR_LABEL]: podName };
+
+    this.pod = new k8s.core.v1.Pod(
+      name,
+      {
+        metadata: {
+          name: podName,
+          namespace: args.namespace,
+          labels: { ...args.labels, ...this.selector, [PART_OF_LABEL]: PART_OF_VALUE },
+        },
+        spec: {
+          hostNetwork: args.hostNetwork,
+          nodeName: args.nodeName,
+          terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
+          containers: args.containers.map((c) => ({
+            name: c.name,
+            image: c.image,
+            imagePullPolicy: args.imagePullPolicy,
+            command: c.command,
+            args: c.args,
+            ports: c.ports?.map((containerPort) => ({ containerPort, protocol: "TCP" })),
+            securityContext: { privileged: false, allowPrivilegeEscalation: false },
+          })),
+        },
+      },
+      { parent: this },
+    );
+
+    this.namespace = this.pod.metadata.namespace;
+    this.uid = this.pod.metadata.uid;
+    this.podIP = this.pod.status.podIP;
+    this.nodeName = this.pod.spec.nodeName;
+    this.hostIP = this.pod.status.hostIP;
+
+    this.registerOutputs({
+      podName: this.podName,
+      namespace: this.namespace,
+      uid: this.uid,
+      podIP: this.podIP,
+      nodeName: this.nodeName,
+      hostIP: this.hostIP,
+      containerNames: this.containerNames,
+      portOwners: this.portOwners,
+    });
+  }
+}
+
+function ownersOfPorts(containers: readonly ContainerArgs[]): Record<string, string> {
+  const owners: Record<string, string> = {};
+  for (const container of containers) {
+    for (const port of container.ports ?? []) {
+      const owner = owners[port];
+      if (owner !== undefined) {
+        throw new Error(
+          `containers ${owner} and ${container.name} both listen on port ${port}; a pod has one network`,
+        );
+      }
+      owners[port] = container.name;
+    }
+  }
+  return owners;
+}

@@ -1,0 +1,147 @@
+// k8s-networking-lab: the environments of the tutorial "Networking Basics", then a check of each claim.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ConnectivityChecks } from "./components/ConnectivityChecks";
+import { ExposedService } from "./components/ExposedService";
+import { MultiContainerPod, PART_OF_LABEL, PART_OF_VALUE } from "./components/MultiContainerPod";
+import { PodPair } from "./components/PodPair";
+import { readLabConfig } from "./lib/stackConfig";
+import { labTopology } from "./lib/topology";
+import { POD_DEMO, POD_HTTPD, POD_NGINX, STOP_GRACE_SECONDS } from "./lib/tutorial";
+
+const config = readLabConfig();
+const labOn = (lab: (typeof config.labs)[number]) => config.labs.includes(lab);
+
+// The cluster and the lab's own namespace: `pulumi destroy` removes everything in it.
+const cluster = new k8s.Provider("cluster", { kubeconfig: config.kubeconfig, context: config.context });
+const inCluster: pulumi.ComponentResourceOptions = { providers: [cluster] };
+const namespace = config.createNamespace
+  ? new k8s.core.v1.Namespace(
+      "lab-namespace",
+      { metadata: { name: config.namespace, labels: { [PART_OF_LABEL]: PART_OF_VALUE } } },
+      { provider: cluster },
+    ).metadata.name
+  : pulumi.output(config.namespace);
+
+// eg1, a pod's internal networking: two containers, one network; cntr-centos curls cntr-httpd on localhost.
+const podDemo = labOn("eg1")
+  ? new MultiContainerPod(
+      POD_DEMO.podName,
+      {
+        namespace,
+        labels: { ...POD_DEMO.labels },
+        imagePullPolicy: config.imagePullPolicy,
+        terminationGracePeriodSeconds: STOP_GRACE_SECONDS,
+        containers: [
+          { name: POD_DEMO.server.container, image: config.images.httpd, ports: [POD_DEMO.server.port] },
+          {
+            name: POD_DEMO.client.container,
+            image: config.images.client,
+            command: [...POD_DEMO.client.command],
+            args: [...POD_DEMO.client.args],
+          },
+        ],
+      },
+      inCluster,
+    )
+  : undefined;
+
+// eg2, pod-to-pod networking: pod-httpd and pod-nginx reach each other by pod IP.
+const podPair = labOn("eg2")
+  ? new PodPair(
+      "eg2",
+      {
+        namespace,
+        imagePullPolicy: config.imagePullPolicy,
+        first: { podName: POD_HTTPD.podName, containerName: POD_HTTPD.container, image: config.images.httpd },
+        second: {
+          podName: POD_NGINX.podName,
+          containerName: POD_NGINX.container,
+          image: config.images.nginx,
+        },
+      },
+      inCluster,
+    )
+  : undefined;
+
+// `kubectl expose pod`: pod-httpd as a NodePort service, pod-nginx as a ClusterIP service.
+const exposed =
+  podPair === undefined || !labOn("services")
+    ? []
+    : [
+        { settings: config.services.httpd, target: podPair.first },
+        { settings: config.services.nginx, target: podPair.second },
+      ].map(
+        ({ settings, target }) =>
+          new ExposedService(
+            settings.name,
+            {
+              namespace,
+              serviceName: settings.name,
+              type: settings.type,
+              port: settings.port,
+              targetPort: settings.targetPort,
+              nodePort: settings.nodePort,
+              selector: target.selector,
+              clusterDomain: config.clusterDomain,
+            },
+            inCluster,
+          ),
+      );
+
+// The checks: every claim of the tutorial, tried on the live cluster after the objects it is about.
+const checks = config.checks.enabled
+  ? new ConnectivityChecks(
+      "checks",
+      {
+        topology: labTopology(config),
+        pods: Object.fromEntries(
+          [podDemo, podPair?.first, podPair?.second].flatMap((pod) =>
+            pod === undefined ? [] : [[pod.podName, pod] as const],
+          ),
+        ),
+        services: Object.fromEntries(exposed.map((service) => [service.serviceName, service])),
+        clientImage: config.images.client,
+        dnsToolsImage: config.images.dnsTools,
+        imagePullPolicy: config.imagePullPolicy,
+        nodeName: podDemo?.nodeName ?? podPair?.first.nodeName,
+        runner: {
+          execTimeoutSeconds: config.checks.execTimeoutSeconds,
+          execAttempts: config.checks.execAttempts,
+          retryDelaySeconds: 2,
+        },
+        run: config.checks.run,
+        strict: config.checks.strict,
+      },
+      inCluster,
+    )
+  : undefined;
+
+export const labNamespace = namespace;
+export const labs = config.labs;
+export const pods = [podDemo, podPair?.first, podPair?.second].flatMap((pod) =>
+  pod === undefined
+    ? []
+    : [
+        {
+          name: pod.podName,
+          ip: pod.podIP,
+          node: pod.nodeName,
+          hostIP: pod.hostIP,
+          containers: pod.containerNames,
+          portOwners: pod.portOwners,
+        },
+      ],
+);
+export const serviceEndpoints = exposed.map((service) => ({
+  name: service.serviceName,
+  clusterIP: service.clusterIP,
+  port: service.port,
+  targetPort: service.targetPort,
+  nodePort: service.nodePort,
+  dnsNames: service.dnsNames,
+}));
+export const checkResults = checks?.results;
+export const summary = checks?.summary.apply(({ passed, failed, total }) => ({ passed, failed, total }));
+export const report = checks?.report;
+export const facts = checks?.facts;

@@ -1,0 +1,66 @@
+// kubectl command lines for the checks, built from the same kubeconfig and context as the lab's provider.
+import type { Step } from "./types";
+
+export interface KubectlTarget {
+  kubeconfig?: string;
+  context?: string;
+  /** Bounds each API request of kubectl itself. */
+  requestTimeoutSeconds: number;
+}
+
+function globalFlags(target: KubectlTarget): string[] {
+  return [
+    ...(target.kubeconfig === undefined ? [] : ["--kubeconfig", target.kubeconfig]),
+    ...(target.context === undefined ? [] : ["--context", target.context]),
+    `--request-timeout=${target.requestTimeoutSeconds}s`,
+  ];
+}
+
+export interface ExecTarget {
+  namespace: string;
+  pod: string;
+  container: string;
+}
+
+/** `kubectl exec` of `argv` in one container. */
+export function execStep(target: KubectlTarget, where: ExecTarget, argv: readonly string[]): Step {
+  return {
+    kind: "exec",
+    argv: [
+      "kubectl",
+      ...globalFlags(target),
+      "exec",
+      "--namespace",
+      where.namespace,
+      where.pod,
+      "--container",
+      where.container,
+      "--",
+      ...argv,
+    ],
+  };
+}
+
+/** Reads one field of an object through the API (`kubectl get -o jsonpath`). */
+export function getFieldStep(
+  target: KubectlTarget,
+  resource: string,
+  name: string,
+  namespace: string,
+  jsonPath: string,
+): Step {
+  return {
+    kind: "get",
+    argv: [
+      "kubectl",
+      ...globalFlags(target),
+      "get",
+      resource,
+      name,
+      "--namespace",
+      namespace,
+      "--output",
+      `jsonpath={${jsonPath}}`,
+    ],
+  };
+}

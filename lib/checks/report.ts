@@ -1,0 +1,82 @@
+// The summary and the plain-text report of all checks, for `pulumi stack output report`.
+import { shellQuote } from "../shell";
+import type { CheckResult } from "./types";
+
+export interface CheckSummary {
+  passed: number;
+  failed: number;
+  total: number;
+  /** Ids of the failed checks, in run order. */
+  failedIds: string[];
+}
+
+export function summarize(results: readonly CheckResult[]): CheckSummary {
+  const failedIds = results.filter((r) => r.outcome === "failed").map((r) => r.id);
+  return {
+    passed: results.length - failedIds.length,
+    failed: failedIds.length,
+    total: results.length,
+    failedIds,
+  };
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + " ".repeat(width - text.length);
+}
+
+function clip(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+const OBSERVED_WIDTH = 60;
+
+/** A table a person reads first, then the failures with what to run to see them. */
+export function formatReport(results: readonly CheckResult[]): string {
+  const summary = summarize(results);
+  const rows = results.map((r) => [
+    r.id,
+    r.outcome === "passed" ? "passed" : `FAILED (${r.failure ?? "unknown"})`,
+    `${r.durationMs} ms`,
+    clip(r.observed, OBSERVED_WIDTH),
+  ]);
+  const header = ["CHECK", "RESULT", "TIME", "OBSERVED"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : pad(cell, widths[i] as number)))
+      .join("  ")
+      .trimEnd();
+  const lines = [line(header), ...rows.map(line), ""];
+  lines.push(
+    summary.failed === 0
+      ? `${summary.passed}/${summary.total} checks passed.`
+      : `${summary.failed}/${summary.total} checks failed: ${summary.failedIds.join(", ")}`,
+  );
+  for (const r of results.filter((result) => result.outcome === "failed")) {
+    lines.push(
+      "",
+      `FAILED ${r.id}: ${r.claim}`,
+      `  from:     ${r.source}`,
+      `  to:       ${r.target}`,
+      `  expected: ${r.expected}`,
+      `  observed: ${r.observed}`,
+      `  rerun:    ${r.command}`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/**
+ * The strict-mode gate: a command that fails the update when any check failed, naming each one.
+ * It runs after every check, so the report is complete before the update fails.
+ */
+export function buildStrictGateScript(results: readonly CheckResult[]): string {
+  const summary = summarize(results);
+  if (summary.failed === 0) return `echo ${shellQuote(`strict mode: all ${summary.total} checks passed`)}`;
+  const message = [
+    `strict mode: ${summary.failed} of ${summary.total} checks failed: ${summary.failedIds.join(", ")}`,
+    "",
+    formatReport(results),
+  ].join("\n");
+  return `printf '%s\\n' ${shellQuote(message)} >&2\nexit 1`;
+}

@@ -1,0 +1,117 @@
+// Runs a check's kubectl steps on the machine running Pulumi, and reads back what they returned.
+//
+// The script always exits 0 so that a failing check is recorded as data, not as a failed resource.
+// Each step gets a hard deadline (a watchdog kills kubectl), and only failures of kubectl itself
+// (no "command terminated with exit code" line from an exec) are retried: a networking result is final.
+import { shellJoin, shellQuote } from "../shell";
+import type { Step, StepResult } from "./types";
+
+export interface RunnerOptions {
+  /** Deadline of one kubectl invocation, in seconds. */
+  execTimeoutSeconds: number;
+  /** Attempts per step when kubectl itself fails (transport errors), at least 1. */
+  execAttempts: number;
+  /** Seconds between attempts. */
+  retryDelaySeconds: number;
+}
+
+export const ENVELOPE_HEADER = "netlab-check-result v1";
+
+// Non-zero exits that are the answer, not a transport failure: the remote command's own exit code,
+// or the API saying the object does not exist.
+const GENUINE_RESULT = "command terminated with exit code|Error from server \\(NotFound\\)";
+
+const RUNNER_FUNCTIONS = `
+netlab_now_ms() {
+  t=$(date +%s%3N 2>/dev/null)
+  case "$t" in ''|*[!0-9]*) t=$(( $(date +%s) * 1000 )) ;; esac
+  echo "$t"
+}
+netlab_step() {
+  deadline=$1; attempts_max=$2; delay=$3; shift 3
+  out=$(mktemp) err=$(mktemp)
+  attempt=0 timed_out=0
+  start=$(netlab_now_ms)
+  while :; do
+    attempt=$((attempt + 1))
+    rm -f "$out.deadline"
+    "$@" >"$out" 2>"$err" </dev/null &
+    pid=$!
+    ( sleep "$deadline"; touch "$out.deadline"; kill -TERM "$pid"; sleep 2; kill -KILL "$pid" ) >/dev/null 2>&1 &
+    watchdog=$!
+    wait "$pid"; code=$?
+    kill "$watchdog" 2>/dev/null; wait "$watchdog" 2>/dev/null
+    timed_out=0; [ -e "$out.deadline" ] && timed_out=1
+    genuine=0
+    if [ "$timed_out" -eq 0 ] && { [ "$code" -eq 0 ] || grep -Eq '${GENUINE_RESULT}' "$err"; }; then genuine=1; fi
+    if [ "$genuine" -eq 1 ] || [ "$attempt" -ge "$attempts_max" ]; then break; fi
+    sleep "$delay"
+  done
+  end=$(netlab_now_ms)
+  printf 'step kubectl_exit=%s attempts=%s duration_ms=%s timed_out=%s\\n' "$code" "$attempt" "$((end - start))" "$timed_out"
+  printf 'stdout=%s\\n' "$(base64 <"$out" | tr -d '\\n')"
+  printf 'stderr=%s\\n' "$(base64 <"$err" | tr -d '\\n')"
+  rm -f "$out" "$err" "$out.deadline"
+}
+`;
+
+/** The sh script a check's local.Command runs. */
+export function buildRunnerScript(steps: readonly Step[], options: RunnerOptions): string {
+  const prefix = [options.execTimeoutSeconds, options.execAttempts, options.retryDelaySeconds].map(String);
+  return [
+    RUNNER_FUNCTIONS.trim(),
+    `echo ${shellQuote(ENVELOPE_HEADER)}`,
+    ...steps.map((step) => `netlab_step ${shellJoin([...prefix, ...step.argv])}`),
+    "exit 0",
+  ].join("\n");
+}
+
+/** The commands a user runs to repeat a check by hand. */
+export function displayCommand(steps: readonly Step[]): string {
+  return steps.map((step) => shellJoin(step.argv)).join(" && ");
+}
+
+const STEP_LINE = /^step kubectl_exit=(\d+) attempts=(\d+) duration_ms=(-?\d+) timed_out=([01])$/;
+const REMOTE_EXIT = /command terminated with exit code (\d+)/;
+const NOT_FOUND = /Error from server \(NotFound\)/;
+
+function decode(line: string | undefined, field: string): string {
+  if (line === undefined || !line.startsWith(`${field}=`)) {
+    throw new Error(`runner output: expected a ${field}= line, got ${JSON.stringify(line)}`);
+  }
+  return Buffer.from(line.slice(field.length + 1), "base64").toString("utf8");
+}
+
+/** Reads the runner's output back into one result per step. */
+export function parseRunnerOutput(output: string): StepResult[] {
+  const lines = output.split("\n").filter((line) => line !== "");
+  if (lines[0] !== ENVELOPE_HEADER) {
+    throw new Error(`runner output: missing "${ENVELOPE_HEADER}" header, got ${JSON.stringify(lines[0])}`);
+  }
+  const results: StepResult[] = [];
+  for (let i = 1; i < lines.length; i += 3) {
+    const match = STEP_LINE.exec(lines[i] ?? "");
+    if (match === null) throw new Error(`runner output: unexpected line ${JSON.stringify(lines[i])}`);
+    const stdout = decode(lines[i + 1], "stdout");
+    const stderr = decode(lines[i + 2], "stderr");
+    const kubectlExit = Number(match[1]);
+    const timedOut = match[4] === "1";
+    const remote = REMOTE_EXIT.exec(stderr);
+    results.push({
+      kubectlExit,
+      remoteExit: timedOut
+        ? undefined
+        : kubectlExit === 0 || NOT_FOUND.test(stderr)
+          ? kubectlExit
+          : remote
+            ? Number(remote[1])
+            : undefined,
+      attempts: Number(match[2]),
+      durationMs: Math.max(0, Number(match[3])),
+      timedOut,
+      stdout,
+      stderr: stderr.replace(/^command terminated with exit code \d+\n?/m, ""),
+    });
+  }
+  return results;
+}

@@ -1,0 +1,64 @@
+// The lab's shape as the checks see it, derived from the validated config.
+import type { LabTopology, ServerRef } from "./checks/plan";
+import type { LabConfig } from "./config";
+import { DNS_PROBE, NODE_PROBE, POD_DEMO, POD_HTTPD, POD_NGINX } from "./tutorial";
+
+const HTTPD_SERVER: ServerRef = {
+  pod: POD_HTTPD.podName,
+  container: POD_HTTPD.container,
+  port: POD_HTTPD.port,
+  kind: "httpd",
+  tool: "bash-tcp",
+};
+const NGINX_SERVER: ServerRef = {
+  pod: POD_NGINX.podName,
+  container: POD_NGINX.container,
+  port: POD_NGINX.port,
+  kind: "nginx",
+  tool: "bash-tcp",
+};
+
+export function labTopology(config: LabConfig): LabTopology {
+  const has = (lab: LabConfig["labs"][number]) => config.labs.includes(lab);
+  const services = has("services")
+    ? [
+        { ...config.services.httpd, target: { ...HTTPD_SERVER, port: config.services.httpd.targetPort } },
+        { ...config.services.nginx, target: { ...NGINX_SERVER, port: config.services.nginx.targetPort } },
+      ].map(({ name, type, port, target }) => ({ name, type, port, target }))
+    : [];
+  const needsNodeProbe = has("eg1") || services.some((s) => s.type === "NodePort");
+  return {
+    namespace: config.namespace,
+    clusterDomain: config.clusterDomain,
+    kubectl: {
+      kubeconfig: config.kubeconfig,
+      context: config.context,
+      requestTimeoutSeconds: config.checks.execTimeoutSeconds,
+    },
+    timeouts: {
+      connectTimeoutSeconds: config.checks.connectTimeoutSeconds,
+      maxTimeSeconds: config.checks.maxTimeSeconds,
+    },
+    closedPort: config.checks.closedPort,
+    demo: has("eg1")
+      ? {
+          pod: POD_DEMO.podName,
+          server: {
+            pod: POD_DEMO.podName,
+            container: POD_DEMO.server.container,
+            port: POD_DEMO.server.port,
+            kind: "httpd",
+            tool: "curl",
+          },
+          client: { pod: POD_DEMO.podName, container: POD_DEMO.client.container },
+          containers: [POD_DEMO.server.container, POD_DEMO.client.container],
+        }
+      : undefined,
+    pair: has("eg2") ? { first: HTTPD_SERVER, second: NGINX_SERVER } : undefined,
+    services,
+    probes: {
+      node: needsNodeProbe ? { pod: NODE_PROBE.podName, container: NODE_PROBE.container } : undefined,
+      dns: { pod: DNS_PROBE.podName, container: DNS_PROBE.container },
+    },
+  };
+}
