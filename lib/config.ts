@@ -286,7 +286,7 @@ function readLabs(reader: Reader): LabName[] {
   if (value === undefined) return [...LAB_NAMES];
   let names: unknown;
   try {
-    names = value.trim().startsWith("[") ? JSON.parse(value) : value.split(",");
+    names = /^\s*[[{]/.test(value) ? JSON.parse(value) : value.split(",");
   } catch {
     names = undefined;
   }

@@ -1,0 +1,260 @@
+import { describe, expect, it } from "vitest";
+import { excerpt, judgeCheck } from "../../../lib/checks/judge";
+import type { CheckPlan, Expectation, StepResult } from "../../../lib/checks/types";
+import { capture, fixtureText, type Capture } from "../../support/fixtures";
+
+/** A step result as the runner reports a `kubectl exec` whose command printed `c`. */
+function step(c: Capture, extra: Partial<StepResult> = {}): StepResult {
+  return {
+    kubectlExit: c.exit,
+    remoteExit: c.exit,
+    attempts: 1,
+    durationMs: 12,
+    timedOut: false,
+    stdout: c.stdout,
+    stderr: c.stderr,
+    ...extra,
+  };
+}
+const text = (stdout: string, exit = 0): Capture => ({ stdout, stderr: "", exit });
+
+function plan(expectation: Expectation, steps = 1): CheckPlan {
+  return {
+    id: "some.check",
+    claim: "A claim.",
+    source: "a",
+    target: "b",
+    steps: Array.from({ length: steps }, () => ({
+      kind: "exec" as const,
+      argv: ["kubectl", "exec", "p", "--", "x"],
+    })),
+    expected: "something",
+    expectation,
+    tests: [],
+  };
+}
+
+const httpd = { type: "http", tool: "curl", marker: "It works!" } as const;
+const nginxByBash = { type: "http", tool: "bash-tcp", marker: "Welcome to nginx!" } as const;
+
+describe("http checks", () => {
+  it("pass on the real pages", () => {
+    const curl = judgeCheck(plan(httpd), [step(capture("curl", "httpd-it-works"))]);
+    expect(curl).toMatchObject({
+      outcome: "passed",
+      observed: "<html><body><h1>It works!</h1></body></html>",
+    });
+    expect(curl.failure).toBeUndefined();
+    const bash = judgeCheck(plan(nginxByBash), [step(capture("bash-tcp", "nginx-welcome"))]);
+    expect(bash).toMatchObject({ outcome: "passed", observed: "<title>Welcome to nginx!</title>" });
+  });
+
+  it.each([
+    ["curl", "refused", "refused"],
+    ["curl", "connect-timeout", "timeout"],
+    ["curl", "max-time", "timeout"],
+    ["curl", "resolve-failure", "dns-failure"],
+    ["bash-tcp", "refused", "refused"],
+    ["bash-tcp", "timeout", "timeout"],
+  ])("fail on %s/%s as %s", (group, name, kind) => {
+    const result = judgeCheck(plan(httpd), [step(capture(group, name))]);
+    expect(result).toMatchObject({ outcome: "failed", failure: kind });
+    expect(result.observed).toMatch(/^exit \d+/);
+  });
+
+  it("fail as a wrong answer on another server's page", () => {
+    const result = judgeCheck(plan(httpd), [step(capture("curl", "nginx-welcome"))]);
+    expect(result).toMatchObject({ outcome: "failed", failure: "wrong-answer" });
+    expect(result.observed).toMatch(/^the page lacks "It works!": <!DOCTYPE html>/);
+    expect(judgeCheck(plan(httpd), [step(capture("curl", "http-404"))]).failure).toBe("wrong-answer");
+  });
+});
+
+describe("the refused-port check", () => {
+  const refused = { type: "refused", tool: "curl" } as const;
+  it("passes on a real refusal", () => {
+    expect(judgeCheck(plan(refused), [step(capture("curl", "refused"))])).toMatchObject({
+      outcome: "passed",
+    });
+  });
+  it("fails when the connection succeeds, and says so", () => {
+    const result = judgeCheck(plan(refused), [step(capture("curl", "httpd-it-works"))]);
+    expect(result).toMatchObject({ outcome: "failed", failure: "wrong-answer" });
+    expect(result.observed).toMatch(/succeeded while it should have been refused/);
+  });
+  it("fails on a timeout: a dropped packet is not a refusal", () => {
+    expect(judgeCheck(plan(refused), [step(capture("curl", "connect-timeout"))])).toMatchObject({
+      failure: "timeout",
+    });
+  });
+});
+
+describe("dns checks", () => {
+  const dns = (name: string, address: string | null) => ({ type: "dns", name, address }) as const;
+  it("compare the answer with the service's ClusterIP", () => {
+    expect(
+      judgeCheck(plan(dns("svc-clusterip-nginx", "10.96.203.5")), [
+        step(capture("nslookup-bind", "short-name")),
+      ]),
+    ).toMatchObject({
+      outcome: "passed",
+      observed: "svc-clusterip-nginx.netlab.svc.cluster.local -> 10.96.203.5 (server 10.96.0.10)",
+    });
+    const wrong = judgeCheck(plan(dns("svc-clusterip-nginx", "10.96.0.99")), [
+      step(capture("nslookup-bind", "short-name")),
+    ]);
+    expect(wrong).toMatchObject({ outcome: "failed", failure: "wrong-answer" });
+  });
+
+  it("take the expected address from a kubectl get step when asked", () => {
+    const apiIP = step(text("10.96.0.1"));
+    const result = judgeCheck(plan(dns("kubernetes.default", null), 2), [
+      apiIP,
+      step(capture("nslookup-bind", "kubernetes-default")),
+    ]);
+    expect(result).toMatchObject({ outcome: "passed" });
+  });
+
+  it("fail on NXDOMAIN and on no server", () => {
+    expect(
+      judgeCheck(plan(dns("no-such-svc", "10.96.0.1")), [step(capture("nslookup-bind", "nxdomain"))]).failure,
+    ).toBe("dns-failure");
+    expect(
+      judgeCheck(plan(dns("x", "10.96.0.1")), [step(capture("nslookup-bind", "no-server"))]).failure,
+    ).toBe("timeout");
+    expect(
+      judgeCheck(plan(dns("x", "10.96.0.1")), [step(capture("nslookup-busybox", "no-server"))]).failure,
+    ).toBe("timeout");
+  });
+});
+
+describe("pod identity and shared network", () => {
+  const containers = ["cntr-httpd", "cntr-centos"];
+  const hosts = fixtureText("kubelet", "etc-hosts-pod-demo.txt");
+  const podIP = /^(\S+)\s+pod-demo$/m.exec(hosts)?.[1] ?? "";
+  const headOutput = (hostname: string, hostsFile: string) =>
+    text(`==> /proc/sys/kernel/hostname <==\n${hostname}\n==> /etc/hosts <==\n${hostsFile}`);
+  const identity = { type: "pod-identity", podName: "pod-demo", podIP, containers } as const;
+
+  it("passes when every container has the pod's name and hosts entry", () => {
+    const ok = step(headOutput(capture("netns", "hostname").stdout, hosts));
+    expect(judgeCheck(plan(identity, 2), [ok, ok])).toMatchObject({ outcome: "passed" });
+  });
+
+  it("fails on a host-network /etc/hosts", () => {
+    const bad = step(headOutput("pod-demo\n", fixtureText("kubelet", "etc-hosts-host-network.txt")));
+    const result = judgeCheck(plan(identity, 2), [bad, bad]);
+    expect(result).toMatchObject({ outcome: "failed", failure: "wrong-answer" });
+    expect(result.observed).toMatch(/^cntr-httpd: /);
+  });
+
+  it("fails on another hostname", () => {
+    const bad = step(headOutput("node-1\n", hosts));
+    expect(judgeCheck(plan(identity, 2), [bad, bad]).observed).toMatch(/hostname is "node-1", not pod-demo/);
+  });
+
+  const shared = { type: "shared-network", podIP: "10.244.0.7", containers } as const;
+  it("passes when both containers see one namespace", () => {
+    const pod = step(capture("netns", "network-identity"));
+    const result = judgeCheck(plan(shared, 2), [pod, pod]);
+    expect(result).toMatchObject({ outcome: "passed" });
+    expect(result.observed).toMatch(
+      /^cntr-httpd and cntr-centos share net:\[\d+\]: eth0 ([0-9a-f]{2}:){5}[0-9a-f]{2} 10\.244\.0\.7, lo$/,
+    );
+  });
+
+  it("fails when a container is in another network namespace", () => {
+    const result = judgeCheck(plan(shared, 2), [
+      step(capture("netns", "network-identity")),
+      step(capture("netns", "network-identity-host")),
+    ]);
+    expect(result).toMatchObject({ outcome: "failed", failure: "wrong-answer" });
+    expect(result.observed).toMatch(/cntr-centos has addresses \[.*\], not the pod IP 10\.244\.0\.7/);
+  });
+});
+
+describe("kube-dns and resolv.conf", () => {
+  const search = ["netlab.svc.cluster.local", "svc.cluster.local", "cluster.local"];
+  const resolv = { type: "resolv-conf", search, ndots: 5 } as const;
+  const kubeDns = step(text("10.96.0.10"));
+
+  it("passes on a pod's resolv.conf", () => {
+    const result = judgeCheck(plan(resolv, 2), [
+      kubeDns,
+      step(text(fixtureText("kubelet", "resolv-conf-pod.txt"))),
+    ]);
+    expect(result).toMatchObject({
+      outcome: "passed",
+      observed:
+        "nameserver 10.96.0.10; search netlab.svc.cluster.local svc.cluster.local cluster.local; options ndots:5",
+    });
+  });
+
+  it("fails on a host-network pod's resolv.conf", () => {
+    const result = judgeCheck(plan(resolv, 2), [
+      kubeDns,
+      step(text(fixtureText("kubelet", "resolv-conf-host-network.txt"))),
+    ]);
+    expect(result).toMatchObject({ outcome: "failed", failure: "wrong-answer" });
+  });
+
+  it("fails when kube-dns is missing", () => {
+    const missing = step({
+      stdout: "",
+      stderr: fixtureText("kubelet", "get-missing-service.stderr"),
+      exit: 1,
+    });
+    expect(judgeCheck(plan({ type: "service-exists" }), [missing])).toMatchObject({
+      outcome: "failed",
+      failure: "wrong-answer",
+    });
+    expect(judgeCheck(plan({ type: "service-exists" }), [kubeDns])).toMatchObject({
+      outcome: "passed",
+      observed: "ClusterIP 10.96.0.10",
+    });
+  });
+});
+
+describe("exec errors", () => {
+  it("report a kubectl that failed itself after its attempts", () => {
+    const transport = step(text(""), {
+      kubectlExit: 1,
+      remoteExit: undefined,
+      attempts: 3,
+      stderr: "error: unable to upgrade connection",
+    });
+    expect(judgeCheck(plan(httpd), [transport])).toMatchObject({
+      outcome: "failed",
+      failure: "exec-error",
+      attempts: 3,
+      observed: "kubectl failed (exit 1, 3 attempt(s)): error: unable to upgrade connection",
+    });
+  });
+
+  it("report a kubectl cut off at its deadline", () => {
+    const hung = step(text(""), { kubectlExit: 143, remoteExit: undefined, timedOut: true, attempts: 2 });
+    expect(judgeCheck(plan(httpd), [hung]).observed).toMatch(/did not finish before its deadline/);
+  });
+
+  it("report a tool missing from the image", () => {
+    const missing = step({
+      stdout: "",
+      stderr: 'OCI runtime exec failed: exec: "curl": executable file not found in $PATH',
+      exit: 127,
+    });
+    expect(judgeCheck(plan(httpd), [missing])).toMatchObject({ failure: "exec-error" });
+  });
+
+  it("report a missing step", () => {
+    expect(judgeCheck(plan(httpd, 2), [step(capture("curl", "httpd-it-works"))])).toMatchObject({
+      failure: "exec-error",
+    });
+  });
+});
+
+describe("excerpt", () => {
+  it("flattens and shortens", () => {
+    expect(excerpt("a\n  b\tc")).toBe("a b c");
+    expect(excerpt("x".repeat(300), 10)).toBe(`${"x".repeat(9)}…`);
+  });
+});

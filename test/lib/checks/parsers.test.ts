@@ -1,0 +1,178 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  classifyConnectFailure,
+  localAddressesFromFibTrie,
+  ndots,
+  parseHeadSections,
+  parseHostsFile,
+  parseHttpResponse,
+  parseNetworkIdentity,
+  parseNslookup,
+  parseResolvConf,
+} from "../../../lib/checks/parsers";
+import { capture, fixtureText } from "../../support/fixtures";
+
+describe("classifyConnectFailure on curl's real failures", () => {
+  it.each([
+    ["refused", "refused"],
+    ["connect-timeout", "timeout"],
+    ["max-time", "timeout"],
+    ["resolve-failure", "dns-failure"],
+  ])("curl/%s is %s", (name, kind) => {
+    const c = capture("curl", name);
+    expect(c.exit).not.toBe(0);
+    expect(classifyConnectFailure(c.exit, c.stderr)).toBe(kind);
+  });
+
+  it.each([
+    ["refused", "refused"],
+    ["timeout", "timeout"],
+  ])("bash-tcp/%s is %s", (name, kind) => {
+    const c = capture("bash-tcp", name);
+    expect(classifyConnectFailure(c.exit, c.stderr)).toBe(kind);
+  });
+
+  it("tells an unreachable host from a refusal", () => {
+    expect(
+      classifyConnectFailure(
+        7,
+        "curl: (7) Failed to connect to 10.1.2.3 port 80 after 3 ms: No route to host",
+      ),
+    ).toBe("unreachable");
+  });
+
+  it("has no kind for an exit it does not know", () => {
+    expect(classifyConnectFailure(22, "curl: (22) The requested URL returned error: 500")).toBeUndefined();
+  });
+});
+
+describe("parseHttpResponse", () => {
+  it("splits bash /dev/tcp responses into status and body", () => {
+    const nginx = parseHttpResponse(capture("bash-tcp", "nginx-welcome").stdout);
+    expect(nginx.statusCode).toBe(200);
+    expect(nginx.body).toMatch(/^<!DOCTYPE html>/);
+    expect(nginx.body).toContain("<title>Welcome to nginx!</title>");
+    const httpd = parseHttpResponse(capture("bash-tcp", "httpd-it-works").stdout);
+    expect(httpd).toEqual({ statusCode: 200, body: "<html><body><h1>It works!</h1></body></html>\n" });
+  });
+
+  it("passes plain bodies (curl's output) through", () => {
+    const body = capture("curl", "httpd-it-works").stdout;
+    expect(parseHttpResponse(body)).toEqual({ statusCode: undefined, body });
+  });
+});
+
+describe("parseNslookup", () => {
+  it.each([
+    ["short-name", "svc-clusterip-nginx.netlab.svc.cluster.local", "10.96.203.5"],
+    ["namespaced-name", "svc-clusterip-nginx.netlab.svc.cluster.local", "10.96.203.5"],
+    ["fqdn", "svc-clusterip-nginx.netlab.svc.cluster.local", "10.96.203.5"],
+    ["httpd-short-name", "svc-nodeport-httpd.netlab.svc.cluster.local", "10.96.41.17"],
+    ["kubernetes-default", "kubernetes.default.svc.cluster.local", "10.96.0.1"],
+  ])("reads bind's answer to %s", (name, fqdn, address) => {
+    const c = capture("nslookup-bind", name);
+    expect(parseNslookup(c.stdout, c.stderr, c.exit)).toEqual({
+      server: "10.96.0.10",
+      name: fqdn,
+      addresses: [address],
+      error: undefined,
+    });
+  });
+
+  it("reads busybox's answer even when it also prints NXDOMAIN for other search domains (exit 1)", () => {
+    const c = capture("nslookup-busybox", "short-name");
+    expect(c.exit).toBe(1);
+    expect(parseNslookup(c.stdout, c.stderr, c.exit)).toMatchObject({
+      server: "10.96.0.10",
+      name: "svc-clusterip-nginx.netlab.svc.cluster.local",
+      addresses: ["10.96.203.5"],
+      error: undefined,
+    });
+    const fqdn = capture("nslookup-busybox", "fqdn");
+    expect(parseNslookup(fqdn.stdout, fqdn.stderr, fqdn.exit).addresses).toEqual(["10.96.203.5"]);
+  });
+
+  it.each([
+    ["nslookup-bind", "nxdomain", "nxdomain"],
+    ["nslookup-busybox", "nxdomain", "nxdomain"],
+    ["nslookup-busybox", "kubernetes-default", "nxdomain"],
+    ["nslookup-bind", "no-server", "timeout"],
+    ["nslookup-busybox", "no-server", "timeout"],
+  ])("%s/%s is a failure: %s", (group, name, error) => {
+    const c = capture(group, name);
+    const answer = parseNslookup(c.stdout, c.stderr, c.exit);
+    expect(answer.addresses).toEqual([]);
+    expect(answer.error).toBe(error);
+  });
+});
+
+describe("network namespace probes", () => {
+  it("finds the pod's addresses in fib_trie", () => {
+    expect(localAddressesFromFibTrie(capture("netns", "fib-trie").stdout)).toEqual([
+      "10.244.0.7",
+      "127.0.0.1",
+    ]);
+  });
+
+  it("reads the network identity probe's output", () => {
+    const id = parseNetworkIdentity(capture("netns", "network-identity").stdout);
+    expect(id.netns).toMatch(/^net:\[\d+\]$/);
+    expect(id.interfaces).toEqual(["eth0", "lo"]);
+    expect(id.eth0Mac).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+    expect(id.localAddresses).toEqual(["10.244.0.7", "127.0.0.1"]);
+    const host = parseNetworkIdentity(capture("netns", "network-identity-host").stdout);
+    expect(host.netns).not.toBe(id.netns);
+    expect(host.localAddresses).not.toContain("10.244.0.7");
+  });
+});
+
+describe("parseResolvConf", () => {
+  it("reads a pod's resolv.conf", () => {
+    const conf = parseResolvConf(fixtureText("kubelet", "resolv-conf-pod.txt"));
+    expect(conf).toEqual({
+      nameservers: ["10.96.0.10"],
+      search: ["netlab.svc.cluster.local", "svc.cluster.local", "cluster.local"],
+      options: ["ndots:5"],
+    });
+    expect(ndots(conf)).toBe(5);
+  });
+
+  it("lets the last search line win and ignores comments", () => {
+    const conf = parseResolvConf(
+      "# generated\nsearch a.example\nnameserver 1.1.1.1 ; x\nsearch b.example c.example\noptions ndots:2 edns0 ndots:3\n",
+    );
+    expect(conf.search).toEqual(["b.example", "c.example"]);
+    expect(ndots(conf)).toBe(3);
+    expect(ndots(parseResolvConf("nameserver 1.1.1.1\n"))).toBeUndefined();
+  });
+});
+
+describe("parseHostsFile and parseHeadSections", () => {
+  it("reads the kubelet-managed /etc/hosts of a pod", () => {
+    const hosts = parseHostsFile(fixtureText("kubelet", "etc-hosts-pod-demo.txt"));
+    expect(hosts.kubeletManaged).toBe(true);
+    expect(hosts.entries).toContainEqual({ address: "127.0.0.1", names: ["localhost"] });
+    expect(hosts.entries.find((e) => e.names.includes("pod-demo"))?.address).toMatch(/^10\.\d+\.\d+\.\d+$/);
+  });
+
+  it("sees that a host-network pod's /etc/hosts has no pod entry", () => {
+    const hosts = parseHostsFile(fixtureText("kubelet", "etc-hosts-host-network.txt"));
+    expect(hosts.entries.some((e) => e.names.includes("pod-demo"))).toBe(false);
+  });
+
+  it("splits real head output into files", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "netlab-head-"));
+    writeFileSync(path.join(dir, "hostname"), "pod-demo\n");
+    writeFileSync(path.join(dir, "hosts"), "127.0.0.1 localhost\n10.244.0.7 pod-demo\n");
+    const output = execFileSync("head", ["-n", "200", path.join(dir, "hostname"), path.join(dir, "hosts")], {
+      encoding: "utf8",
+    });
+    const sections = parseHeadSections(output);
+    expect(sections.get(path.join(dir, "hostname"))).toBe("pod-demo\n");
+    expect(sections.get(path.join(dir, "hosts"))).toBe("127.0.0.1 localhost\n10.244.0.7 pod-demo\n");
+  });
+});

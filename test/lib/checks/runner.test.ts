@@ -1,0 +1,100 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { execStep, getFieldStep } from "../../../lib/checks/kubectl";
+import { curlProbe } from "../../../lib/checks/probes";
+import {
+  buildRunnerScript,
+  displayCommand,
+  ENVELOPE_HEADER,
+  parseRunnerOutput,
+} from "../../../lib/checks/runner";
+import { capture } from "../../support/fixtures";
+import { runWithFakeKubectl } from "../../support/runScript";
+
+const target = { kubeconfig: "/tmp/kube config", context: "kind-kind", requestTimeoutSeconds: 30 };
+const inDemo = { namespace: "netlab", pod: "pod-demo", container: "cntr-centos" };
+const timeouts = { connectTimeoutSeconds: 3, maxTimeSeconds: 10 };
+const options = { execTimeoutSeconds: 20, execAttempts: 3, retryDelaySeconds: 0 };
+const curl = (url: string) => execStep(target, inDemo, curlProbe(url, timeouts));
+
+describe("buildRunnerScript with a kubectl that answers", () => {
+  it("returns the probe's real output and exit code 0", () => {
+    const [step] = parseRunnerOutput(
+      runWithFakeKubectl(buildRunnerScript([curl("http://localhost:80/")], options), "healthy"),
+    );
+    expect(step).toMatchObject({ kubectlExit: 0, remoteExit: 0, attempts: 1, timedOut: false });
+    expect(step?.stdout).toBe(capture("curl", "httpd-it-works").stdout);
+    expect(step?.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("reports the remote exit code of a refused connection and never retries it", () => {
+    const output = runWithFakeKubectl(
+      buildRunnerScript([curl("http://localhost:8081/")], options),
+      "healthy",
+    );
+    const [step] = parseRunnerOutput(output);
+    expect(step).toMatchObject({ kubectlExit: 7, remoteExit: 7, attempts: 1, timedOut: false });
+    expect(step?.stderr).toBe(capture("curl", "refused").stderr);
+  });
+
+  it("treats an object the API does not have as an answer, not a transport error", () => {
+    const get = getFieldStep(target, "service", "no-such", "kube-system", ".spec.clusterIP");
+    const [step] = parseRunnerOutput(runWithFakeKubectl(buildRunnerScript([get], options), "healthy"));
+    expect(step).toMatchObject({ kubectlExit: 1, remoteExit: 1, attempts: 1 });
+    expect(step?.stderr).toContain("NotFound");
+  });
+
+  it("runs several steps in order, each with its own result", () => {
+    const script = buildRunnerScript([curl("http://localhost:80/"), curl("http://localhost:8081/")], options);
+    expect(parseRunnerOutput(runWithFakeKubectl(script, "healthy")).map((s) => s.remoteExit)).toEqual([0, 7]);
+  });
+
+  it("passes every argument to kubectl verbatim, whatever it contains", () => {
+    const log = path.join(mkdtempSync(path.join(tmpdir(), "netlab-runner-")), "argv");
+    const nasty = execStep(target, { ...inDemo, pod: "pod 'x' $(id)" }, ["echo", "a;b", "`id`", "*"]);
+    runWithFakeKubectl(buildRunnerScript([nasty], options), "healthy", { FAKE_KUBECTL_LOG: log });
+    expect(JSON.parse(readFileSync(log, "utf8").trim())).toEqual(nasty.argv.slice(1));
+  });
+});
+
+describe("buildRunnerScript when kubectl itself fails", () => {
+  it("retries transport errors, a bounded number of times", () => {
+    const [step] = parseRunnerOutput(
+      runWithFakeKubectl(buildRunnerScript([curl("http://localhost/")], options), "transport"),
+    );
+    expect(step).toMatchObject({ kubectlExit: 1, remoteExit: undefined, attempts: 3, timedOut: false });
+    expect(step?.stderr).toContain("unable to upgrade connection");
+  });
+
+  it("kills a kubectl that hangs at the deadline and says so", () => {
+    const script = buildRunnerScript([curl("http://localhost/")], {
+      ...options,
+      execTimeoutSeconds: 1,
+      execAttempts: 2,
+    });
+    const [step] = parseRunnerOutput(runWithFakeKubectl(script, "hang"));
+    expect(step).toMatchObject({ remoteExit: undefined, attempts: 2, timedOut: true });
+  });
+});
+
+describe("parseRunnerOutput", () => {
+  it("rejects output that is not the runner's", () => {
+    expect(() => parseRunnerOutput("hello")).toThrow(/missing "netlab-check-result v1" header/);
+    expect(() => parseRunnerOutput(`${ENVELOPE_HEADER}\nstep nonsense`)).toThrow(/unexpected line/);
+  });
+
+  it("reads an envelope with no steps", () => {
+    expect(parseRunnerOutput(`${ENVELOPE_HEADER}\n`)).toEqual([]);
+  });
+});
+
+describe("displayCommand", () => {
+  it("gives the command a user can paste, quoted", () => {
+    expect(displayCommand([curl("http://localhost:80/")])).toBe(
+      "kubectl --kubeconfig '/tmp/kube config' --context kind-kind --request-timeout=30s exec --namespace netlab " +
+        "pod-demo --container cntr-centos -- curl -sS --connect-timeout 3 --max-time 10 http://localhost:80/",
+    );
+  });
+});

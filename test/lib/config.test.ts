@@ -1,0 +1,250 @@
+import { describe, expect, it } from "vitest";
+import {
+  DEFAULT_CHECKS,
+  DEFAULT_IMAGES,
+  DEFAULT_SERVICES,
+  LabConfigError,
+  parseLabConfig,
+  projectKeys,
+  type ConfigProblem,
+} from "../../lib/config";
+
+const exists = { fileExists: (p: string) => p === "/home/lab/.kube/config" };
+const parse = (raw: Record<string, string>) => parseLabConfig(raw, exists);
+
+function problemsOf(raw: Record<string, string>): ConfigProblem[] {
+  try {
+    parse(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(LabConfigError);
+    return [...(error as LabConfigError).problems];
+  }
+  throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
+}
+
+function expectProblem(raw: Record<string, string>, key: string, message: RegExp) {
+  const problems = problemsOf(raw);
+  expect(problems.map((p) => p.key)).toContain(key);
+  expect(problems.find((p) => p.key === key)?.message).toMatch(message);
+}
+
+describe("parseLabConfig defaults", () => {
+  it("builds the tutorial's lab when nothing is set", () => {
+    const config = parse({});
+    expect(config).toEqual({
+      namespace: "netlab",
+      createNamespace: true,
+      kubeconfig: undefined,
+      context: undefined,
+      clusterDomain: "cluster.local",
+      labs: ["eg1", "eg2", "services"],
+      imagePullPolicy: "IfNotPresent",
+      images: DEFAULT_IMAGES,
+      services: DEFAULT_SERVICES,
+      checks: DEFAULT_CHECKS,
+    });
+    expect(config.images).toMatchObject({ httpd: "httpd:latest", nginx: "nginx:latest", client: "centos" });
+    expect(config.services.httpd).toEqual({
+      name: "svc-nodeport-httpd",
+      type: "NodePort",
+      port: 3050,
+      targetPort: 80,
+      nodePort: 31000,
+    });
+    expect(config.services.nginx).toEqual({
+      name: "svc-clusterip-nginx",
+      type: "ClusterIP",
+      port: 80,
+      targetPort: 80,
+    });
+  });
+
+  it("uses the default namespace without creating it", () => {
+    expect(parse({ namespace: "default" })).toMatchObject({ namespace: "default", createNamespace: false });
+  });
+
+  it("reads every key", () => {
+    const config = parse({
+      namespace: "lab-2",
+      kubeconfig: "/home/lab/.kube/config",
+      context: "kind-kind",
+      clusterDomain: "k8s.example",
+      labs: '["eg2","services"]',
+      imagePullPolicy: "Never",
+      images: JSON.stringify({
+        httpd: "localhost/netlab/httpd:e2e",
+        client: "registry.example:5000/tools/curl@sha256:" + "a".repeat(64),
+      }),
+      services: JSON.stringify({
+        httpd: { nodePort: "none", port: "8080" },
+        nginx: { type: "NodePort", nodePort: 30080 },
+      }),
+      checks: "false",
+      strict: "true",
+      checksRun: "2",
+      checkConnectTimeoutSeconds: "2",
+      checkMaxTimeSeconds: "5",
+      checkExecTimeoutSeconds: "20",
+      checkExecAttempts: "1",
+      closedPort: "9999",
+    });
+    expect(config).toMatchObject({
+      namespace: "lab-2",
+      kubeconfig: "/home/lab/.kube/config",
+      context: "kind-kind",
+      clusterDomain: "k8s.example",
+      labs: ["eg2", "services"],
+      imagePullPolicy: "Never",
+      images: { httpd: "localhost/netlab/httpd:e2e", nginx: "nginx:latest" },
+      checks: {
+        enabled: false,
+        strict: true,
+        run: 2,
+        connectTimeoutSeconds: 2,
+        maxTimeSeconds: 5,
+        execTimeoutSeconds: 20,
+        execAttempts: 1,
+        closedPort: 9999,
+      },
+    });
+    expect(config.services.httpd).toEqual({
+      name: "svc-nodeport-httpd",
+      type: "NodePort",
+      port: 8080,
+      targetPort: 80,
+    });
+    expect(config.services.nginx).toEqual({
+      name: "svc-clusterip-nginx",
+      type: "NodePort",
+      port: 80,
+      targetPort: 80,
+      nodePort: 30080,
+    });
+  });
+
+  it("accepts labs as a comma-separated list", () => {
+    expect(parse({ labs: "eg1" }).labs).toEqual(["eg1"]);
+    expect(parse({ labs: " eg2 , services " }).labs).toEqual(["eg2", "services"]);
+  });
+
+  it("drops the default node port when the httpd service becomes ClusterIP", () => {
+    expect(parse({ services: '{"httpd":{"type":"ClusterIP"}}' }).services.httpd.nodePort).toBeUndefined();
+  });
+});
+
+describe("parseLabConfig errors name the key, the value and what is allowed", () => {
+  it.each([
+    [{ namespace: "Net_Lab" }, "namespace", /"Net_Lab" is not a DNS-1123 label; allowed: .*lower-case/],
+    [{ namespace: "a".repeat(64) }, "namespace", /not a DNS-1123 label/],
+    [{ namespace: "kube-system" }, "namespace", /belongs to the cluster/],
+    [{ namespace: "default", createNamespace: "true" }, "createNamespace", /must be false/],
+    [{ createNamespace: "yes" }, "createNamespace", /"yes" is not a boolean; allowed: true or false/],
+    [{ kubeconfig: "/nowhere/config" }, "kubeconfig", /"\/nowhere\/config" does not exist/],
+    [
+      { kubeconfig: "apiVersion: v1\nkind: Config" },
+      "kubeconfig",
+      /path of a kubeconfig file \(not its contents\)/,
+    ],
+    [{ context: "my context; rm -rf /" }, "context", /is not allowed; allowed: letters, digits/],
+    [{ clusterDomain: "Cluster.Local" }, "clusterDomain", /is not a DNS domain/],
+    [{ labs: "eg1,eg3" }, "labs", /"eg3" is not a lab; allowed: eg1, eg2, services/],
+    [{ labs: "eg1,services" }, "labs", /"services" exposes pod-httpd and pod-nginx, so it needs "eg2"/],
+    [{ labs: '{"eg1": true}' }, "labs", /is not a list/],
+    [
+      { imagePullPolicy: "Sometimes" },
+      "imagePullPolicy",
+      /"Sometimes" is not allowed; allowed: Always, IfNotPresent, Never/,
+    ],
+    [{ images: '{"httpd":"httpd latest"}' }, "images.httpd", /is not an image reference/],
+    [{ images: '{"httpd":"$(reboot)"}' }, "images.httpd", /is not an image reference/],
+    [
+      { images: '{"apache":"httpd"}' },
+      "images.apache",
+      /unknown field; allowed fields: httpd, nginx, client, dnsTools/,
+    ],
+    [{ images: "httpd:2.4" }, "images", /not a structured value/],
+    [
+      { services: '{"httpd":{"type":"LoadBalancer"}}' },
+      "services.httpd.type",
+      /"LoadBalancer" is not allowed; allowed: NodePort, ClusterIP/,
+    ],
+    [{ services: '{"httpd":{"port":0}}' }, "services.httpd.port", /0 is out of range; allowed: 1-65535/],
+    [{ services: '{"httpd":{"port":70000}}' }, "services.httpd.port", /70000 is out of range/],
+    [
+      { services: '{"nginx":{"targetPort":"http"}}' },
+      "services.nginx.targetPort",
+      /"http" is not a whole number/,
+    ],
+    [
+      { services: '{"httpd":{"nodePort":80}}' },
+      "services.httpd.nodePort",
+      /80 is out of range; allowed: 30000-32767, or "none"/,
+    ],
+    [{ services: '{"httpd":{"nodePort":32768}}' }, "services.httpd.nodePort", /32768 is out of range/],
+    [
+      { services: '{"nginx":{"nodePort":30001}}' },
+      "services.nginx.nodePort",
+      /a ClusterIP service has no node port/,
+    ],
+    [
+      { services: '{"nginx":{"name":"svc-nodeport-httpd"}}' },
+      "services.nginx.name",
+      /is also the httpd service's name/,
+    ],
+    [{ services: '{"nginx":{"name":"1svc"}}' }, "services.nginx.name", /is not a DNS-1035 label/],
+    [
+      { services: '{"nginx":{"type":"NodePort","nodePort":31000}}' },
+      "services.nginx.nodePort",
+      /is also the httpd service's node port/,
+    ],
+    [{ services: '{"mysql":{}}' }, "services.mysql", /unknown field/],
+    [
+      { services: '{"httpd":{"ports":80}}' },
+      "services.httpd.ports",
+      /unknown field; allowed fields: name, type, port, targetPort, nodePort/,
+    ],
+    [{ checks: "maybe" }, "checks", /not a boolean/],
+    [{ strict: "1" }, "strict", /not a boolean/],
+    [{ checksRun: "0" }, "checksRun", /0 is out of range; allowed: 1-1000000/],
+    [{ checksRun: "two" }, "checksRun", /"two" is not a whole number/],
+    [{ checkMaxTimeSeconds: "0" }, "checkMaxTimeSeconds", /out of range; allowed: 1-120 seconds/],
+    [{ checkConnectTimeoutSeconds: "20" }, "checkConnectTimeoutSeconds", /longer than checkMaxTimeSeconds/],
+    [{ checkExecTimeoutSeconds: "10" }, "checkExecTimeoutSeconds", /must be longer than checkMaxTimeSeconds/],
+    [{ checkExecAttempts: "9" }, "checkExecAttempts", /allowed: 1-5/],
+    [{ closedPort: "80" }, "closedPort", /the port cntr-httpd listens on/],
+    [{ namspace: "netlab" }, "namspace", /unknown key; known keys: namespace,/],
+  ])("%j is rejected at %s", (raw, key, message) => {
+    expectProblem(raw, key, message);
+  });
+
+  it("reports several bad values together, in one message", () => {
+    const raw = { namespace: "BAD", labs: "eg9", services: '{"httpd":{"nodePort":1}}', imagePullPolicy: "x" };
+    const problems = problemsOf(raw);
+    expect(problems.map((p) => p.key)).toEqual([
+      "namespace",
+      "imagePullPolicy",
+      "labs",
+      "services.httpd.nodePort",
+    ]);
+    let message = "";
+    try {
+      parse(raw);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^invalid lab configuration \(4 problems\):\n {2}- namespace: "BAD"/);
+    expect(message).toContain("  - services.httpd.nodePort: 1 is out of range; allowed: 30000-32767");
+    expect(message).toContain("nothing was deployed");
+  });
+});
+
+describe("projectKeys", () => {
+  it("keeps the project's own keys only", () => {
+    expect(
+      projectKeys(
+        { "k8s-networking-lab:namespace": "x", "kubernetes:context": "y", "other:namespace": "z" },
+        "k8s-networking-lab",
+      ),
+    ).toEqual({ namespace: "x" });
+  });
+});

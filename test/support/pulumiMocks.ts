@@ -1,0 +1,240 @@
+// Runs Pulumi programs and components under mocks: Kubernetes objects get the status a cluster would
+// give them, and each check's local.Command really runs its script with sh, against the fake kubectl in
+// test/support/bin, which answers with captured outputs of real tools.
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import type { MockResourceArgs } from "@pulumi/pulumi/runtime";
+import { vi } from "vitest";
+
+export const PROJECT = "k8s-networking-lab";
+export const FAKE_KUBECTL_DIR = path.resolve(__dirname, "bin");
+
+/** The cluster the mocks pretend to be: addresses match those in the captured fixtures. */
+export const WORLD = {
+  namespace: "netlab",
+  nodeName: "node-1",
+  nodeIP: "172.18.0.2",
+  podIPs: {
+    "pod-demo": "10.244.0.7",
+    "pod-httpd": "10.244.1.10",
+    "pod-nginx": "10.244.1.11",
+    "netlab-dns-probe": "10.244.0.20",
+  } as Record<string, string>,
+  serves: {
+    "pod-demo": { "80": "httpd" },
+    "pod-httpd": { "80": "httpd" },
+    "pod-nginx": { "80": "nginx" },
+  } as Record<string, Record<string, string>>,
+  serviceIPs: { "svc-nodeport-httpd": "10.96.41.17", "svc-clusterip-nginx": "10.96.203.5" } as Record<
+    string,
+    string
+  >,
+};
+
+export type Scenario = "healthy" | "broken" | "hang" | "transport";
+
+export interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  state: Record<string, unknown>;
+}
+
+/** What the program asked the engine for: parent, explicit dependencies and provider of each resource. */
+export interface RegistrationRequest {
+  type: string;
+  name: string;
+  parent: string;
+  dependencies: string[];
+  provider: string;
+}
+
+interface RegisterResourceRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+  getProvider(): string;
+}
+
+interface Monitor {
+  registerResource(request: RegisterResourceRequest, callback: unknown): void;
+}
+
+/** Reads a value out of an Output (mocks run with preview off, so every apply runs). */
+export function valueOf<T>(output: pulumi.Input<T> | undefined): Promise<pulumi.Unwrap<T>> {
+  return new Promise((resolve) => {
+    pulumi.output(output as pulumi.Input<T>).apply((value) => {
+      resolve(value);
+      return value;
+    });
+  });
+}
+
+function runScript(
+  script: string,
+  scenario: Scenario,
+  world: object,
+): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "sh",
+      ["-c", script],
+      {
+        env: {
+          ...process.env,
+          PATH: `${FAKE_KUBECTL_DIR}:${process.env.PATH ?? ""}`,
+          FAKE_KUBECTL_SCENARIO: scenario,
+          FAKE_KUBECTL_WORLD: JSON.stringify(world),
+        },
+        timeout: 120_000,
+      },
+      (error, stdout, stderr) => {
+        // As the command provider does: a non-zero exit fails the resource.
+        if (error)
+          reject(
+            new Error(`exit status ${error.code}: running ${JSON.stringify(script.slice(0, 60))}: ${stderr}`),
+          );
+        else resolve({ stdout: stdout.replace(/\n$/, ""), stderr: stderr.replace(/\n$/, "") });
+      },
+    );
+  });
+}
+
+type Fields = Record<string, unknown>;
+const field = (object: unknown, key: string): Fields =>
+  ((object as Fields | undefined)?.[key] ?? {}) as Fields;
+
+export class MockCluster {
+  readonly registered: Registered[] = [];
+  readonly requests: RegistrationRequest[] = [];
+  private nextNodePort = 30500;
+  private nextServiceIP = 100;
+
+  constructor(readonly scenario: Scenario = "healthy") {}
+
+  /** The fake kubectl's view of the cluster, from the objects registered so far. */
+  world(): object {
+    const services: Record<string, object> = {};
+    for (const r of this.ofType("kubernetes:core/v1:Service")) {
+      const spec = field(r.state, "spec");
+      const port = (spec.ports as Fields[])[0] as Fields;
+      const selector = spec.selector as Record<string, string>;
+      services[String(field(r.state, "metadata").name)] = {
+        clusterIP: spec.clusterIP,
+        port: port.port,
+        targetPort: String(port.targetPort),
+        nodePort: port.nodePort,
+        pod: Object.values(selector)[0],
+      };
+    }
+    const pods: Record<string, object> = {};
+    for (const r of this.ofType("kubernetes:core/v1:Pod")) {
+      const name = String(field(r.state, "metadata").name);
+      pods[name] = { ip: field(r.state, "status").podIP, serves: WORLD.serves[name] ?? {} };
+    }
+    return { namespace: WORLD.namespace, nodeIP: WORLD.nodeIP, pods, services };
+  }
+
+  ofType(type: string): Registered[] {
+    return this.registered.filter((r) => r.type === type);
+  }
+
+  byName(type: string, name: string): Registered {
+    const found = this.registered.find((r) => r.type === type && r.name === name);
+    if (found === undefined) throw new Error(`no ${type} named ${name} was registered`);
+    return found;
+  }
+
+  private async stateOf(args: MockResourceArgs): Promise<Fields> {
+    const inputs = args.inputs as Fields;
+    const metadata: Fields = { ...field(inputs, "metadata"), uid: `uid-${args.name}` };
+    switch (args.type) {
+      case "kubernetes:core/v1:Pod": {
+        const spec = field(inputs, "spec");
+        const name = String(metadata.name);
+        const podIP = spec.hostNetwork ? WORLD.nodeIP : (WORLD.podIPs[name] ?? "10.244.9.9");
+        return {
+          ...inputs,
+          metadata,
+          spec: { ...spec, nodeName: spec.nodeName ?? WORLD.nodeName },
+          status: { phase: "Running", podIP, hostIP: WORLD.nodeIP },
+        };
+      }
+      case "kubernetes:core/v1:Service": {
+        const spec = field(inputs, "spec");
+        const name = String(metadata.name);
+        const ports = (spec.ports as Fields[]).map((port) => ({
+          ...port,
+          ...(spec.type === "NodePort" ? { nodePort: port.nodePort ?? this.nextNodePort++ } : {}),
+        }));
+        const clusterIP = WORLD.serviceIPs[name] ?? `10.96.77.${this.nextServiceIP++}`;
+        return { ...inputs, metadata, spec: { ...spec, ports, clusterIP } };
+      }
+      case "command:local:Command":
+        return { ...inputs, ...(await runScript(String(inputs.create), this.scenario, this.world())) };
+      default:
+        return { ...inputs, metadata };
+    }
+  }
+
+  /** Installs the mocks; call before importing the program or creating components. */
+  install(config: Record<string, string> = {}): void {
+    pulumi.runtime.setAllConfig(
+      Object.fromEntries(Object.entries(config).map(([key, value]) => [`${PROJECT}:${key}`, value])),
+    );
+    pulumi.runtime.setMocks(
+      {
+        newResource: async (args) => {
+          const state = await this.stateOf(args);
+          this.registered.push({ type: args.type, name: args.name, inputs: args.inputs as Fields, state });
+          return { id: `${args.name}-id`, state };
+        },
+        call: (args) => args.inputs,
+      },
+      PROJECT,
+      "dev",
+      false,
+    );
+    const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (request, callback) => {
+      this.requests.push({
+        type: request.getType(),
+        name: request.getName(),
+        parent: request.getParent(),
+        dependencies: request.getDependenciesList(),
+        provider: request.getProvider(),
+      });
+      register(request, callback);
+    };
+  }
+
+  request(type: string, name: string): RegistrationRequest {
+    const found = this.requests.find((r) => r.type === type && r.name === name);
+    if (found === undefined) throw new Error(`no request to register ${type} ${name}`);
+    return found;
+  }
+}
+
+export type Program = typeof import("../../index");
+
+/** Runs index.ts under mocks with the given config, and waits until its exports are known. */
+export async function runProgram(
+  config: Record<string, string> = {},
+  scenario: Scenario = "healthy",
+): Promise<{ cluster: MockCluster; program: Program }> {
+  const cluster = new MockCluster(scenario);
+  cluster.install(config);
+  vi.resetModules();
+  const program: Program = await import("../../index");
+  await Promise.all([
+    valueOf(program.labNamespace),
+    valueOf(program.pods),
+    valueOf(program.serviceEndpoints),
+    valueOf(program.report),
+    valueOf(program.facts),
+  ]);
+  return { cluster, program };
+}

@@ -1,0 +1,30 @@
+// Runs a runner script with sh against the fake kubectl, as the command provider would.
+import { execFileSync } from "node:child_process";
+import type { Scenario } from "./pulumiMocks";
+import { FAKE_KUBECTL_DIR, WORLD } from "./pulumiMocks";
+
+export function runWithFakeKubectl(
+  script: string,
+  scenario: Scenario,
+  extraEnv: Record<string, string> = {},
+): string {
+  return execFileSync("sh", ["-c", script], {
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      PATH: `${FAKE_KUBECTL_DIR}:${process.env.PATH ?? ""}`,
+      FAKE_KUBECTL_SCENARIO: scenario,
+      FAKE_KUBECTL_WORLD: JSON.stringify({
+        namespace: WORLD.namespace,
+        nodeIP: WORLD.nodeIP,
+        pods: {
+          "pod-demo": { ip: WORLD.podIPs["pod-demo"], serves: WORLD.serves["pod-demo"] },
+          "pod-nginx": { ip: WORLD.podIPs["pod-nginx"], serves: WORLD.serves["pod-nginx"] },
+        },
+        services: {},
+      }),
+      ...extraEnv,
+    },
+    timeout: 60_000,
+  });
+}
