@@ -41,6 +41,8 @@ LOGS="${STATE}/logs"
 RUN="${STATE}/run"
 CTRD_SOCK="${STATE}/containerd/containerd.sock"
 KUBECONFIG_OUT="${STATE}/kubeconfig"
+# What `up` creates inside ${STATE} (and `down` removes).
+OWN_STATE=(pki conf logs run containerd etcd kubelet cni kubeconfig)
 # Component start order; `down` stops them in reverse.
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy)
 # Host sysctls that the node components change; saved by `up`, restored by `down`.
@@ -53,7 +55,9 @@ export PATH="${BIN_DIR}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:
 log() { printf '[cluster %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-kc() { timeout 30 "${BIN_DIR}/kubectl" --kubeconfig "${KUBECONFIG_OUT}" "$@"; }
+KUBECTL="${BIN_DIR}/kubectl"
+[[ -x "${KUBECTL}" ]] || KUBECTL="$(command -v kubectl || echo kubectl)"
+kc() { timeout 30 "${KUBECTL}" --kubeconfig "${KUBECONFIG_OUT}" "$@"; }
 
 pid_of() {
   local f="${RUN}/$1.pid" pid
@@ -111,7 +115,7 @@ have_binaries() {
 check_host() {
   [[ ${EUID} -eq 0 ]] || die "must run as root"
   local t
-  for t in containerd containerd-shim-runc-v2 runc ctr iptables iptables-save ip openssl setsid findmnt; do
+  for t in containerd containerd-shim-runc-v2 runc ctr iptables iptables-save ip openssl setsid findmnt curl; do
     command -v "${t}" >/dev/null || die "missing host tool ${t} (apt-get install containerd runc iptables iproute2 openssl util-linux)"
   done
   [[ -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local && -x /usr/lib/cni/loopback ]] \
@@ -243,7 +247,7 @@ cleanup_host_network() {
   fi
   for tool in iptables ip6tables; do
     for t in filter nat mangle; do
-      purge_chains "${t}" '(KUBE-|CNI-|NETLAB-E2E|netlab-e2e|cni0 |name: "netlab")' "${tool}"
+      purge_chains "${t}" '(KUBE-|CNI-|NETLAB-E2E|netlab-e2e)' "${tool}"
     done
   done
   ip link del "${CNI_BRIDGE}" 2>/dev/null || true
@@ -395,7 +399,6 @@ start_etcd() {
     --listen-peer-urls "http://127.0.0.1:${ETCD_PEER_PORT}" \
     --initial-advertise-peer-urls "http://127.0.0.1:${ETCD_PEER_PORT}" \
     --initial-cluster "${NODE_NAME}=http://127.0.0.1:${ETCD_PEER_PORT}" \
-    --listen-metrics-urls "" \
     --log-level warn
   wait_until etcd 60 "etcd /health" \
     curl -sf --max-time 2 "http://127.0.0.1:${ETCD_CLIENT_PORT}/health"
@@ -497,7 +500,7 @@ node_ready() {
 deploy_coredns() {
   log "deploying CoreDNS (kube-dns ${DNS_SVC_IP})"
   kc apply -f "${E2E_DIR}/addons/coredns.yaml" >/dev/null || die "applying CoreDNS manifests failed"
-  if ! timeout 150 "${BIN_DIR}/kubectl" --kubeconfig "${KUBECONFIG_OUT}" -n kube-system \
+  if ! timeout 150 "${KUBECTL}" --kubeconfig "${KUBECONFIG_OUT}" -n kube-system \
     rollout status deployment/coredns --timeout=140s >/dev/null; then
     kc -n kube-system get pods -o wide >&2 || true
     kc -n kube-system logs deployment/coredns --tail=30 >&2 || true
@@ -514,7 +517,7 @@ cmd_up() {
     print_access
     return 0
   fi
-  if [[ -d "${STATE}" ]] || ip link show "${NODE_IF}" >/dev/null 2>&1; then
+  if [[ -d "${RUN}" || -d "${STATE}/containerd" ]] || ip link show "${NODE_IF}" >/dev/null 2>&1; then
     log "leftovers of a previous cluster found; cleaning them up first"
     cmd_down
   fi
@@ -666,10 +669,13 @@ cmd_down() {
   unmount_state
   cleanup_host_network
   restore_sysctls
-  if [[ -d "${STATE}" ]]; then
-    rm -rf "${STATE}" 2>/dev/null || { unmount_state; rm -rf "${STATE}"; }
-  fi
-  log "down: state ${STATE} removed"
+  # Only what `up` created: other tools keep their own files in ${STATE}.
+  local d
+  for d in "${OWN_STATE[@]}"; do
+    rm -rf "${STATE:?}/${d}" 2>/dev/null || { unmount_state; rm -rf "${STATE:?}/${d}"; }
+  done
+  rmdir "${STATE}" 2>/dev/null || true
+  log "down: cluster state removed from ${STATE}"
 }
 
 cmd_status() {
@@ -682,7 +688,7 @@ cmd_status() {
       rc=1
     fi
   done
-  if [[ -f "${KUBECONFIG_OUT}" ]] && [[ -x "${BIN_DIR}/kubectl" ]] && pid_of kube-apiserver >/dev/null; then
+  if [[ -f "${KUBECONFIG_OUT}" ]] && pid_of kube-apiserver >/dev/null; then
     echo "kubeconfig: ${KUBECONFIG_OUT} (context ${CLUSTER_NAME})"
     kc get nodes -o wide 2>&1 || rc=1
     kc get pods -A -o wide 2>&1 || rc=1
@@ -690,9 +696,14 @@ cmd_status() {
   return "${rc}"
 }
 
-case "${1:-}" in
-  up) cmd_up ;;
-  down) cmd_down ;;
-  status) cmd_status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
-esac
+main() {
+  case "${1:-}" in
+    up) cmd_up ;;
+    down) cmd_down ;;
+    status) cmd_status ;;
+    *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  esac
+}
+
+# Sourcing the file (for tests) only defines the functions.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then main "$@"; fi

@@ -47,7 +47,11 @@ recipe_hash() {
   local name="$1"
   {
     echo "suite=${DEBIAN_SUITE} name=${name} packages=$(packages_for "${name}")"
-    sed -n '/^# --- recipe start/,/^# --- recipe end/p' "${BASH_SOURCE[0]}"
+    sed -n '/^# --- base recipe start/,/^# --- base recipe end/p' "${BASH_SOURCE[0]}"
+    case "${name}" in
+      base) ;;
+      *) sed -n '/^# --- image recipe start/,/^# --- image recipe end/p' "${BASH_SOURCE[0]}" ;;
+    esac
     case "${name}" in
       pause) cat "${E2E_DIR}/images/pause.c" ;;
       coredns) echo "coredns=${COREDNS_VERSION}"; sha256sum <"${BIN_DIR}/coredns" ;;
@@ -57,8 +61,7 @@ recipe_hash() {
 
 tarball_for() { echo "${IMG_DIR}/$1-$(recipe_hash "$1").tar"; }
 
-# --- recipe start
-HTTPD_PAGE='<html><body><h1>It works!</h1></body></html>'
+# --- base recipe start
 
 base_image() {
   local ref
@@ -100,6 +103,11 @@ EOF
   echo "${ref}"
 }
 
+# --- base recipe end
+
+# --- image recipe start
+HTTPD_PAGE='<html><body><h1>It works!</h1></body></html>'
+
 # with_chroot MNT CMD...: runs CMD inside the mounted root with /proc, /dev
 # and the host's resolver available, and removes them again afterwards.
 with_chroot() {
@@ -133,11 +141,14 @@ customize() {
 set -e
 # shellcheck disable=SC1091
 . /etc/apache2/envvars
+# /var/lock points into /run, which starts empty in a container.
+mkdir -p /run/lock
 mkdir -p "${APACHE_RUN_DIR}" "${APACHE_LOCK_DIR}" "${APACHE_LOG_DIR}"
 rm -f "${APACHE_PID_FILE}"
 exec /usr/sbin/apache2 -D FOREGROUND "$@"
 EOF
       chmod 0755 "${mnt}/usr/local/bin/httpd-foreground"
+      mkdir -p "${mnt}/run/lock"
       bah config --port 80 --cmd '["/usr/local/bin/httpd-foreground"]' "${ctr}"
       ;;
     nginx)
@@ -150,7 +161,7 @@ EOF
       ;;
   esac
 }
-# --- recipe end
+# --- image recipe end
 
 build_debian_image() {
   local name="$1" out="$2" base ctr mnt pkgs
@@ -203,6 +214,8 @@ build_all() {
   for name in "${IMAGES[@]}"; do
     out="$(tarball_for "${name}")"
     if [[ -s "${out}" ]]; then continue; fi
+    # Drop tarballs of older recipes of this image.
+    find "${IMG_DIR}" -maxdepth 1 -name "${name}-*.tar" ! -name "${out##*/}" -delete
     case "${name}" in
       pause|coredns) build_static_image "${name}" "${out}" ;;
       *) build_debian_image "${name}" "${out}" ;;
