@@ -1,0 +1,106 @@
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { buildStrictGateScript, formatReport, summarize } from "../../../lib/checks/report";
+import type { CheckResult } from "../../../lib/checks/types";
+
+const passed: CheckResult = {
+  id: "pod-demo.localhost",
+  claim: "Containers of one pod reach each other on localhost.",
+  source: "pod-demo/cntr-centos",
+  target: "pod-demo/cntr-httpd via localhost:80",
+  command:
+    "kubectl exec --namespace netlab pod-demo --container cntr-centos -- curl -sS http://localhost:80/",
+  expected: 'the page contains "It works!"',
+  observed: "<html><body><h1>It works!</h1></body></html>",
+  outcome: "passed",
+  durationMs: 412,
+  attempts: 1,
+};
+const failed: CheckResult = {
+  ...passed,
+  id: "pod-to-pod.pod-httpd.pod-nginx",
+  claim: "Pods reach each other by pod IP.",
+  source: "pod-httpd/cntr-httpd",
+  target: "pod-nginx/cntr-nginx via 10.244.1.11:80",
+  command:
+    "kubectl exec --namespace netlab pod-httpd --container cntr-httpd -- timeout 10 bash -c '...' _ 10.244.1.11 80",
+  expected: 'the page contains "Welcome to nginx!"',
+  observed: "exit 124: ",
+  outcome: "failed",
+  failure: "timeout",
+  durationMs: 10021,
+};
+
+describe("summarize", () => {
+  it("counts and lists failures in run order", () => {
+    expect(summarize([passed, failed, passed])).toEqual({
+      passed: 2,
+      failed: 1,
+      total: 3,
+      failedIds: ["pod-to-pod.pod-httpd.pod-nginx"],
+    });
+    expect(summarize([])).toEqual({ passed: 0, failed: 0, total: 0, failedIds: [] });
+  });
+});
+
+describe("formatReport", () => {
+  it("is an aligned table, then the failures with what to rerun", () => {
+    expect(formatReport([passed, failed])).toBe(
+      [
+        "CHECK                           RESULT            TIME      OBSERVED",
+        "pod-demo.localhost              passed            412 ms    <html><body><h1>It works!</h1></body></html>",
+        "pod-to-pod.pod-httpd.pod-nginx  FAILED (timeout)  10021 ms  exit 124:",
+        "",
+        "1/2 checks failed: pod-to-pod.pod-httpd.pod-nginx",
+        "",
+        "FAILED pod-to-pod.pod-httpd.pod-nginx: Pods reach each other by pod IP.",
+        "  from:     pod-httpd/cntr-httpd",
+        "  to:       pod-nginx/cntr-nginx via 10.244.1.11:80",
+        '  expected: the page contains "Welcome to nginx!"',
+        "  observed: exit 124: ",
+        "  rerun:    kubectl exec --namespace netlab pod-httpd --container cntr-httpd -- timeout 10 bash -c '...' _ 10.244.1.11 80",
+      ].join("\n"),
+    );
+  });
+
+  it("says so when everything passed", () => {
+    expect(formatReport([passed]).split("\n").pop()).toBe("1/1 checks passed.");
+  });
+
+  it("clips long observations in the table only", () => {
+    const long = { ...failed, observed: "x".repeat(100) };
+    const report = formatReport([long]);
+    expect(report).toContain(`${"x".repeat(59)}…`);
+    expect(report).toContain(`  observed: ${"x".repeat(100)}`);
+  });
+});
+
+describe("buildStrictGateScript", () => {
+  const run = (script: string) => {
+    try {
+      return {
+        status: 0,
+        stdout: execFileSync("sh", ["-c", script], { encoding: "utf8", stdio: "pipe" }),
+        stderr: "",
+      };
+    } catch (error) {
+      return error as { status: number; stdout: string; stderr: string };
+    }
+  };
+
+  it("succeeds when every check passed", () => {
+    expect(run(buildStrictGateScript([passed, passed]))).toEqual({
+      status: 0,
+      stdout: "strict mode: all 2 checks passed\n",
+      stderr: "",
+    });
+  });
+
+  it("fails naming each failed check, with the whole report", () => {
+    const result = run(buildStrictGateScript([passed, failed]));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      `strict mode: 1 of 2 checks failed: pod-to-pod.pod-httpd.pod-nginx\n\n${formatReport([passed, failed])}\n`,
+    );
+  });
+});

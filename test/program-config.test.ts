@@ -1,0 +1,228 @@
+// index.ts under other configurations: bad values stop it before anything is registered; every key
+// reaches the resources it is about.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { MockCluster, type Program, runProgram, valueOf } from "./support/pulumiMocks";
+
+type Fields = Record<string, unknown>;
+const metadataOf = (r: { inputs: Fields }) => r.inputs.metadata as Fields;
+const specOf = (r: { inputs: Fields }) => r.inputs.spec as Fields;
+
+describe("bad configuration", () => {
+  it("stops the program with one clear message and registers nothing", async () => {
+    const cluster = new MockCluster();
+    let failure: unknown;
+    try {
+      await runProgram({ namespace: "Not_A_Label", services: '{"httpd":{"nodePort":80}}', labs: "eg1,eg4" });
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(pulumi.RunError);
+    const message = (failure as Error).message;
+    expect(message).toMatch(/^invalid lab configuration \(3 problems\):/);
+    expect(message).toContain('- namespace: "Not_A_Label" is not a DNS-1123 label');
+    expect(message).toContain('- labs: "eg4" is not a lab; allowed: eg1, eg2, services.');
+    expect(message).toContain("- services.httpd.nodePort: 80 is out of range; allowed: 30000-32767");
+    expect(cluster.requests).toEqual([]);
+    const registered = (
+      pulumi.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, unknown> }
+    ).getRegisteredResources();
+    expect(registered.size).toBe(0);
+  });
+});
+
+describe("every key reaches the lab", () => {
+  let cluster: MockCluster;
+  let program: Program;
+  const kubeconfig = path.join(mkdtempSync(path.join(tmpdir(), "netlab config ")), "kube config");
+  writeFileSync(kubeconfig, "apiVersion: v1\nkind: Config\n");
+
+  beforeAll(async () => {
+    ({ cluster, program } = await runProgram({
+      namespace: "default",
+      kubeconfig,
+      context: "kind-netlab",
+      clusterDomain: "lab.example",
+      labs: "eg2,services",
+      imagePullPolicy: "Never",
+      images: JSON.stringify({
+        httpd: "localhost/netlab/httpd:e2e",
+        nginx: "localhost/netlab/nginx:e2e",
+        dnsTools: "busybox:1.36",
+      }),
+      services: JSON.stringify({
+        httpd: { nodePort: "none", port: 8080 },
+        nginx: { name: "web", port: 8081, targetPort: 80 },
+      }),
+      strict: "true",
+      checksRun: "2",
+      checkMaxTimeSeconds: "7",
+      checkConnectTimeoutSeconds: "2",
+      checkExecTimeoutSeconds: "25",
+    }));
+  });
+
+  it("uses the existing default namespace without creating or deleting it", async () => {
+    expect(cluster.ofType("kubernetes:core/v1:Namespace")).toEqual([]);
+    for (const r of [
+      ...cluster.ofType("kubernetes:core/v1:Pod"),
+      ...cluster.ofType("kubernetes:core/v1:Service"),
+    ]) {
+      expect(metadataOf(r).namespace).toBe("default");
+    }
+    expect(await valueOf(program.labNamespace)).toBe("default");
+  });
+
+  it("gives the provider the kubeconfig and context", () => {
+    const provider = cluster.byName("pulumi:providers:kubernetes", "cluster");
+    expect(provider.inputs).toMatchObject({ kubeconfig, context: "kind-netlab" });
+  });
+
+  it("builds only the chosen labs", () => {
+    expect(
+      cluster
+        .ofType("kubernetes:core/v1:Pod")
+        .map((p) => metadataOf(p).name)
+        .sort(),
+    ).toEqual(["netlab-dns-probe", "netlab-node-probe", "pod-httpd", "pod-nginx"]);
+  });
+
+  it("applies the images and the pull policy", () => {
+    const images = Object.fromEntries(
+      cluster
+        .ofType("kubernetes:core/v1:Pod")
+        .flatMap((p) =>
+          (specOf(p).containers as Fields[]).map((c) => [
+            String(metadataOf(p).name),
+            [c.image, c.imagePullPolicy],
+          ]),
+        ),
+    );
+    expect(images).toEqual({
+      "pod-httpd": ["localhost/netlab/httpd:e2e", "Never"],
+      "pod-nginx": ["localhost/netlab/nginx:e2e", "Never"],
+      "netlab-dns-probe": ["busybox:1.36", "Never"],
+      "netlab-node-probe": ["centos", "Never"],
+    });
+  });
+
+  it("lets the cluster pick the node port when none is set, and renames services", async () => {
+    const endpoints = await valueOf(program.serviceEndpoints);
+    expect(endpoints.map((e) => [e.name, e.port, e.targetPort, e.nodePort])).toEqual([
+      ["svc-nodeport-httpd", 8080, 80, 30500],
+      ["web", 8081, 80, undefined],
+    ]);
+    const httpdPorts = specOf(cluster.byName("kubernetes:core/v1:Service", "svc-nodeport-httpd"))
+      .ports as Fields[];
+    expect(httpdPorts[0]?.nodePort).toBeUndefined();
+    expect(endpoints[1]?.dnsNames).toEqual({
+      short: "web",
+      namespaced: "web.default",
+      fqdn: "web.default.svc.lab.example",
+    });
+  });
+
+  it("runs the checks of the chosen labs, from pod-to-pod clients when pod-demo is absent", async () => {
+    const results = (await valueOf(program.checkResults)) ?? [];
+    expect(results.map((r) => r.id)).toEqual([
+      "pod-to-pod.pod-httpd.pod-nginx",
+      "pod-to-pod.pod-nginx.pod-httpd",
+      "dns.kube-dns-service",
+      "dns.resolv-conf.pod-httpd",
+      "dns.resolv-conf.pod-nginx",
+      "dns.resolv-conf.netlab-dns-probe",
+      "dns.svc-nodeport-httpd.short",
+      "dns.svc-nodeport-httpd.namespaced",
+      "dns.svc-nodeport-httpd.fqdn",
+      "dns.web.short",
+      "dns.web.namespaced",
+      "dns.web.fqdn",
+      "dns.kubernetes-default",
+      "service.svc-nodeport-httpd.cluster-ip",
+      "service.svc-nodeport-httpd.node-port",
+      "service.web.cluster-ip",
+    ]);
+    const byId = Object.fromEntries(results.map((r) => [r.id, r]));
+    expect(byId["service.web.cluster-ip"]?.source).toBe("pod-httpd/cntr-httpd");
+    expect(byId["service.svc-nodeport-httpd.cluster-ip"]?.source).toBe("pod-nginx/cntr-nginx");
+    expect(byId["service.svc-nodeport-httpd.node-port"]?.target).toBe(
+      "172.18.0.2:30500 -> pod-httpd/cntr-httpd",
+    );
+    expect(byId["dns.resolv-conf.pod-httpd"]?.expected).toBe(
+      "nameserver <kube-dns ClusterIP>; search default.svc.lab.example svc.lab.example lab.example; options ndots:5",
+    );
+  });
+
+  it("pins the node probe to pod-httpd's node", () => {
+    expect(specOf(cluster.byName("kubernetes:core/v1:Pod", "netlab-node-probe")).nodeName).toBe("node-1");
+  });
+
+  it("quotes every configured value in the commands", () => {
+    for (const command of cluster
+      .ofType("command:local:Command")
+      .filter((c) => c.name.startsWith("check-"))) {
+      const script = String(command.inputs.create);
+      expect(script).toContain(`--kubeconfig '${kubeconfig}'`);
+      expect(script).toContain("--context kind-netlab --request-timeout=25s");
+      expect(script).not.toMatch(/--kubeconfig \//);
+    }
+    const curl = String(
+      cluster.byName("command:local:Command", "check-service.web.cluster-ip").inputs.create,
+    );
+    expect(curl).toContain("timeout 7 bash -c");
+  });
+
+  it("bounds every kubectl call with the exec deadline and attempts", () => {
+    const script = String(cluster.byName("command:local:Command", "check-dns.web.fqdn").inputs.create);
+    expect(script).toMatch(/^netlab_step 25 3 2 kubectl /m);
+  });
+
+  it("reruns checks when checksRun changes", () => {
+    for (const command of cluster
+      .ofType("command:local:Command")
+      .filter((c) => c.name.startsWith("check-"))) {
+      expect((command.inputs.triggers as unknown[])[0]).toBe(2);
+    }
+  });
+
+  it("adds the strict-mode gate after every check; it passes when they all pass", async () => {
+    const gate = await cluster.settled("command:local:Command", "strict-gate");
+    expect(gate.inputs.create).toBe("echo 'strict mode: all 16 checks passed'");
+    expect(gate.state.stdout).toBe("strict mode: all 16 checks passed");
+    const dependencies = cluster.request("command:local:Command", "strict-gate").dependencies;
+    expect(dependencies.filter((urn) => urn.includes("command:local:Command::check-"))).toHaveLength(16);
+  });
+});
+
+describe("checks off", () => {
+  it("deploys the labs without probes or commands", async () => {
+    const { cluster, program } = await runProgram({ labs: "eg1", checks: "false" });
+    expect(cluster.ofType("kubernetes:core/v1:Pod").map((p) => metadataOf(p).name)).toEqual(["pod-demo"]);
+    expect(cluster.ofType("command:local:Command")).toEqual([]);
+    expect(await valueOf(program.report)).toBeUndefined();
+    expect(await valueOf(program.summary)).toBeUndefined();
+  });
+});
+
+describe("strict mode in a broken lab", () => {
+  it("reports first, then fails the update naming each failed check", async () => {
+    const { cluster, program } = await runProgram({ strict: "true" }, "broken", { runStrictGate: false });
+    expect(await valueOf(program.summary)).toEqual({ passed: 0, failed: 24, total: 24 });
+    const script = String((await cluster.settled("command:local:Command", "strict-gate")).inputs.create);
+    let failure: { status: number; stderr: string } | undefined;
+    try {
+      execFileSync("sh", ["-c", script], { encoding: "utf8", stdio: "pipe" });
+    } catch (error) {
+      failure = error as { status: number; stderr: string };
+    }
+    expect(failure?.status).toBe(1);
+    expect(failure?.stderr).toMatch(
+      /^strict mode: 24 of 24 checks failed: pod-demo\.localhost, pod-demo\.pod-ip, /,
+    );
+    expect(failure?.stderr).toContain(await valueOf(program.report));
+  });
+});
