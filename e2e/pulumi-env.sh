@@ -28,6 +28,8 @@ if netlab_pulumi_versions; then
   export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-netlab-e2e-not-a-secret}"
   export PULUMI_SKIP_UPDATE_CHECK=true
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+  # No look-up of missing packages in the Pulumi registry service.
+  export PULUMI_DISABLE_REGISTRY_RESOLVE=true
   # The Automation API (@pulumi/pulumi/automation) would otherwise compare
   # the CLI version with its own minimum on every workspace.
   export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
