@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "bin/", "e2e/", "coverage/"] },
+  { ignores: ["node_modules/", "bin/", "coverage/", "e2e/**/*.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -96,13 +96,16 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
     const plans = live.apply((facts) => planChecks(topology, facts));
 
     // What a check tests, by the keys plans use: its resources (to run after them) and the values
-    // whose change must rerun it (a new pod has a new UID, a recreated service a new ClusterIP).
+    // whose change must rerun it (a new pod has a new UID and IP, a recreated service a new ClusterIP).
     const tested = (key: string): { resource: pulumi.Resource; triggers: pulumi.Output<unknown>[] } => {
       const [kind, objectName] = key.split(":") as [string, string];
       const pod = kind === "pod" ? pods[objectName] : undefined;
       if (pod !== undefined) return { resource: pod, triggers: [pod.uid, pod.podIP] };
       const service = kind === "service" ? args.services[objectName] : undefined;
-      if (service !== undefined) return { resource: service, triggers: [service.uid, service.clusterIP] };
+      if (service !== undefined) {
+        // A changed port or target port updates a Service in place, with the same UID and ClusterIP.
+        return { resource: service, triggers: [service.uid, service.clusterIP, service.service.spec.ports] };
+      }
       throw new Error(`check tests unknown object ${key}`);
     };
 

@@ -2,34 +2,11 @@
 // that answers with captured outputs of real tools, first of a healthy lab, then of a broken one.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult } from "../lib/checks/types";
+import defaultCheckIds from "./support/default-check-ids.json";
 import { type MockCluster, type Program, runProgram, valueOf } from "./support/pulumiMocks";
 
-const CHECK_IDS = [
-  "pod-demo.localhost",
-  "pod-demo.pod-ip",
-  "pod-demo.pod-name",
-  "pod-demo.hostname",
-  "pod-demo.shared-network",
-  "pod-demo.closed-port",
-  "node-to-pod.pod-demo",
-  "pod-to-pod.pod-httpd.pod-nginx",
-  "pod-to-pod.pod-nginx.pod-httpd",
-  "dns.kube-dns-service",
-  "dns.resolv-conf.pod-demo",
-  "dns.resolv-conf.pod-httpd",
-  "dns.resolv-conf.pod-nginx",
-  "dns.resolv-conf.netlab-dns-probe",
-  "dns.svc-nodeport-httpd.short",
-  "dns.svc-nodeport-httpd.namespaced",
-  "dns.svc-nodeport-httpd.fqdn",
-  "dns.svc-clusterip-nginx.short",
-  "dns.svc-clusterip-nginx.namespaced",
-  "dns.svc-clusterip-nginx.fqdn",
-  "dns.kubernetes-default",
-  "service.svc-nodeport-httpd.cluster-ip",
-  "service.svc-nodeport-httpd.node-port",
-  "service.svc-clusterip-nginx.cluster-ip",
-];
+/** Every check of the default lab, in run order; e2e/check-outputs.mjs reads the same list. */
+const CHECK_IDS: string[] = defaultCheckIds;
 
 /** How each check fails in the broken lab (see the "broken" scenario of test/support/bin/kubectl). */
 const BROKEN_KINDS: Record<string, string> = {
@@ -159,13 +136,14 @@ describe("a healthy lab", () => {
     expect(dependsOn("service.svc-nodeport-httpd.node-port")).toMatch(pod("netlab-node-probe"));
   });
 
-  it("reruns a check when what it tests changes: checksRun, pod UID and IP, service UID and ClusterIP", () => {
+  it("reruns a check when what it tests changes: checksRun, pod UID and IP, service UID, ClusterIP and ports", () => {
     const triggers = (id: string) => cluster.byName("command:local:Command", `check-${id}`).inputs.triggers;
     expect(triggers("pod-demo.localhost")).toEqual([1, "uid-pod-demo", "10.244.0.7"]);
     expect(triggers("dns.svc-clusterip-nginx.short")).toEqual([
       1,
       "uid-svc-clusterip-nginx",
       "10.96.203.5",
+      [{ name: "http", protocol: "TCP", port: 80, targetPort: 80 }],
       "uid-netlab-dns-probe",
       "10.244.0.20",
     ]);

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# The lab end to end, with the real Pulumi engine, on the cluster of `e2e/cluster.sh up`:
+#
+#   1. an `e2e` stack pointing the lab at the local images and kubeconfig
+#   2. `pulumi preview`, then `pulumi up`: every check passes
+#   3. the stack outputs and `pulumi stack output report`, asserted against the cluster
+#   4. a second `pulumi up` changes nothing; bumping checksRun reruns the checks only
+#   5. a service port that nothing serves fails its check as "refused"; strict mode fails the update
+#      naming it
+#   6. `pulumi destroy`: the namespace and everything in it are gone
+#
+# Prints each step's wall time; exits non-zero at the first step that fails.
+# Needs: e2e/cluster.sh up (a Ready node), e2e/build-pulumi.sh (run here when binaries are missing).
+set -euo pipefail
+
+E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "${E2E_DIR}/.." && pwd)"
+STATE="${NETLAB_E2E_STATE:-/var/lib/netlab-e2e}"
+KUBECONFIG_FILE="${STATE}/kubeconfig"
+CONTEXT="netlab-e2e"
+NAMESPACE="netlab"
+STACK="e2e"
+WORK="${STATE}/lab-project"
+OUT="${STATE}/e2e-run"
+IMAGES='{"httpd":"localhost/netlab/httpd:e2e","nginx":"localhost/netlab/nginx:e2e","client":"localhost/netlab/client:e2e","dnsTools":"localhost/netlab/dnstools:e2e"}'
+
+TIMES=()
+step() { # step NAME COMMAND...
+  local name=$1 start end
+  shift
+  echo
+  echo "== ${name}"
+  start=$(date +%s%N)
+  "$@"
+  end=$(date +%s%N)
+  TIMES+=("$(printf '%-52s %8.1f s' "${name}" "$(((end - start) / 1000000))e-3")")
+  echo "-- ${name}: $(((end - start) / 1000000)) ms"
+}
+fail() {
+  echo "e2e: $*" >&2
+  exit 1
+}
+k() { timeout 60 kubectl --kubeconfig "${KUBECONFIG_FILE}" --context "${CONTEXT}" --request-timeout=30s "$@"; }
+lab() { (cd "${WORK}" && timeout 900 pulumi --non-interactive --stack "${STACK}" "$@"); }
+
+preflight() {
+  [[ -f "${KUBECONFIG_FILE}" ]] || fail "no kubeconfig at ${KUBECONFIG_FILE}: run e2e/cluster.sh up"
+  k get nodes -o jsonpath='{.items[*].status.conditions[?(@.type=="Ready")].status}' | grep -q True ||
+    fail "the e2e node is not Ready: run e2e/cluster.sh up (and e2e/cluster.sh status)"
+  [[ -d "${ROOT}/node_modules/@pulumi/pulumi" ]] || (cd "${ROOT}" && npm ci --ignore-scripts --no-audit --no-fund)
+  bash "${E2E_DIR}/build-pulumi.sh"
+  # shellcheck source-path=SCRIPTDIR source=pulumi-env.sh
+  source "${E2E_DIR}/pulumi-env.sh"
+  pulumi version
+}
+
+# The lab's own files, copied so that the stack's config file stays out of the work tree.
+prepare_project() {
+  rm -rf "${WORK}" "${OUT}"
+  mkdir -p "${WORK}" "${OUT}"
+  cp -r "${ROOT}/index.ts" "${ROOT}/components" "${ROOT}/lib" "${ROOT}/Pulumi.yaml" "${ROOT}/package.json" \
+    "${ROOT}/tsconfig.json" "${WORK}/"
+  ln -s "${ROOT}/node_modules" "${WORK}/node_modules"
+  if (cd "${WORK}" && pulumi stack select "${STACK}" >/dev/null 2>&1); then
+    echo "removing the e2e stack of an earlier run"
+    lab destroy --yes --skip-preview || true
+    (cd "${WORK}" && pulumi stack rm "${STACK}" --yes --force)
+  fi
+  (cd "${WORK}" && pulumi stack init "${STACK}")
+  lab config set namespace "${NAMESPACE}"
+  lab config set kubeconfig "${KUBECONFIG_FILE}"
+  lab config set context "${CONTEXT}"
+  lab config set imagePullPolicy Never
+  local key
+  for key in httpd nginx client dnsTools; do
+    lab config set --path "images.${key}" "$(node -p "(${IMAGES}).${key}")"
+  done
+}
+
+capture_cluster() { # capture_cluster PREFIX
+  k get pods -n "${NAMESPACE}" -o json >"${OUT}/$1-pods.json"
+  k get services -n "${NAMESPACE}" -o json >"${OUT}/$1-services.json"
+  k get service kube-dns -n kube-system -o json >"${OUT}/$1-kube-dns.json"
+  lab stack output --json >"${OUT}/$1-outputs.json"
+}
+
+assert_outputs() { # assert_outputs MODE PREFIX
+  capture_cluster "$2"
+  node "${E2E_DIR}/check-outputs.mjs" "$1" "${OUT}/$2-outputs.json" "${OUT}/$2-pods.json" \
+    "${OUT}/$2-services.json" "${OUT}/$2-kube-dns.json"
+}
+
+first_up() {
+  lab preview
+  lab up --yes --skip-preview
+  assert_outputs healthy first
+  lab stack output report | tee "${OUT}/report.txt"
+  grep -q '^24/24 checks passed\.$' "${OUT}/report.txt" || fail "the report does not say 24/24 checks passed"
+}
+
+second_up_changes_nothing() {
+  lab up --yes --skip-preview --expect-no-changes
+}
+
+rerun_on_demand() {
+  local before after
+  before=$(k get pods -n "${NAMESPACE}" -o jsonpath='{.items[*].metadata.uid}')
+  lab config set checksRun 2
+  lab preview --json >"${OUT}/rerun-preview.json"
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  node -e '
+    const steps = require(process.argv[1]).steps.filter((s) => s.op !== "same");
+    const others = steps.filter((s) => !/::command:local:Command::|\$command:local:Command::/.test(s.urn));
+    const checks = steps.filter((s) => /command:local:Command::check-/.test(s.urn));
+    if (others.length > 0 || checks.length === 0) {
+      console.error("bumping checksRun should replace the checks only, got:", steps.map((s) => `${s.op} ${s.urn}`));
+      process.exit(1);
+    }
+    console.log(`checksRun 2: ${checks.length} check commands to run again, nothing else`);
+  ' "${OUT}/rerun-preview.json"
+  lab up --yes --skip-preview
+  after=$(k get pods -n "${NAMESPACE}" -o jsonpath='{.items[*].metadata.uid}')
+  [[ "${before}" == "${after}" ]] || fail "rerunning the checks replaced pods"
+  assert_outputs healthy rerun
+}
+
+broken_target() {
+  lab config set --path services.nginx.targetPort 8080
+  lab up --yes --skip-preview
+  assert_outputs broken-nginx-target broken
+  lab config set strict true
+  if lab up --yes --skip-preview >"${OUT}/strict.log" 2>&1; then
+    cat "${OUT}/strict.log"
+    fail "strict mode did not fail the update"
+  fi
+  grep -q 'strict mode: 1 of 24 checks failed: service.svc-clusterip-nginx.cluster-ip' "${OUT}/strict.log" ||
+    { cat "${OUT}/strict.log"; fail "strict mode's error does not name the failed check"; }
+  echo "strict mode failed the update, naming service.svc-clusterip-nginx.cluster-ip"
+  lab config set strict false
+  lab config set --path services.nginx.targetPort 80
+  lab up --yes --skip-preview
+  assert_outputs healthy repaired
+}
+
+destroy() {
+  lab destroy --yes --skip-preview
+  local deadline=$((SECONDS + 180))
+  while k get namespace "${NAMESPACE}" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || fail "namespace ${NAMESPACE} still exists 180 s after destroy"
+    sleep 2
+  done
+  echo "namespace ${NAMESPACE} is gone"
+  (cd "${WORK}" && pulumi stack rm "${STACK}" --yes)
+}
+
+step "preflight: cluster Ready, engine built" preflight
+step "1. e2e stack with local images and kubeconfig" prepare_project
+step "2-3. preview + up; outputs match the cluster" first_up
+step "4a. second up changes nothing" second_up_changes_nothing
+step "4b. checksRun=2 reruns the checks only" rerun_on_demand
+step "5. broken target fails as refused; strict fails" broken_target
+step "6. destroy removes everything" destroy
+
+echo
+echo "e2e passed. Wall time per step:"
+printf '  %s\n' "${TIMES[@]}"

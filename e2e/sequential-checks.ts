@@ -1,0 +1,64 @@
+// The lab's checks run one after another, without Pulumi, for e2e/bench.sh.
+//
+//   npx ts-node e2e/sequential-checks.ts <kubeconfig> <context> <pods.json> <services.json>
+//
+// Reads the live facts from `kubectl get -o json` output, plans the default lab's checks with the lab's own
+// planner, runs each check's script with sh in turn, judges it, and prints the summary and the wall time
+// of the checks alone.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { judgeCheck } from "../lib/checks/judge";
+import { type LiveFacts, planChecks } from "../lib/checks/plan";
+import { formatReport } from "../lib/checks/report";
+import { buildRunnerScript, parseRunnerOutput } from "../lib/checks/runner";
+import { parseLabConfig } from "../lib/config";
+import { labTopology } from "../lib/topology";
+
+interface PodList {
+  items: { metadata: { name: string }; status: { podIP: string; hostIP: string } }[];
+}
+interface ServiceList {
+  items: { metadata: { name: string }; spec: { clusterIP: string; ports: { nodePort?: number }[] } }[];
+}
+
+const [kubeconfig, context, podsFile, servicesFile] = process.argv.slice(2);
+if (
+  kubeconfig === undefined ||
+  context === undefined ||
+  podsFile === undefined ||
+  servicesFile === undefined
+) {
+  console.error("usage: sequential-checks.ts <kubeconfig> <context> <pods.json> <services.json>");
+  process.exit(2);
+}
+const pods = (JSON.parse(readFileSync(podsFile, "utf8")) as PodList).items;
+const services = (JSON.parse(readFileSync(servicesFile, "utf8")) as ServiceList).items;
+const config = parseLabConfig({ kubeconfig, context }, { fileExists: () => true });
+const facts: LiveFacts = {
+  podIPs: Object.fromEntries(pods.map((p) => [p.metadata.name, p.status.podIP])),
+  nodeIP: pods.find((p) => p.metadata.name === "netlab-node-probe")?.status.hostIP ?? "",
+  services: Object.fromEntries(
+    services.map((s) => {
+      const nodePort = s.spec.ports[0]?.nodePort;
+      return [
+        s.metadata.name,
+        nodePort === undefined ? { clusterIP: s.spec.clusterIP } : { clusterIP: s.spec.clusterIP, nodePort },
+      ];
+    }),
+  ),
+};
+const runner = {
+  execTimeoutSeconds: config.checks.execTimeoutSeconds,
+  execAttempts: config.checks.execAttempts,
+  retryDelaySeconds: 2,
+};
+
+const start = Date.now();
+const results = planChecks(labTopology(config), facts).map((plan) => {
+  const output = execFileSync("sh", ["-c", buildRunnerScript(plan.steps, runner)], { encoding: "utf8" });
+  return judgeCheck(plan, parseRunnerOutput(output));
+});
+const elapsedMs = Date.now() - start;
+console.log(formatReport(results));
+console.log(`checks-wall-ms ${elapsedMs}`);
+if (results.some((r) => r.outcome === "failed")) process.exitCode = 1;
