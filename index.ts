@@ -90,7 +90,7 @@ const exposed =
       );
 
 // The checks: every claim of the tutorial, tried on the live cluster after the objects it is about.
-const checks = config.checks.enabled
+const connectivity = config.checks.enabled
   ? new ConnectivityChecks(
       "checks",
       {
@@ -141,7 +141,11 @@ export const serviceEndpoints = exposed.map((service) => ({
   nodePort: service.nodePort,
   dnsNames: service.dnsNames,
 }));
-export const checkResults = checks?.results;
-export const summary = checks?.summary.apply(({ passed, failed, total }) => ({ passed, failed, total }));
-export const report = checks?.report;
-export const facts = checks?.facts;
+export const checks = connectivity?.results;
+export const summary = connectivity?.summary.apply(({ passed, failed, total }) => ({
+  passed,
+  failed,
+  total,
+}));
+export const report = connectivity?.report;
+export const facts = connectivity?.facts;

@@ -23,7 +23,7 @@ const expect = (ok, message) => {
 const same = (actual, wanted, what) =>
   expect(JSON.stringify(actual) === JSON.stringify(wanted), `${what}: got ${JSON.stringify(actual)}, want ${JSON.stringify(wanted)}`);
 
-const results = outputs.checkResults ?? [];
+const results = outputs.checks ?? [];
 same(results.map((r) => r.id), expectedIds, "check ids");
 for (const r of results) {
   for (const field of ["claim", "source", "target", "command", "expected", "observed", "outcome"]) {

@@ -43,7 +43,7 @@ describe("a healthy lab", () => {
 
   beforeAll(async () => {
     ({ cluster, program } = await runProgram());
-    results = (await valueOf(program.checkResults)) ?? [];
+    results = (await valueOf(program.checks)) ?? [];
   });
 
   it("runs every check of the tutorial, in order", () => {
@@ -161,7 +161,7 @@ describe("a broken lab", () => {
 
   beforeAll(async () => {
     ({ program } = await runProgram({}, "broken"));
-    results = (await valueOf(program.checkResults)) ?? [];
+    results = (await valueOf(program.checks)) ?? [];
   });
 
   it("fails every check on real failing outputs, each with its kind", () => {

@@ -127,7 +127,7 @@ describe("every key reaches the lab", () => {
   });
 
   it("runs the checks of the chosen labs, from pod-to-pod clients when pod-demo is absent", async () => {
-    const results = (await valueOf(program.checkResults)) ?? [];
+    const results = (await valueOf(program.checks)) ?? [];
     expect(results.map((r) => r.id)).toEqual([
       "pod-to-pod.pod-httpd.pod-nginx",
       "pod-to-pod.pod-nginx.pod-httpd",
