@@ -124,7 +124,8 @@ check_host() {
 
 # ---------------------------------------------------------------- certificates
 
-# sign NAME CN O EKU [SANS]: key + certificate signed by the cluster CA.
+# sign NAME CN O EKU [SANS]: key + certificate signed by the CA named in
+# $SIGN_CA (default: the cluster CA).
 sign() {
   local name="$1" cn="$2" org="$3" eku="$4" sans="${5:-}" subj="/CN=$2"
   [[ -n "${org}" ]] && subj="/O=${org}/CN=${cn}"
@@ -136,19 +137,28 @@ sign() {
     echo "extendedKeyUsage=${eku}"
     [[ -n "${sans}" ]] && echo "subjectAltName=${sans}"
   } >"${PKI}/${name}.ext"
-  openssl x509 -req -in "${PKI}/${name}.csr" -CA "${PKI}/ca.crt" -CAkey "${PKI}/ca.key" \
+  local ca="${SIGN_CA:-ca}"
+  openssl x509 -req -in "${PKI}/${name}.csr" -CA "${PKI}/${ca}.crt" -CAkey "${PKI}/${ca}.key" \
     -CAcreateserial -days 30 -sha256 -extfile "${PKI}/${name}.ext" -out "${PKI}/${name}.crt" 2>/dev/null
   rm -f "${PKI}/${name}.csr" "${PKI}/${name}.ext"
+}
+
+# make_ca NAME CN: self-signed CA key and certificate.
+make_ca() {
+  openssl ecparam -name prime256v1 -genkey -noout -out "${PKI}/$1.key" 2>/dev/null
+  openssl req -x509 -new -key "${PKI}/$1.key" -subj "/CN=$2" -days 30 -sha256 \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
+    -out "${PKI}/$1.crt" 2>/dev/null
 }
 
 make_pki() {
   log "creating certificates in ${PKI}"
   mkdir -p "${PKI}"
   chmod 0700 "${PKI}"
-  openssl ecparam -name prime256v1 -genkey -noout -out "${PKI}/ca.key" 2>/dev/null
-  openssl req -x509 -new -key "${PKI}/ca.key" -subj "/CN=netlab-e2e-ca" -days 30 -sha256 \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
-    -out "${PKI}/ca.crt" 2>/dev/null
+  make_ca ca netlab-e2e-ca
+  # Separate CA for the aggregation layer's request-header authentication.
+  make_ca front-proxy-ca netlab-e2e-front-proxy-ca
+  SIGN_CA=front-proxy-ca sign front-proxy-client front-proxy-client "" clientAuth
   local svc_names="DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc"
   svc_names+=",DNS:kubernetes.default.svc.${CLUSTER_DOMAIN},DNS:localhost"
   sign apiserver kube-apiserver "" serverAuth \
@@ -282,7 +292,10 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   sandbox_image = "localhost/netlab/pause:e2e"
   netns_mounts_under_state_dir = true
   enable_selinux = false
-  restrict_oom_score_adj = false
+  # This machine withholds CAP_SYS_RESOURCE even from root, so negative
+  # oom_score_adj values (pod sandboxes, Guaranteed pods) cannot be set;
+  # clamp them to containerd's own value instead of failing.
+  restrict_oom_score_adj = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"
@@ -422,6 +435,13 @@ start_apiserver() {
     --kubelet-client-key "${PKI}/apiserver-kubelet-client.key" \
     --kubelet-certificate-authority "${PKI}/ca.crt" \
     --kubelet-preferred-address-types InternalIP \
+    --requestheader-client-ca-file "${PKI}/front-proxy-ca.crt" \
+    --requestheader-allowed-names front-proxy-client \
+    --requestheader-username-headers X-Remote-User \
+    --requestheader-group-headers X-Remote-Group \
+    --requestheader-extra-headers-prefix X-Remote-Extra- \
+    --proxy-client-cert-file "${PKI}/front-proxy-client.crt" \
+    --proxy-client-key-file "${PKI}/front-proxy-client.key" \
     --service-account-issuer "https://kubernetes.default.svc.${CLUSTER_DOMAIN}" \
     --service-account-key-file "${PKI}/sa.pub" \
     --service-account-signing-key-file "${PKI}/sa.key" \
