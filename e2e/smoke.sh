@@ -62,11 +62,18 @@ check() {
 
 # check_nslookup NAME WANT_IP: nslookup in the dnstools pod must be answered
 # by kube-dns with WANT_IP.
+# A Service created seconds ago may still be cached under an older address
+# (or not at all): retry for up to 15 seconds.
 check_nslookup() {
-  local name="$1" want="$2" out rc=0 server addrs
-  out="$(kexec dnstools dnstools nslookup "${name}" 2>&1)" || rc=$?
-  server="$(awk '/^Server:/ {print $2; exit}' <<<"${out}")"
-  addrs="$(awk '/^Name:/ {f = 1} f && /^Address:/ {print $2}' <<<"${out}")"
+  local name="$1" want="$2" out rc server addrs try
+  for ((try = 0; try < 8; try++)); do
+    rc=0
+    out="$(kexec dnstools dnstools nslookup "${name}" 2>&1)" || rc=$?
+    server="$(awk '/^Server:/ {print $2; exit}' <<<"${out}")"
+    addrs="$(awk '/^Name:/ {f = 1} f && /^Address:/ {print $2}' <<<"${out}")"
+    [[ ${rc} -eq 0 && "${server}" == "${DNS_SVC_IP}" ]] && grep -qx -- "${want}" <<<"${addrs}" && break
+    sleep 2
+  done
   if [[ ${rc} -eq 0 && "${server}" == "${DNS_SVC_IP}" ]] && grep -qx -- "${want}" <<<"${addrs}"; then
     pass "nslookup ${name} -> ${want} (answered by ${server})"
   else
