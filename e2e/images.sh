@@ -210,7 +210,7 @@ commit_and_save() {
 
 build_all() {
   mkdir -p "${IMG_DIR}"
-  local name out
+  local name out built=0
   for name in "${IMAGES[@]}"; do
     out="$(tarball_for "${name}")"
     if [[ -s "${out}" ]]; then continue; fi
@@ -220,7 +220,21 @@ build_all() {
       pause|coredns) build_static_image "${name}" "${out}" ;;
       *) build_debian_image "${name}" "${out}" ;;
     esac
+    built=1
   done
+  ((built == 0)) || prune_store
+}
+
+# Keeps only the current base image in buildah's store; every other image
+# lives on as a tarball.
+prune_store() {
+  local keep ref
+  keep="${PREFIX}/base:${TAG}-$(recipe_hash base)"
+  while IFS= read -r ref; do
+    [[ -n "${ref}" && "${ref}" != "${keep}" ]] || continue
+    bah rmi -f "${ref}" >/dev/null 2>&1 || true
+  done < <(bah images --format '{{.Name}}:{{.Tag}}' 2>/dev/null | grep "^${PREFIX}/")
+  bah rmi --prune >/dev/null 2>&1 || true
 }
 
 import_all() {
