@@ -31,6 +31,9 @@ const fail = (failure: FailureKind, observed: string): Verdict => ({ failure, ob
 function execFailure(step: StepResult): Verdict | undefined {
   if (step.timedOut)
     return fail("exec-error", `kubectl did not finish before its deadline (${step.attempts} attempt(s))`);
+  if (step.remoteExit === undefined && /executable file not found/.test(step.stderr)) {
+    return fail("exec-error", `the probe's tool is missing from the image: ${excerpt(step.stderr)}`);
+  }
   if (step.remoteExit === undefined) {
     return fail(
       "exec-error",

@@ -17,9 +17,11 @@ export interface RunnerOptions {
 
 export const ENVELOPE_HEADER = "netlab-check-result v1";
 
-// Non-zero exits that are the answer, not a transport failure: the remote command's own exit code,
-// or the API saying the object does not exist.
-const GENUINE_RESULT = "command terminated with exit code|Error from server \\(NotFound\\)";
+// Non-zero exits that are the answer, not a transport failure, so retrying cannot change them: the
+// remote command's own exit code, the API saying the object does not exist or the container is not
+// valid, or the probe's tool missing from the image.
+const GENUINE_RESULT =
+  "command terminated with exit code|Error from server \\((NotFound|BadRequest)\\)|executable file not found";
 
 const RUNNER_FUNCTIONS = `
 netlab_now_ms() {

@@ -236,7 +236,17 @@ describe("exec errors", () => {
     expect(judgeCheck(plan(httpd), [hung]).observed).toMatch(/did not finish before its deadline/);
   });
 
-  it("report a tool missing from the image", () => {
+  it("report a tool missing from the image, as kubectl says it", () => {
+    const stderr = fixtureText("kubelet", "exec-missing-tool.stderr");
+    const missing = step({ stdout: "", stderr, exit: 1 }, { remoteExit: undefined });
+    const result = judgeCheck(plan(httpd), [missing]);
+    expect(result).toMatchObject({ outcome: "failed", failure: "exec-error" });
+    expect(result.observed).toMatch(
+      /^the probe's tool is missing from the image: error: Internal error occurred/,
+    );
+  });
+
+  it("report a tool missing from the image, as a runtime's exit code 127", () => {
     const missing = step({
       stdout: "",
       stderr: 'OCI runtime exec failed: exec: "curl": executable file not found in $PATH',

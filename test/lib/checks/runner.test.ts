@@ -68,6 +68,13 @@ describe("buildRunnerScript when kubectl itself fails", () => {
     expect(step?.stderr).toContain("unable to upgrade connection");
   });
 
+  it("does not retry what retrying cannot change: a tool missing from the image", () => {
+    const missing = execStep(target, inDemo, ["no-such-tool"]);
+    const [step] = parseRunnerOutput(runWithFakeKubectl(buildRunnerScript([missing], options), "healthy"));
+    expect(step).toMatchObject({ kubectlExit: 1, remoteExit: undefined, attempts: 1 });
+    expect(step?.stderr).toContain("executable file not found");
+  });
+
   it("kills a kubectl that hangs at the deadline and says so", () => {
     const script = buildRunnerScript([curl("http://localhost/")], {
       ...options,
