@@ -118,9 +118,6 @@ check_host() {
   for t in containerd containerd-shim-runc-v2 runc ctr iptables iptables-save ip openssl setsid findmnt curl; do
     command -v "${t}" >/dev/null || die "missing host tool ${t} (apt-get install containerd runc iptables iproute2 openssl util-linux)"
   done
-  for t in buildah debootstrap gcc; do
-    command -v "${t}" >/dev/null || die "missing image build tool ${t} (apt-get install buildah debootstrap gcc libc6-dev)"
-  done
   [[ -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local && -x /usr/lib/cni/loopback ]] \
     || die "missing CNI plugins in /usr/lib/cni (apt-get install containernetworking-plugins)"
 }
@@ -535,6 +532,10 @@ deploy_coredns() {
 
 cmd_up() {
   check_host
+  local t
+  for t in buildah debootstrap gcc; do
+    command -v "${t}" >/dev/null || die "missing image build tool ${t} (apt-get install buildah debootstrap gcc libc6-dev)"
+  done
   if cluster_healthy; then
     log "cluster already up"
     print_access
