@@ -3,7 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { type CheckRun, discoveredFacts } from "../lib/checks/facts";
 import { judgeCheck } from "../lib/checks/judge";
 import { type LabTopology, type LiveFacts, planChecks, UNRESOLVED_FACTS } from "../lib/checks/plan";
-import { buildStrictGateScript, type CheckSummary, formatReport, summarize } from "../lib/checks/report";
+import {
+  type CheckSummary,
+  formatReport,
+  STRICT_GATE_SCRIPT,
+  strictGateEnvironment,
+  summarize,
+} from "../lib/checks/report";
 import { buildRunnerScript, parseRunnerOutput, type RunnerOptions } from "../lib/checks/runner";
 import type { CheckResult } from "../lib/checks/types";
 import type { PullPolicy } from "../lib/config";
@@ -146,7 +152,11 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
     this.strictGate = args.strict
       ? new command.local.Command(
           "strict-gate",
-          { create: this.results.apply(buildStrictGateScript), triggers: [args.run] },
+          {
+            create: STRICT_GATE_SCRIPT,
+            environment: this.results.apply(strictGateEnvironment),
+            triggers: [args.run],
+          },
           { parent: this, dependsOn: Object.values(this.commands) },
         )
       : undefined;

@@ -20,8 +20,13 @@ const problems = [];
 const expect = (ok, message) => {
   if (!ok) problems.push(message);
 };
+// JSON with sorted keys, so that objects compare by content.
+const canonical = (value) =>
+  JSON.stringify(value, (_, v) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v,
+  );
 const same = (actual, wanted, what) =>
-  expect(JSON.stringify(actual) === JSON.stringify(wanted), `${what}: got ${JSON.stringify(actual)}, want ${JSON.stringify(wanted)}`);
+  expect(canonical(actual) === canonical(wanted), `${what}: got ${canonical(actual)}, want ${canonical(wanted)}`);
 
 const results = outputs.checks ?? [];
 same(results.map((r) => r.id), expectedIds, "check ids");

@@ -191,7 +191,7 @@ describe("every key reaches the lab", () => {
 
   it("adds the strict-mode gate after every check; it passes when they all pass", async () => {
     const gate = await cluster.settled("command:local:Command", "strict-gate");
-    expect(gate.inputs.create).toBe("echo 'strict mode: all 16 checks passed'");
+    expect(gate.inputs.environment).toMatchObject({ NETLAB_FAILED_CHECKS: "0" });
     expect(gate.state.stdout).toBe("strict mode: all 16 checks passed");
     const dependencies = cluster.request("command:local:Command", "strict-gate").dependencies;
     expect(dependencies.filter((urn) => urn.includes("command:local:Command::check-"))).toHaveLength(16);
@@ -212,10 +212,11 @@ describe("strict mode in a broken lab", () => {
   it("reports first, then fails the update naming each failed check", async () => {
     const { cluster, program } = await runProgram({ strict: "true" }, "broken", { runStrictGate: false });
     expect(await valueOf(program.summary)).toEqual({ passed: 0, failed: 24, total: 24 });
-    const script = String((await cluster.settled("command:local:Command", "strict-gate")).inputs.create);
+    const gate = await cluster.settled("command:local:Command", "strict-gate");
+    const env = { ...process.env, ...(gate.inputs.environment as Record<string, string>) };
     let failure: { status: number; stderr: string } | undefined;
     try {
-      execFileSync("sh", ["-c", script], { encoding: "utf8", stdio: "pipe" });
+      execFileSync("sh", ["-c", String(gate.inputs.create)], { encoding: "utf8", stdio: "pipe", env });
     } catch (error) {
       failure = error as { status: number; stderr: string };
     }

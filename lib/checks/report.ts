@@ -1,5 +1,4 @@
 // The summary and the plain-text report of all checks, for `pulumi stack output report`.
-import { shellQuote } from "../shell";
 import type { CheckResult } from "./types";
 
 export interface CheckSummary {
@@ -68,15 +67,24 @@ export function formatReport(results: readonly CheckResult[]): string {
 
 /**
  * The strict-mode gate: a command that fails the update when any check failed, naming each one.
- * It runs after every check, so the report is complete before the update fails.
+ * It runs after every check, so the report is complete before the update fails. The message travels in
+ * the environment, so that the provider's error shows it once, not inside the command line.
  */
-export function buildStrictGateScript(results: readonly CheckResult[]): string {
+export const STRICT_GATE_SCRIPT = [
+  'if [ "$NETLAB_FAILED_CHECKS" = 0 ]; then printf \'%s\\n\' "$NETLAB_STRICT_MESSAGE"; exit 0; fi',
+  "printf '%s\\n' \"$NETLAB_STRICT_MESSAGE\" >&2",
+  "exit 1",
+].join("\n");
+
+export function strictGateEnvironment(results: readonly CheckResult[]): Record<string, string> {
   const summary = summarize(results);
-  if (summary.failed === 0) return `echo ${shellQuote(`strict mode: all ${summary.total} checks passed`)}`;
-  const message = [
-    `strict mode: ${summary.failed} of ${summary.total} checks failed: ${summary.failedIds.join(", ")}`,
-    "",
-    formatReport(results),
-  ].join("\n");
-  return `printf '%s\\n' ${shellQuote(message)} >&2\nexit 1`;
+  const message =
+    summary.failed === 0
+      ? `strict mode: all ${summary.total} checks passed`
+      : [
+          `strict mode: ${summary.failed} of ${summary.total} checks failed: ${summary.failedIds.join(", ")}`,
+          "",
+          formatReport(results),
+        ].join("\n");
+  return { NETLAB_FAILED_CHECKS: String(summary.failed), NETLAB_STRICT_MESSAGE: message };
 }

@@ -74,6 +74,7 @@ export function valueOf<T>(output: pulumi.Input<T> | undefined): Promise<pulumi.
 
 function runScript(
   script: string,
+  environment: Record<string, string>,
   scenario: Scenario,
   world: object,
 ): Promise<{ stdout: string; stderr: string }> {
@@ -84,6 +85,7 @@ function runScript(
       {
         env: {
           ...process.env,
+          ...environment,
           PATH: `${FAKE_KUBECTL_DIR}:${process.env.PATH ?? ""}`,
           FAKE_KUBECTL_SCENARIO: scenario,
           FAKE_KUBECTL_WORLD: JSON.stringify(world),
@@ -198,7 +200,15 @@ export class MockCluster {
       }
       case "command:local:Command":
         if (args.name === "strict-gate" && !this.options.runStrictGate) return inputs;
-        return { ...inputs, ...(await runScript(String(inputs.create), this.scenario, this.world())) };
+        return {
+          ...inputs,
+          ...(await runScript(
+            String(inputs.create),
+            (inputs.environment ?? {}) as Record<string, string>,
+            this.scenario,
+            this.world(),
+          )),
+        };
       default:
         return { ...inputs, metadata };
     }

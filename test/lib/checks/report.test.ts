@@ -1,6 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { buildStrictGateScript, formatReport, summarize } from "../../../lib/checks/report";
+import {
+  formatReport,
+  STRICT_GATE_SCRIPT,
+  strictGateEnvironment,
+  summarize,
+} from "../../../lib/checks/report";
 import type { CheckResult } from "../../../lib/checks/types";
 
 const passed: CheckResult = {
@@ -75,21 +80,20 @@ describe("formatReport", () => {
   });
 });
 
-describe("buildStrictGateScript", () => {
-  const run = (script: string) => {
+describe("the strict-mode gate", () => {
+  const run = (results: CheckResult[]) => {
+    const env = { ...process.env, ...strictGateEnvironment(results) };
     try {
-      return {
-        status: 0,
-        stdout: execFileSync("sh", ["-c", script], { encoding: "utf8", stdio: "pipe" }),
-        stderr: "",
-      };
+      const stdout = execFileSync("sh", ["-c", STRICT_GATE_SCRIPT], { encoding: "utf8", stdio: "pipe", env });
+      return { status: 0, stdout, stderr: "" };
     } catch (error) {
-      return error as { status: number; stdout: string; stderr: string };
+      const { status, stdout, stderr } = error as { status: number; stdout: string; stderr: string };
+      return { status, stdout, stderr };
     }
   };
 
   it("succeeds when every check passed", () => {
-    expect(run(buildStrictGateScript([passed, passed]))).toEqual({
+    expect(run([passed, passed])).toEqual({
       status: 0,
       stdout: "strict mode: all 2 checks passed\n",
       stderr: "",
@@ -97,10 +101,15 @@ describe("buildStrictGateScript", () => {
   });
 
   it("fails naming each failed check, with the whole report", () => {
-    const result = run(buildStrictGateScript([passed, failed]));
-    expect(result.status).toBe(1);
-    expect(result.stderr).toBe(
-      `strict mode: 1 of 2 checks failed: pod-to-pod.pod-httpd.pod-nginx\n\n${formatReport([passed, failed])}\n`,
-    );
+    expect(run([passed, failed])).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: `strict mode: 1 of 2 checks failed: pod-to-pod.pod-httpd.pod-nginx\n\n${formatReport([passed, failed])}\n`,
+    });
+  });
+
+  it("keeps the report out of the command line", () => {
+    expect(STRICT_GATE_SCRIPT).not.toContain("pod-to-pod");
+    expect(strictGateEnvironment([passed, failed]).NETLAB_FAILED_CHECKS).toBe("1");
   });
 });
