@@ -319,6 +319,12 @@ install_plugins
 
 log "installed plugins:"
 PULUMI_HOME="${PULUMI_HOME_DIR}" PULUMI_SKIP_UPDATE_CHECK=true "${BIN}/pulumi" plugin ls >&2
+# The Go caches make later rebuilds (say, after an edit of a helper) take
+# seconds, but hold most of the disk used; drop them on request.
+if [[ "${NETLAB_PULUMI_TRIM_GO_CACHES:-0}" == 1 ]]; then
+  log "removing the Go build and module caches (NETLAB_PULUMI_TRIM_GO_CACHES=1)"
+  (cd "${SRC}" && "${GO}" clean -cache -modcache)
+fi
 total=$(( $(date +%s) - SCRIPT_START ))
 printf '%s total %ss\n' "$(date -u +%FT%TZ)" "${total}" >>"${TIMINGS}"
 log "all done in ${total}s; source e2e/pulumi-env.sh to use it"
