@@ -6,6 +6,7 @@
 #
 #   e2e/pulumi/smoke-test.sh [WORKDIR]
 #
+# Without WORKDIR it uses a new temporary folder and removes it on success.
 # Runs stack init, preview, up, stack output, a second up that must change
 # nothing, destroy and stack rm. Exits non-zero on the first failed check.
 set -euo pipefail
@@ -20,7 +21,13 @@ die() { log "FAIL: $*"; exit 1; }
 
 [[ -d "${REPO}/node_modules/@pulumi/pulumi" ]] || die "run npm ci in ${REPO} first"
 
-WORK="${1:-$(mktemp -d /tmp/netlab-pulumi-smoke.XXXXXX)}"
+OWN_WORK=0
+if [[ $# -ge 1 ]]; then
+  WORK="$1"
+else
+  WORK="$(mktemp -d /tmp/netlab-pulumi-smoke.XXXXXX)"
+  OWN_WORK=1
+fi
 mkdir -p "${WORK}"
 STACK="smoke"
 log "project in ${WORK}"
@@ -104,4 +111,8 @@ log "destroy"
 pulumi destroy --yes --non-interactive --skip-preview
 [[ -z "$(find rendered -name '*.yaml' 2>/dev/null)" ]] || die "destroy left rendered manifests behind"
 pulumi stack rm --yes "${STACK}"
+cd /
+if (( OWN_WORK )); then
+  rm -rf "${WORK}"
+fi
 log "all checks passed"
