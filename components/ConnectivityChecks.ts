@@ -2,7 +2,13 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { type CheckRun, discoveredFacts } from "../lib/checks/facts";
 import { judgeCheck } from "../lib/checks/judge";
-import { type LabTopology, type LiveFacts, planChecks, UNRESOLVED_FACTS } from "../lib/checks/plan";
+import {
+  type LabTopology,
+  type LiveFacts,
+  planChecks,
+  testedObject,
+  UNRESOLVED_FACTS,
+} from "../lib/checks/plan";
 import {
   type CheckSummary,
   formatReport,
@@ -81,45 +87,59 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
     const pods: Record<string, MultiContainerPod> = { ...args.pods, [DNS_PROBE.podName]: this.dnsProbe };
     if (this.nodeProbe !== undefined) pods[NODE_PROBE.podName] = this.nodeProbe;
 
-    const podEntries = Object.entries(pods);
-    const serviceEntries = Object.entries(args.services);
-    const live: pulumi.Output<LiveFacts> = pulumi
-      .all([
-        pulumi.all(podEntries.map(([, pod]) => pod.podIP)),
-        this.nodeProbe?.hostIP ?? pulumi.output(UNRESOLVED_FACTS.nodeIP),
-        pulumi.all(serviceEntries.map(([, service]) => pulumi.all([service.clusterIP, service.nodePort]))),
-      ])
-      .apply(([podIPs, nodeIP, services]) => ({
-        podIPs: Object.fromEntries(podEntries.map(([pod], i) => [pod, podIPs[i] as string])),
-        nodeIP,
-        services: Object.fromEntries(
-          serviceEntries.map(([svc], i) => {
-            const [clusterIP, nodePort] = services[i] as [string, number | undefined];
-            return [svc, nodePort === undefined ? { clusterIP } : { clusterIP, nodePort }];
-          }),
-        ),
-      }));
-    const plans = live.apply((facts) => planChecks(topology, facts));
+    // The facts about some tested objects, from their outputs alone: a check waits for what it tests and
+    // nothing else (a pod-demo check does not wait for the services to settle).
+    const liveFactsAbout = (tests: readonly string[]): pulumi.Output<LiveFacts> => {
+      const objects = tests.map(testedObject);
+      const podNames = objects.filter((o) => o.kind === "pod").map((o) => o.name);
+      const serviceNames = objects.filter((o) => o.kind === "service").map((o) => o.name);
+      const withNode = this.nodeProbe !== undefined && podNames.includes(NODE_PROBE.podName);
+      return pulumi
+        .all([
+          pulumi.all(podNames.map((name) => this.pod(pods, name).podIP)),
+          withNode && this.nodeProbe !== undefined ? this.nodeProbe.hostIP : UNRESOLVED_FACTS.nodeIP,
+          pulumi.all(
+            serviceNames.map((name) => {
+              const service = this.service(args.services, name);
+              return pulumi.all([service.clusterIP, service.nodePort]);
+            }),
+          ),
+        ])
+        .apply(([podIPs, nodeIP, services]) => ({
+          podIPs: Object.fromEntries(podNames.map((name, i) => [name, podIPs[i] as string])),
+          nodeIP,
+          services: Object.fromEntries(
+            serviceNames.map((name, i) => {
+              const [clusterIP, nodePort] = services[i] as [string, number | undefined];
+              return [name, nodePort === undefined ? { clusterIP } : { clusterIP, nodePort }];
+            }),
+          ),
+        }));
+    };
+    const everything = [
+      ...Object.keys(pods).map((name) => `pod:${name}`),
+      ...Object.keys(args.services).map((name) => `service:${name}`),
+    ];
+    const live = liveFactsAbout(everything);
 
-    // What a check tests, by the keys plans use: its resources (to run after them) and the values
-    // whose change must rerun it (a new pod has a new UID and IP, a recreated service a new ClusterIP).
+    // What a check tests: its resources (to run after them) and the values whose change must rerun it
+    // (a new pod has a new UID and IP, a recreated service a new ClusterIP).
     const tested = (key: string): { resource: pulumi.Resource; triggers: pulumi.Output<unknown>[] } => {
-      const [kind, objectName] = key.split(":") as [string, string];
-      const pod = kind === "pod" ? pods[objectName] : undefined;
-      if (pod !== undefined) return { resource: pod, triggers: [pod.uid, pod.podIP] };
-      const service = kind === "service" ? args.services[objectName] : undefined;
-      if (service !== undefined) {
-        // A changed port or target port updates a Service in place, with the same UID and ClusterIP.
-        return { resource: service, triggers: [service.uid, service.clusterIP, service.service.spec.ports] };
+      const { kind, name } = testedObject(key);
+      if (kind === "pod") {
+        const pod = this.pod(pods, name);
+        return { resource: pod, triggers: [pod.uid, pod.podIP] };
       }
-      throw new Error(`check tests unknown object ${key}`);
+      const service = this.service(args.services, name);
+      // A changed port or target port updates a Service in place, with the same UID and ClusterIP.
+      return { resource: service, triggers: [service.uid, service.clusterIP, service.service.spec.ports] };
     };
 
     this.commands = {};
     const runs: pulumi.Output<CheckRun>[] = [];
     for (const shape of planChecks(topology, UNRESOLVED_FACTS)) {
-      const plan = plans.apply((all) => {
-        const found = all.find((p) => p.id === shape.id);
+      const plan = liveFactsAbout(shape.tests).apply((facts) => {
+        const found = planChecks(topology, facts).find((p) => p.id === shape.id);
         if (found === undefined)
           throw new Error(`check ${shape.id} disappeared once the lab's facts were known`);
         return found;
@@ -167,5 +187,17 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
       report: this.report,
       facts: this.facts,
     });
+  }
+
+  private pod(pods: Record<string, MultiContainerPod>, name: string): MultiContainerPod {
+    const pod = pods[name];
+    if (pod === undefined) throw new Error(`a check tests pod ${name}, which the lab does not have`);
+    return pod;
+  }
+
+  private service(services: Record<string, ExposedService>, name: string): ExposedService {
+    const service = services[name];
+    if (service === undefined) throw new Error(`a check tests service ${name}, which the lab does not have`);
+    return service;
   }
 }

@@ -61,8 +61,9 @@ echo "== A. pulumi up"
 start=$(now_ms)
 lab up --yes --skip-preview >"${OUT}/pulumi-up.log" 2>&1 || { cat "${OUT}/pulumi-up.log"; fail "pulumi up failed"; }
 pulumi_ms=$(($(now_ms) - start))
-lab stack output summary | tee "${OUT}/pulumi-summary.json"
-grep -q '"failed": 0' "${OUT}/pulumi-summary.json" || fail "checks failed under pulumi up"
+lab stack output summary --json | tee "${OUT}/pulumi-summary.json"
+node -e 'process.exit(require(process.argv[1]).failed === 0 ? 0 : 1)' "${OUT}/pulumi-summary.json" ||
+  fail "checks failed under pulumi up"
 lab destroy --yes --skip-preview >"${OUT}/pulumi-destroy.log" 2>&1
 wait_namespace_gone
 (cd "${WORK}" && pulumi stack rm "${STACK}" --yes >/dev/null)

@@ -134,6 +134,11 @@ describe("a healthy lab", () => {
     expect(dependsOn("service.svc-nodeport-httpd.node-port")).toMatch(service("svc-nodeport-httpd"));
     expect(dependsOn("service.svc-nodeport-httpd.node-port")).toMatch(pod("pod-httpd"));
     expect(dependsOn("service.svc-nodeport-httpd.node-port")).toMatch(pod("netlab-node-probe"));
+    // ... and on nothing else: a check does not wait for objects it does not test.
+    expect(dependsOn("service.svc-nodeport-httpd.node-port")).not.toMatch(pod("pod-nginx"));
+    expect(dependsOn("pod-demo.localhost")).not.toMatch(/kubernetes:core\/v1:Service::/);
+    expect(dependsOn("pod-to-pod.pod-httpd.pod-nginx")).not.toMatch(pod("pod-demo"));
+    expect(dependsOn("dns.kube-dns-service")).toBe("");
   });
 
   it("reruns a check when what it tests changes: checksRun, pod UID and IP, service UID, ClusterIP and ports", () => {

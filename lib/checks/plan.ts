@@ -287,3 +287,33 @@ function serviceClient(topology: LabTopology, service: ServiceRef): { ref: Conta
   if (other === undefined) throw new Error(`no client pod can reach service ${service.name}`);
   return { ref: other, tool: other.tool };
 }
+
+/** The key of an object a check tests, as in CheckPlan.tests. */
+export function testedObject(key: string): { kind: "pod" | "service"; name: string } {
+  const match = /^(pod|service):(.+)$/.exec(key);
+  if (match === null) throw new Error(`not a tested object: ${key}`);
+  return { kind: match[1] as "pod" | "service", name: match[2] as string };
+}
+
+/**
+ * The part of the facts about the given tested objects; the node IP comes with the node probe pod.
+ * A check's plan needs no other facts, so it can run as soon as the objects it tests are ready.
+ */
+export function factsAbout(
+  facts: LiveFacts,
+  tests: readonly string[],
+  nodeProbePod: string | undefined,
+): LiveFacts {
+  const objects = tests.map(testedObject);
+  const named = (kind: string) => objects.filter((o) => o.kind === kind).map((o) => o.name);
+  const pick = <T>(all: Record<string, T>, names: string[]) =>
+    Object.fromEntries(names.filter((name) => name in all).map((name) => [name, all[name] as T]));
+  return {
+    podIPs: pick(facts.podIPs, named("pod")),
+    nodeIP:
+      nodeProbePod !== undefined && named("pod").includes(nodeProbePod)
+        ? facts.nodeIP
+        : UNRESOLVED_FACTS.nodeIP,
+    services: pick(facts.services, named("service")),
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planChecks, UNRESOLVED_FACTS, type LiveFacts } from "../../../lib/checks/plan";
+import { factsAbout, planChecks, UNRESOLVED_FACTS, type LiveFacts } from "../../../lib/checks/plan";
 import { parseLabConfig } from "../../../lib/config";
 import { labTopology } from "../../../lib/topology";
 
@@ -88,5 +88,28 @@ describe("planChecks", () => {
     expect(argvOf("pod-to-pod.pod-nginx.pod-httpd")).toMatch(/ _ 10\.244\.1\.10 80$/);
     expect(argvOf("service.svc-nodeport-httpd.node-port")).toMatch(/ http:\/\/172\.18\.0\.2:31000\/$/);
     expect(argvOf("service.svc-nodeport-httpd.cluster-ip")).toMatch(/ http:\/\/svc-nodeport-httpd:3050\/$/);
+  });
+
+  it("needs no facts but those about the objects a check tests, so a check waits for nothing else", () => {
+    const topology = topologyOf();
+    for (const plan of planChecks(topology, facts)) {
+      const partial = factsAbout(facts, plan.tests, "netlab-node-probe");
+      expect(
+        planChecks(topology, partial).find((p) => p.id === plan.id),
+        plan.id,
+      ).toEqual(plan);
+    }
+  });
+});
+
+describe("factsAbout", () => {
+  it("keeps the tested pods and services, and the node IP only with the node probe", () => {
+    expect(factsAbout(facts, ["pod:pod-demo", "service:svc-clusterip-nginx"], "netlab-node-probe")).toEqual({
+      podIPs: { "pod-demo": "10.244.0.7" },
+      nodeIP: UNRESOLVED_FACTS.nodeIP,
+      services: { "svc-clusterip-nginx": { clusterIP: "10.96.203.5" } },
+    });
+    expect(factsAbout(facts, ["pod:netlab-node-probe"], "netlab-node-probe").nodeIP).toBe("172.18.0.2");
+    expect(() => factsAbout(facts, ["node:x"], undefined)).toThrow("not a tested object: node:x");
   });
 });
