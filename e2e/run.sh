@@ -59,7 +59,7 @@ prepare_project() {
   rm -rf "${WORK}" "${OUT}"
   mkdir -p "${WORK}" "${OUT}"
   cp -r "${ROOT}/index.ts" "${ROOT}/components" "${ROOT}/lib" "${ROOT}/Pulumi.yaml" "${ROOT}/package.json" \
-    "${ROOT}/tsconfig.json" "${WORK}/"
+    "${ROOT}/tsconfig.json" "${ROOT}/tsconfig.pulumi.json" "${WORK}/"
   ln -s "${ROOT}/node_modules" "${WORK}/node_modules"
   if (cd "${WORK}" && pulumi stack select "${STACK}" >/dev/null 2>&1); then
     echo "removing the e2e stack of an earlier run"
