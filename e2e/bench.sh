@@ -27,7 +27,8 @@ fail() {
 }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 k() { timeout 330 kubectl --kubeconfig "${KUBECONFIG_FILE}" --context "${CONTEXT}" --request-timeout=30s "$@"; }
-lab() { (cd "${WORK}" && timeout 900 pulumi --non-interactive --stack "${STACK}" "$@"); }
+# shellcheck source-path=SCRIPTDIR source=lab-stack.sh
+source "${E2E_DIR}/lab-stack.sh"
 wait_namespace_gone() {
   local deadline=$((SECONDS + 180))
   while k get namespace "${NAMESPACE}" >/dev/null 2>&1; do
@@ -42,22 +43,9 @@ bash "${E2E_DIR}/build-pulumi.sh" >/dev/null
 # shellcheck source-path=SCRIPTDIR source=pulumi-env.sh
 source "${E2E_DIR}/pulumi-env.sh"
 
-rm -rf "${WORK}" "${OUT}"
-mkdir -p "${WORK}" "${OUT}"
-cp -r "${ROOT}/index.ts" "${ROOT}/components" "${ROOT}/lib" "${ROOT}/Pulumi.yaml" "${ROOT}/package.json" \
-  "${ROOT}/tsconfig.json" "${ROOT}/tsconfig.pulumi.json" "${WORK}/"
-ln -s "${ROOT}/node_modules" "${WORK}/node_modules"
-if (cd "${WORK}" && pulumi stack select "${STACK}" >/dev/null 2>&1); then
-  (cd "${WORK}" && pulumi stack rm "${STACK}" --yes --force)
-fi
-(cd "${WORK}" && pulumi stack init "${STACK}" >/dev/null)
-lab config set kubeconfig "${KUBECONFIG_FILE}"
-lab config set context "${CONTEXT}"
-lab config set imagePullPolicy Never
-lab config set --path images.httpd localhost/netlab/httpd:e2e
-lab config set --path images.nginx localhost/netlab/nginx:e2e
-lab config set --path images.client localhost/netlab/client:e2e
-lab config set --path images.dnsTools localhost/netlab/dnstools:e2e
+rm -rf "${OUT}"
+mkdir -p "${OUT}"
+lab_stack_create >/dev/null
 
 cat >"${OUT}/lab.yaml" <<'YAML'
 apiVersion: v1

@@ -22,7 +22,6 @@ NAMESPACE="netlab"
 STACK="e2e"
 WORK="${STATE}/lab-project"
 OUT="${STATE}/e2e-run"
-IMAGES='{"httpd":"localhost/netlab/httpd:e2e","nginx":"localhost/netlab/nginx:e2e","client":"localhost/netlab/client:e2e","dnsTools":"localhost/netlab/dnstools:e2e"}'
 
 TIMES=()
 step() { # step NAME COMMAND...
@@ -41,7 +40,8 @@ fail() {
   exit 1
 }
 k() { timeout 60 kubectl --kubeconfig "${KUBECONFIG_FILE}" --context "${CONTEXT}" --request-timeout=30s "$@"; }
-lab() { (cd "${WORK}" && timeout 900 pulumi --non-interactive --stack "${STACK}" "$@"); }
+# shellcheck source-path=SCRIPTDIR source=lab-stack.sh
+source "${E2E_DIR}/lab-stack.sh"
 
 preflight() {
   [[ -f "${KUBECONFIG_FILE}" ]] || fail "no kubeconfig at ${KUBECONFIG_FILE}: run e2e/cluster.sh up"
@@ -54,27 +54,10 @@ preflight() {
   pulumi version
 }
 
-# The lab's own files, copied so that the stack's config file stays out of the work tree.
 prepare_project() {
-  rm -rf "${WORK}" "${OUT}"
-  mkdir -p "${WORK}" "${OUT}"
-  cp -r "${ROOT}/index.ts" "${ROOT}/components" "${ROOT}/lib" "${ROOT}/Pulumi.yaml" "${ROOT}/package.json" \
-    "${ROOT}/tsconfig.json" "${ROOT}/tsconfig.pulumi.json" "${WORK}/"
-  ln -s "${ROOT}/node_modules" "${WORK}/node_modules"
-  if (cd "${WORK}" && pulumi stack select "${STACK}" >/dev/null 2>&1); then
-    echo "removing the e2e stack of an earlier run"
-    lab destroy --yes --skip-preview || true
-    (cd "${WORK}" && pulumi stack rm "${STACK}" --yes --force)
-  fi
-  (cd "${WORK}" && pulumi stack init "${STACK}")
-  lab config set namespace "${NAMESPACE}"
-  lab config set kubeconfig "${KUBECONFIG_FILE}"
-  lab config set context "${CONTEXT}"
-  lab config set imagePullPolicy Never
-  local key
-  for key in httpd nginx client dnsTools; do
-    lab config set --path "images.${key}" "$(node -p "(${IMAGES}).${key}")"
-  done
+  rm -rf "${OUT}"
+  mkdir -p "${OUT}"
+  lab_stack_create
 }
 
 capture_cluster() { # capture_cluster PREFIX

@@ -1,0 +1,31 @@
+# shellcheck shell=bash
+# Shared by e2e/run.sh and e2e/bench.sh: a copy of the lab's project with a stack pointed at the e2e
+# cluster and its local images. Callers set ROOT, WORK, STACK, NAMESPACE, KUBECONFIG_FILE and CONTEXT, and have
+# sourced e2e/pulumi-env.sh.
+
+# lab ARGS...: pulumi in the copied project, on the stack, bounded.
+lab() { (cd "${WORK}" && timeout 900 pulumi --non-interactive --stack "${STACK}" "$@"); }
+
+# lab_stack_create: copies the lab's own files (so that the stack's config file stays out of the work
+# tree), removes what an earlier run left of the stack, and configures a new one.
+lab_stack_create() {
+  rm -rf "${WORK}"
+  mkdir -p "${WORK}"
+  cp -r "${ROOT}/index.ts" "${ROOT}/components" "${ROOT}/lib" "${ROOT}/Pulumi.yaml" "${ROOT}/package.json" \
+    "${ROOT}/tsconfig.json" "${ROOT}/tsconfig.pulumi.json" "${WORK}/"
+  ln -s "${ROOT}/node_modules" "${WORK}/node_modules"
+  if (cd "${WORK}" && pulumi stack select "${STACK}" >/dev/null 2>&1); then
+    echo "removing the ${STACK} stack of an earlier run"
+    lab destroy --yes --skip-preview || true
+    (cd "${WORK}" && pulumi stack rm "${STACK}" --yes --force)
+  fi
+  (cd "${WORK}" && pulumi stack init "${STACK}")
+  lab config set namespace "${NAMESPACE}"
+  lab config set kubeconfig "${KUBECONFIG_FILE}"
+  lab config set context "${CONTEXT}"
+  lab config set imagePullPolicy Never
+  lab config set --path images.httpd localhost/netlab/httpd:e2e
+  lab config set --path images.nginx localhost/netlab/nginx:e2e
+  lab config set --path images.client localhost/netlab/client:e2e
+  lab config set --path images.dnsTools localhost/netlab/dnstools:e2e
+}
