@@ -93,11 +93,11 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
       const objects = tests.map(testedObject);
       const podNames = objects.filter((o) => o.kind === "pod").map((o) => o.name);
       const serviceNames = objects.filter((o) => o.kind === "service").map((o) => o.name);
-      const withNode = this.nodeProbe !== undefined && podNames.includes(NODE_PROBE.podName);
+      const nodeProbe = podNames.includes(NODE_PROBE.podName) ? this.nodeProbe : undefined;
       return pulumi
         .all([
           pulumi.all(podNames.map((name) => this.pod(pods, name).podIP)),
-          withNode && this.nodeProbe !== undefined ? this.nodeProbe.hostIP : UNRESOLVED_FACTS.nodeIP,
+          nodeProbe?.hostIP ?? UNRESOLVED_FACTS.nodeIP,
           pulumi.all(
             serviceNames.map((name) => {
               const service = this.service(args.services, name);
