@@ -11,11 +11,8 @@
 set -euo pipefail
 
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "${E2E_DIR}/.." && pwd)"
-STATE="${NETLAB_E2E_STATE:-/var/lib/netlab-e2e}"
-KUBECONFIG_FILE="${STATE}/kubeconfig"
-CONTEXT="netlab-e2e"
-NAMESPACE="netlab"
+# shellcheck source-path=SCRIPTDIR source=lab-stack.sh
+source "${E2E_DIR}/lab-stack.sh"
 STACK="bench"
 WORK="${STATE}/bench-project"
 OUT="${STATE}/bench"
@@ -26,9 +23,6 @@ fail() {
   exit 1
 }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
-k() { timeout 330 kubectl --kubeconfig "${KUBECONFIG_FILE}" --context "${CONTEXT}" --request-timeout=30s "$@"; }
-# shellcheck source-path=SCRIPTDIR source=lab-stack.sh
-source "${E2E_DIR}/lab-stack.sh"
 wait_namespace_gone() {
   local deadline=$((SECONDS + 180))
   while k get namespace "${NAMESPACE}" >/dev/null 2>&1; do

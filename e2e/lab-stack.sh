@@ -1,7 +1,16 @@
-# shellcheck shell=bash
-# Shared by e2e/run.sh and e2e/bench.sh: a copy of the lab's project with a stack pointed at the e2e
-# cluster and its local images. Callers set ROOT, WORK, STACK, NAMESPACE, KUBECONFIG_FILE and CONTEXT, and have
-# sourced e2e/pulumi-env.sh.
+# shellcheck shell=bash disable=SC2034
+# Shared by e2e/run.sh and e2e/bench.sh: where the e2e cluster is, and a copy of the lab's project with a
+# stack pointed at that cluster and its local images. Callers set WORK and STACK, and source
+# e2e/pulumi-env.sh before creating the stack.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE="${NETLAB_E2E_STATE:-/var/lib/netlab-e2e}"
+KUBECONFIG_FILE="${STATE}/kubeconfig"
+CONTEXT="netlab-e2e"
+NAMESPACE="netlab"
+
+# k ARGS...: kubectl on the e2e cluster, bounded.
+k() { timeout 330 kubectl --kubeconfig "${KUBECONFIG_FILE}" --context "${CONTEXT}" --request-timeout=30s "$@"; }
 
 # lab ARGS...: pulumi in the copied project, on the stack, bounded.
 lab() { (cd "${WORK}" && timeout 900 pulumi --non-interactive --stack "${STACK}" "$@"); }

@@ -14,11 +14,8 @@
 set -euo pipefail
 
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "${E2E_DIR}/.." && pwd)"
-STATE="${NETLAB_E2E_STATE:-/var/lib/netlab-e2e}"
-KUBECONFIG_FILE="${STATE}/kubeconfig"
-CONTEXT="netlab-e2e"
-NAMESPACE="netlab"
+# shellcheck source-path=SCRIPTDIR source=lab-stack.sh
+source "${E2E_DIR}/lab-stack.sh"
 STACK="e2e"
 WORK="${STATE}/lab-project"
 OUT="${STATE}/e2e-run"
@@ -39,9 +36,6 @@ fail() {
   echo "e2e: $*" >&2
   exit 1
 }
-k() { timeout 60 kubectl --kubeconfig "${KUBECONFIG_FILE}" --context "${CONTEXT}" --request-timeout=30s "$@"; }
-# shellcheck source-path=SCRIPTDIR source=lab-stack.sh
-source "${E2E_DIR}/lab-stack.sh"
 
 preflight() {
   [[ -f "${KUBECONFIG_FILE}" ]] || fail "no kubeconfig at ${KUBECONFIG_FILE}: run e2e/cluster.sh up"
