@@ -95,6 +95,7 @@ const connectivity = config.checks.enabled
       "checks",
       {
         topology: labTopology(config),
+        namespace,
         pods: Object.fromEntries(
           [podDemo, podPair?.first, podPair?.second].flatMap((pod) =>
             pod === undefined ? [] : [[pod.podName, pod] as const],

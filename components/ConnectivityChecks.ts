@@ -25,6 +25,8 @@ import { MultiContainerPod } from "./MultiContainerPod";
 
 export interface ConnectivityChecksArgs {
   topology: LabTopology;
+  /** The lab's namespace, as an output of the object that creates it, so probes are created after it. */
+  namespace: pulumi.Input<string>;
   /** The lab's pods, by pod name. */
   pods: Record<string, MultiContainerPod>;
   /** The lab's services, by service name. */
@@ -67,7 +69,7 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
       new MultiContainerPod(
         podName,
         {
-          namespace: topology.namespace,
+          namespace: args.namespace,
           imagePullPolicy: args.imagePullPolicy,
           terminationGracePeriodSeconds: STOP_GRACE_SECONDS,
           containers: [{ name: container, image, command: IDLE_COMMAND }],

@@ -57,6 +57,14 @@ describe("the lab's namespace and provider", () => {
     for (const object of objects) expect((object.inputs.metadata as Fields).namespace).toBe("netlab");
   });
 
+  it("creates every pod after the namespace", () => {
+    for (const request of cluster.requests.filter((r) => r.type === "kubernetes:core/v1:Pod")) {
+      expect(request.dependencies, request.name).toContainEqual(
+        expect.stringMatching(/kubernetes:core\/v1:Namespace::lab-namespace$/),
+      );
+    }
+  });
+
   it("deploys every Kubernetes object through the lab's explicit provider", () => {
     const provider = cluster.request("pulumi:providers:kubernetes", "cluster");
     expect(provider).toBeDefined();
