@@ -1,6 +1,6 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { type CheckRun, discoveredFacts } from "../lib/checks/facts";
+import { type CheckRun, type DiscoveredFacts, discoveredFacts } from "../lib/checks/facts";
 import { judgeCheck } from "../lib/checks/judge";
 import {
   type LabTopology,
@@ -45,11 +45,8 @@ export interface ConnectivityChecksArgs {
   strict: boolean;
 }
 
-export interface LabFacts extends Partial<ReturnType<typeof discoveredFacts>> {
-  podIPs: Record<string, string>;
-  nodeIP: string;
-  services: LiveFacts["services"];
-}
+/** The `facts` output: the lab's live facts and what the checks found out about the cluster. */
+export type LabFacts = LiveFacts & DiscoveredFacts;
 
 /** Runs every check of the tutorial against the live lab, after the pods and services it tests. */
 export class ConnectivityChecks extends pulumi.ComponentResource {

@@ -146,8 +146,7 @@ class Reader {
   }
 
   string(key: string): string | undefined {
-    const value = this.raw[key];
-    return value === undefined ? undefined : value;
+    return this.raw[key];
   }
 
   boolean(key: string, fallback: boolean): boolean {
@@ -474,11 +473,11 @@ export function parseLabConfig(raw: Readonly<Record<string, string>>, options: P
     }
   }
   const { namespace, createNamespace } = readNamespace(reader);
+  const pullPolicy = reader.string("imagePullPolicy");
   const imagePullPolicy =
-    reader.string("imagePullPolicy") === undefined
+    pullPolicy === undefined
       ? "IfNotPresent"
-      : (readEnum(reader, "imagePullPolicy", reader.string("imagePullPolicy"), PULL_POLICIES) ??
-        "IfNotPresent");
+      : (readEnum(reader, "imagePullPolicy", pullPolicy, PULL_POLICIES) ?? "IfNotPresent");
   const config: LabConfig = {
     namespace,
     createNamespace,

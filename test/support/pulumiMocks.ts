@@ -34,6 +34,15 @@ export const WORLD = {
 
 export type Scenario = "healthy" | "broken" | "hang" | "transport";
 
+/** The variables under which a script's `kubectl` is the fake one, answering for `world` in `scenario`. */
+export function fakeKubectlEnv(scenario: Scenario, world: object): Record<string, string> {
+  return {
+    PATH: `${FAKE_KUBECTL_DIR}:${process.env.PATH ?? ""}`,
+    FAKE_KUBECTL_SCENARIO: scenario,
+    FAKE_KUBECTL_WORLD: JSON.stringify(world),
+  };
+}
+
 export interface Registered {
   type: string;
   name: string;
@@ -86,9 +95,7 @@ function runScript(
         env: {
           ...process.env,
           ...environment,
-          PATH: `${FAKE_KUBECTL_DIR}:${process.env.PATH ?? ""}`,
-          FAKE_KUBECTL_SCENARIO: scenario,
-          FAKE_KUBECTL_WORLD: JSON.stringify(world),
+          ...fakeKubectlEnv(scenario, world),
         },
         timeout: 120_000,
       },

@@ -1,7 +1,6 @@
 // Runs a runner script with sh against the fake kubectl, as the command provider would.
 import { execFileSync } from "node:child_process";
-import type { Scenario } from "./pulumiMocks";
-import { FAKE_KUBECTL_DIR, WORLD } from "./pulumiMocks";
+import { fakeKubectlEnv, type Scenario, WORLD } from "./pulumiMocks";
 
 export function runWithFakeKubectl(
   script: string,
@@ -12,9 +11,7 @@ export function runWithFakeKubectl(
     encoding: "utf8",
     env: {
       ...process.env,
-      PATH: `${FAKE_KUBECTL_DIR}:${process.env.PATH ?? ""}`,
-      FAKE_KUBECTL_SCENARIO: scenario,
-      FAKE_KUBECTL_WORLD: JSON.stringify({
+      ...fakeKubectlEnv(scenario, {
         namespace: WORLD.namespace,
         nodeIP: WORLD.nodeIP,
         pods: {
