@@ -2,7 +2,24 @@
 
 export type FailureKind =
   "refused" | "timeout" | "unreachable" | "dns-failure" | "wrong-answer" | "exec-error";
-export type Outcome = "passed" | "failed";
+export type Outcome = "passed" | "failed" | "skipped";
+
+/**
+ * How a check's traffic travels between the lab's nodes: inside one pod (localhost, files), between two
+ * places on one node, between two nodes, through a Service whose endpoint may be on any node (kube-dns),
+ * or only to the Kubernetes API (no pod network involved).
+ */
+export type PathKind = "same-pod" | "same-node" | "cross-node" | "any-node" | "api";
+
+/** What a check's traffic is addressed to, for latency figures per kind of path. */
+export type Via = "localhost" | "pod-ip" | "pod-name" | "cluster-ip" | "node-port" | "dns" | "file" | "api";
+
+/** One end of a check: a container of a pod, a node's host network, a Service, or the API. */
+export type Endpoint =
+  | { kind: "pod"; pod: string; container?: string }
+  | { kind: "node"; node: string }
+  | { kind: "service"; service: string; namespace?: string }
+  | { kind: "api" };
 
 /** One `kubectl` invocation of a check. */
 export interface Step {
@@ -43,6 +60,15 @@ export interface CheckPlan {
   expectation: Expectation;
   /** Keys of the lab objects the check tests, e.g. "pod:pod-demo", "service:svc-nodeport-httpd". */
   tests: string[];
+  from: Endpoint;
+  to: Endpoint;
+  via: Via;
+  /** The nodes the traffic leaves from and arrives at, when the lab knows them. */
+  sourceNode?: string;
+  targetNode?: string;
+  path: PathKind;
+  /** Set when the check cannot apply here (a cross-node check on one node): it is not run. */
+  skipReason?: string;
 }
 
 /** What one step of a check returned, as read from the runner's output. */
@@ -69,6 +95,18 @@ export interface CheckResult {
   outcome: Outcome;
   /** Set when the check failed. */
   failure?: FailureKind;
+  /** Set when the check was skipped: why it cannot apply here. */
+  skipReason?: string;
+  /** The part of the lab the check belongs to: the first part of its id (pod-demo, pod-to-pod, dns...). */
+  section: string;
+  from: Endpoint;
+  to: Endpoint;
+  via: Via;
+  sourceNode?: string;
+  targetNode?: string;
+  path: PathKind;
+  /** Connect and total time of the HTTP request, when the check made one and it connected. */
+  timing?: { connectMs: number; totalMs: number };
   durationMs: number;
   attempts: number;
 }
