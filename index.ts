@@ -1,10 +1,12 @@
 // k8s-networking-lab: the environments of the tutorial "Networking Basics", then a check of each claim.
+import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectivityChecks } from "./components/ConnectivityChecks";
 import { ExposedService } from "./components/ExposedService";
 import { MultiContainerPod, PART_OF_LABEL, PART_OF_VALUE } from "./components/MultiContainerPod";
 import { PodPair } from "./components/PodPair";
+import { discoveryCommand, parseClusterFacts, placementProblem } from "./lib/cluster";
 import { readLabConfig } from "./lib/stackConfig";
 import { labTopology } from "./lib/topology";
 import { POD_DEMO, POD_HTTPD, POD_NGINX, STOP_GRACE_SECONDS } from "./lib/tutorial";
@@ -12,16 +14,33 @@ import { POD_DEMO, POD_HTTPD, POD_NGINX, STOP_GRACE_SECONDS } from "./lib/tutori
 const config = readLabConfig();
 const labOn = (lab: (typeof config.labs)[number]) => config.labs.includes(lab);
 
-// The cluster and the lab's own namespace: `pulumi destroy` removes everything in it.
+// The cluster: its nodes and where kube-dns runs, read before anything is built.
 const cluster = new k8s.Provider("cluster", { kubeconfig: config.kubeconfig, context: config.context });
 const inCluster: pulumi.ComponentResourceOptions = { providers: [cluster] };
+const clusterFacts = command.local
+  .runOutput({
+    command: discoveryCommand({
+      kubeconfig: config.kubeconfig,
+      context: config.context,
+      timeoutSeconds: config.checks.execTimeoutSeconds,
+    }),
+  })
+  .stdout.apply(parseClusterFacts);
+// Every object of the lab waits for this: a placement the cluster cannot honour builds nothing.
+const placed = clusterFacts.apply((facts) => {
+  const problem = placementProblem(config.placement, facts);
+  if (problem !== undefined) throw new pulumi.RunError(problem);
+  return config.namespace;
+});
+
+// The lab's own namespace: `pulumi destroy` removes everything in it.
 const namespace = config.createNamespace
   ? new k8s.core.v1.Namespace(
       "lab-namespace",
-      { metadata: { name: config.namespace, labels: { [PART_OF_LABEL]: PART_OF_VALUE } } },
+      { metadata: { name: placed, labels: { [PART_OF_LABEL]: PART_OF_VALUE } } },
       { provider: cluster },
     ).metadata.name
-  : pulumi.output(config.namespace);
+  : placed;
 
 // eg1, a pod's internal networking: two containers, one network; cntr-centos curls cntr-httpd on localhost.
 const podDemo = labOn("eg1")
@@ -46,13 +65,15 @@ const podDemo = labOn("eg1")
     )
   : undefined;
 
-// eg2, pod-to-pod networking: pod-httpd and pod-nginx reach each other by pod IP.
+// eg2, pod-to-pod networking: pod-httpd and pod-nginx reach each other by pod IP, across nodes when the
+// cluster has several.
 const podPair = labOn("eg2")
   ? new PodPair(
       "eg2",
       {
         namespace,
         imagePullPolicy: config.imagePullPolicy,
+        placement: config.placement,
         first: { podName: POD_HTTPD.podName, containerName: POD_HTTPD.container, image: config.images.httpd },
         second: {
           podName: POD_NGINX.podName,
@@ -105,7 +126,7 @@ const connectivity = config.checks.enabled
         clientImage: config.images.client,
         dnsToolsImage: config.images.dnsTools,
         imagePullPolicy: config.imagePullPolicy,
-        nodeName: podDemo?.nodeName ?? podPair?.first.nodeName,
+        cluster: clusterFacts,
         runner: {
           execTimeoutSeconds: config.checks.execTimeoutSeconds,
           execAttempts: config.checks.execAttempts,
@@ -143,9 +164,10 @@ export const serviceEndpoints = exposed.map((service) => ({
   dnsNames: service.dnsNames,
 }));
 export const checks = connectivity?.results;
-export const summary = connectivity?.summary.apply(({ passed, failed, total }) => ({
+export const summary = connectivity?.summary.apply(({ passed, failed, skipped, total }) => ({
   passed,
   failed,
+  skipped,
   total,
 }));
 export const report = connectivity?.report;

@@ -6,6 +6,7 @@ import {
   type LabTopology,
   type LiveFacts,
   planChecks,
+  NODE_PROBES_KEY,
   testedObject,
   UNRESOLVED_FACTS,
 } from "../lib/checks/plan";
@@ -18,10 +19,12 @@ import {
 } from "../lib/checks/report";
 import { buildRunnerScript, parseRunnerOutput, type RunnerOptions } from "../lib/checks/runner";
 import type { CheckResult } from "../lib/checks/types";
+import type { ClusterFacts } from "../lib/cluster";
 import type { PullPolicy } from "../lib/config";
 import { DNS_PROBE, IDLE_COMMAND, NODE_PROBE, STOP_GRACE_SECONDS } from "../lib/tutorial";
 import type { ExposedService } from "./ExposedService";
 import { MultiContainerPod } from "./MultiContainerPod";
+import { NodeProbes } from "./NodeProbes";
 
 export interface ConnectivityChecksArgs {
   topology: LabTopology;
@@ -36,8 +39,8 @@ export interface ConnectivityChecksArgs {
   /** Image of the DNS probe: needs nslookup. */
   dnsToolsImage: pulumi.Input<string>;
   imagePullPolicy: PullPolicy;
-  /** The node the node probe runs on: that of the pod it reaches. */
-  nodeName?: pulumi.Input<string>;
+  /** The cluster's nodes and where kube-dns runs, as found before the lab was built. */
+  cluster: pulumi.Input<ClusterFacts>;
   runner: RunnerOptions;
   /** Bump to rerun every check. */
   run: number;
@@ -50,7 +53,7 @@ export type LabFacts = LiveFacts & DiscoveredFacts;
 
 /** Runs every check of the tutorial against the live lab, after the pods and services it tests. */
 export class ConnectivityChecks extends pulumi.ComponentResource {
-  public readonly nodeProbe: MultiContainerPod | undefined;
+  public readonly nodeProbes: NodeProbes | undefined;
   public readonly dnsProbe: MultiContainerPod;
   public readonly commands: Record<string, command.local.Command>;
   public readonly results: pulumi.Output<CheckResult[]>;
@@ -74,17 +77,34 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-    this.nodeProbe =
-      topology.probes.node === undefined
+    const nodeProbe = topology.probes.node;
+    this.nodeProbes =
+      nodeProbe === undefined || nodeProbe.skipReason !== undefined
         ? undefined
-        : probe(NODE_PROBE.podName, NODE_PROBE.container, args.clientImage, {
-            hostNetwork: true,
-            nodeName: args.nodeName,
-          });
+        : new NodeProbes(
+            NODE_PROBE.name,
+            {
+              namespace: args.namespace,
+              name: NODE_PROBE.name,
+              container: nodeProbe.container,
+              image: args.clientImage,
+              imagePullPolicy: args.imagePullPolicy,
+              command: IDLE_COMMAND,
+              terminationGracePeriodSeconds: STOP_GRACE_SECONDS,
+              kubectl: {
+                kubeconfig: topology.kubectl.kubeconfig,
+                context: topology.kubectl.context,
+                timeoutSeconds: topology.kubectl.requestTimeoutSeconds,
+              },
+            },
+            { parent: this },
+          );
     this.dnsProbe = probe(DNS_PROBE.podName, DNS_PROBE.container, args.dnsToolsImage, {});
 
     const pods: Record<string, MultiContainerPod> = { ...args.pods, [DNS_PROBE.podName]: this.dnsProbe };
-    if (this.nodeProbe !== undefined) pods[NODE_PROBE.podName] = this.nodeProbe;
+    const cluster = pulumi.output(args.cluster);
+    const noProbes: Record<string, string> = {};
+    const nodeProbePods = this.nodeProbes?.podsByNode ?? pulumi.output(noProbes);
 
     // The facts about some tested objects, from their outputs alone: a check waits for what it tests and
     // nothing else (a pod-demo check does not wait for the services to settle).
@@ -92,11 +112,14 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
       const objects = tests.map(testedObject);
       const podNames = objects.filter((o) => o.kind === "pod").map((o) => o.name);
       const serviceNames = objects.filter((o) => o.kind === "service").map((o) => o.name);
-      const nodeProbe = podNames.includes(NODE_PROBE.podName) ? this.nodeProbe : undefined;
+      const withNodeProbes = objects.some((o) => o.kind === "node-probes");
       return pulumi
         .all([
-          pulumi.all(podNames.map((name) => this.pod(pods, name).podIP)),
-          nodeProbe?.hostIP ?? UNRESOLVED_FACTS.nodeIP,
+          pulumi.all(
+            podNames.map((name) => pulumi.all([this.pod(pods, name).podIP, this.pod(pods, name).nodeName])),
+          ),
+          withNodeProbes ? nodeProbePods : noProbes,
+          cluster,
           pulumi.all(
             serviceNames.map((name) => {
               const service = this.service(args.services, name);
@@ -104,9 +127,12 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
             }),
           ),
         ])
-        .apply(([podIPs, nodeIP, services]) => ({
-          podIPs: Object.fromEntries(podNames.map((name, i) => [name, podIPs[i] as string])),
-          nodeIP,
+        .apply(([podFacts, nodeProbes, clusterFacts, services]) => ({
+          podIPs: Object.fromEntries(podNames.map((name, i) => [name, podFacts[i]?.[0] as string])),
+          podNodes: Object.fromEntries(podNames.map((name, i) => [name, podFacts[i]?.[1] as string])),
+          nodes: clusterFacts.nodes,
+          nodeProbes,
+          kubeDnsNodes: clusterFacts.kubeDnsNodes,
           services: Object.fromEntries(
             serviceNames.map((name, i) => {
               const [clusterIP, nodePort] = services[i] as [string, number | undefined];
@@ -118,6 +144,7 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
     const everything = [
       ...Object.keys(pods).map((name) => `pod:${name}`),
       ...Object.keys(args.services).map((name) => `service:${name}`),
+      ...(this.nodeProbes === undefined ? [] : [NODE_PROBES_KEY]),
     ];
     const live = liveFactsAbout(everything);
 
@@ -125,6 +152,12 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
     // (a new pod has a new UID and IP, a recreated service a new ClusterIP).
     const tested = (key: string): { resource: pulumi.Resource; triggers: pulumi.Output<unknown>[] } => {
       const { kind, name } = testedObject(key);
+      if (kind === "node-probes") {
+        const probes = this.nodeProbes;
+        if (probes === undefined)
+          throw new Error("a check tests the node probes, which the lab does not run");
+        return { resource: probes, triggers: [probes.uid, probes.podsByNode] };
+      }
       if (kind === "pod") {
         const pod = this.pod(pods, name);
         return { resource: pod, triggers: [pod.uid, pod.podIP] };

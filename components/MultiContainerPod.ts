@@ -25,6 +25,8 @@ export interface MultiContainerPodArgs {
   nodeName?: pulumi.Input<string>;
   /** Seconds a container gets to stop; the tutorial's shell loops ignore SIGTERM. */
   terminationGracePeriodSeconds?: number;
+  /** Where the scheduler may put the pod relative to other pods (eg2's placement). */
+  affinity?: k8s.types.input.core.v1.Affinity;
 }
 
 /** The label that selects exactly one lab pod. */
@@ -67,6 +69,7 @@ export class MultiContainerPod extends pulumi.ComponentResource {
         spec: {
           hostNetwork: args.hostNetwork,
           nodeName: args.nodeName,
+          affinity: args.affinity,
           terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
           containers: args.containers.map((c) => ({
             name: c.name,

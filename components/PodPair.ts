@@ -1,5 +1,6 @@
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { PullPolicy } from "../lib/config";
+import type { Placement, PullPolicy } from "../lib/config";
 import { MultiContainerPod } from "./MultiContainerPod";
 
 export interface ServerPodArgs {
@@ -16,6 +17,30 @@ export interface PodPairArgs {
   /** Defaults to the tutorial's pod-nginx. */
   second?: Partial<ServerPodArgs>;
   imagePullPolicy?: PullPolicy;
+  /** Different nodes when the cluster has several (auto, the default), always (spread), or one node. */
+  placement?: Placement;
+}
+
+/** The label both pods of a pair carry, so that each can be placed relative to the other. */
+export const PAIR_LABEL = "k8s-networking-lab/pair";
+const HOSTNAME_TOPOLOGY = "kubernetes.io/hostname";
+
+/** The affinity that places the two pods of a pair as asked. */
+export function pairAffinity(pair: string, placement: Placement): k8s.types.input.core.v1.Affinity {
+  const term = { labelSelector: { matchLabels: { [PAIR_LABEL]: pair } }, topologyKey: HOSTNAME_TOPOLOGY };
+  switch (placement) {
+    case "auto":
+      return {
+        podAntiAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }],
+        },
+      };
+    case "spread":
+      return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } };
+    case "together":
+      // The first pod matches its own term, so it schedules anywhere; the second follows it.
+      return { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } };
+  }
 }
 
 export const DEFAULT_FIRST_SERVER: ServerPodArgs = {
@@ -46,11 +71,14 @@ export class PodPair extends pulumi.ComponentResource {
     if (firstSpec.podName === secondSpec.podName) {
       throw new Error(`a PodPair needs two pods with different names, got ${firstSpec.podName} twice`);
     }
+    const affinity = pairAffinity(name, args.placement ?? "auto");
     const server = (spec: ServerPodArgs) =>
       new MultiContainerPod(
         spec.podName,
         {
           namespace: args.namespace,
+          labels: { [PAIR_LABEL]: name },
+          affinity,
           imagePullPolicy: args.imagePullPolicy,
           containers: [{ name: spec.containerName, image: spec.image, ports: [spec.port] }],
         },

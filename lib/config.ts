@@ -10,6 +10,9 @@ export type ServiceType = (typeof SERVICE_TYPES)[number];
 export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
 export type PullPolicy = (typeof PULL_POLICIES)[number];
 
+export const PLACEMENTS = ["auto", "spread", "together"] as const;
+export type Placement = (typeof PLACEMENTS)[number];
+
 export const NODE_PORT_MIN = 30000;
 export const NODE_PORT_MAX = 32767;
 
@@ -53,6 +56,8 @@ export interface LabConfig {
   images: ImagesConfig;
   services: { httpd: ServiceConfig; nginx: ServiceConfig };
   checks: ChecksConfig;
+  /** Where eg2's two pods go: different nodes when possible (auto), required (spread), or one node. */
+  placement: Placement;
 }
 
 export const DEFAULT_IMAGES: ImagesConfig = {
@@ -97,6 +102,7 @@ export const CONFIG_KEYS = [
   "checkExecTimeoutSeconds",
   "checkExecAttempts",
   "closedPort",
+  "placement",
 ] as const;
 
 /** The ports the tutorial's containers listen on; the refused-port check must use another one. */
@@ -494,6 +500,7 @@ export function parseLabConfig(raw: Readonly<Record<string, string>>, options: P
     images: readImages(reader),
     services: readServices(reader),
     checks: readChecks(reader),
+    placement: readEnum(reader, "placement", reader.string("placement") ?? "auto", PLACEMENTS) ?? "auto",
   };
   if (reader.problems.length > 0) throw new LabConfigError(reader.problems);
   return config;

@@ -18,7 +18,8 @@ export const POD_HTTPD = { podName: "pod-httpd", container: "cntr-httpd", port: 
 export const POD_NGINX = { podName: "pod-nginx", container: "cntr-nginx", port: 80 } as const;
 
 /** Pods the checks run their probes from. */
-export const NODE_PROBE = { podName: "netlab-node-probe", container: "probe" } as const;
+/** The host-network probes: a DaemonSet, one pod per node. */
+export const NODE_PROBE = { name: "netlab-node-probe", container: "probe" } as const;
 export const DNS_PROBE = { podName: "netlab-dns-probe", container: "probe" } as const;
 
 /** Keeps a probe container alive and lets it stop at once on SIGTERM. */

@@ -8,6 +8,9 @@ import { type MockCluster, type Program, runProgram, valueOf } from "./support/p
 /** Every check of the default lab, in run order; e2e/check-outputs.mjs reads the same list. */
 const CHECK_IDS: string[] = defaultCheckIds;
 
+/** The checks that need a second node: skipped on one. */
+const OTHER_NODE_IDS = ["node-to-pod.pod-demo.other-node", "service.svc-nodeport-httpd.node-port.other-node"];
+
 /** How each check fails in the broken lab (see the "broken" scenario of test/support/bin/kubectl). */
 const BROKEN_KINDS: Record<string, string> = {
   "pod-demo.localhost": "timeout",
@@ -16,7 +19,8 @@ const BROKEN_KINDS: Record<string, string> = {
   "pod-demo.hostname": "wrong-answer",
   "pod-demo.shared-network": "wrong-answer",
   "pod-demo.closed-port": "wrong-answer",
-  "node-to-pod.pod-demo": "timeout",
+  "node-to-pod.pod-demo.same-node": "timeout",
+  "node-to-pod.pod-demo.other-node": "skipped",
   "pod-to-pod.pod-httpd.pod-nginx": "timeout",
   "pod-to-pod.pod-nginx.pod-httpd": "refused",
   "dns.kube-dns-service": "wrong-answer",
@@ -32,7 +36,8 @@ const BROKEN_KINDS: Record<string, string> = {
   "dns.svc-clusterip-nginx.fqdn": "dns-failure",
   "dns.kubernetes-default": "dns-failure",
   "service.svc-nodeport-httpd.cluster-ip": "dns-failure",
-  "service.svc-nodeport-httpd.node-port": "refused",
+  "service.svc-nodeport-httpd.node-port.same-node": "refused",
+  "service.svc-nodeport-httpd.node-port.other-node": "skipped",
   "service.svc-clusterip-nginx.cluster-ip": "dns-failure",
 };
 
@@ -56,10 +61,43 @@ describe("a healthy lab", () => {
     ).toEqual(CHECK_IDS.map((id) => `check-${id}`).sort());
   });
 
-  it("passes every check on real successful outputs", () => {
-    const failed = results.filter((r) => r.outcome !== "passed");
-    expect(failed).toEqual([]);
-    expect(results.every((r) => r.failure === undefined && r.attempts === 1)).toBe(true);
+  it("passes every check on real successful outputs, and skips those that need a second node", () => {
+    const notPassed = results.filter((r) => r.outcome !== "passed");
+    expect(notPassed.map((r) => [r.id, r.outcome])).toEqual(OTHER_NODE_IDS.map((id) => [id, "skipped"]));
+    for (const r of notPassed) {
+      expect(r.skipReason).toBe(
+        "the cluster has no other schedulable node with a node probe than node-1 (nodes: node-1)",
+      );
+      expect(r.path).toBe("cross-node");
+      expect(r.command).toBe("");
+    }
+    const passed = results.filter((r) => r.outcome === "passed");
+    expect(passed.every((r) => r.failure === undefined && r.attempts === 1)).toBe(true);
+  });
+
+  it("says where each check's traffic went: one node here", () => {
+    const byId = Object.fromEntries(results.map((r) => [r.id, r]));
+    expect(byId["pod-demo.localhost"]).toMatchObject({
+      path: "same-pod",
+      sourceNode: "node-1",
+      targetNode: "node-1",
+      via: "localhost",
+      section: "pod-demo",
+    });
+    expect(byId["pod-to-pod.pod-httpd.pod-nginx"]).toMatchObject({
+      path: "same-node",
+      sourceNode: "node-1",
+      targetNode: "node-1",
+      from: { kind: "pod", pod: "pod-httpd", container: "cntr-httpd" },
+      to: { kind: "pod", pod: "pod-nginx", container: "cntr-nginx" },
+    });
+    expect(byId["node-to-pod.pod-demo.same-node"]).toMatchObject({
+      path: "same-node",
+      from: { kind: "node", node: "node-1" },
+      source: "node node-1 172.18.0.2 (host network)",
+    });
+    expect(byId["dns.svc-clusterip-nginx.short"]).toMatchObject({ path: "same-node", targetNode: "node-1" });
+    expect(byId["dns.kube-dns-service"]).toMatchObject({ path: "api", from: { kind: "api" } });
   });
 
   it("records what was observed, from the real outputs", () => {
@@ -73,7 +111,7 @@ describe("a healthy lab", () => {
       "svc-nodeport-httpd.netlab.svc.cluster.local -> 10.96.41.17",
     );
     expect(byId["pod-demo.closed-port"]?.observed).toMatch(/^exit 7: curl: \(7\) Failed to connect/);
-    expect(byId["service.svc-nodeport-httpd.node-port"]?.target).toBe(
+    expect(byId["service.svc-nodeport-httpd.node-port.same-node"]?.target).toBe(
       "172.18.0.2:31000 -> pod-httpd/cntr-httpd",
     );
   });
@@ -92,12 +130,21 @@ describe("a healthy lab", () => {
   });
 
   it("exports the summary and a report", async () => {
-    expect(await valueOf(program.summary)).toEqual({ passed: 24, failed: 0, total: 24 });
+    expect(await valueOf(program.summary)).toEqual({ passed: 24, failed: 0, skipped: 2, total: 26 });
     const report = (await valueOf(program.report)) ?? "";
-    expect(report.split("\n")[0]).toMatch(/^CHECK\s+RESULT\s+TIME\s+OBSERVED$/);
-    for (const id of CHECK_IDS)
-      expect(report).toMatch(new RegExp(`^${id.replace(/\./g, "\\.")}\\s+passed\\s+\\d+ ms`, "m"));
-    expect(report).toMatch(/\n24\/24 checks passed\.$/);
+    expect(report.split("\n")[0]).toMatch(/^CHECK\s+RESULT\s+PATH\s+TIME\s+OBSERVED$/);
+    for (const id of CHECK_IDS.filter((id) => !OTHER_NODE_IDS.includes(id)))
+      expect(report).toMatch(
+        new RegExp(`^${id.replace(/\./g, "\\.")}\\s+passed\\s+\\S+( \\S+)?\\s+\\d+ ms`, "m"),
+      );
+    expect(report).toMatch(/^pod-to-pod\.pod-httpd\.pod-nginx\s+passed\s+same-node node-1\s+\d+ ms/m);
+    expect(report).toMatch(
+      /^node-to-pod\.pod-demo\.other-node\s+skipped\s+cross-node\s+-\s+skipped: /m,
+    );
+    expect(report).toContain("\n24/26 checks passed. 2 skipped.\n");
+    expect(report).toContain(
+      "skipped node-to-pod.pod-demo.other-node: the cluster has no other schedulable node with a node probe than node-1",
+    );
   });
 
   it("exports the facts the checks found", async () => {
@@ -107,9 +154,16 @@ describe("a healthy lab", () => {
         "pod-httpd": "10.244.1.10",
         "pod-nginx": "10.244.1.11",
         "netlab-dns-probe": "10.244.0.20",
-        "netlab-node-probe": "172.18.0.2",
       },
-      nodeIP: "172.18.0.2",
+      podNodes: {
+        "pod-demo": "node-1",
+        "pod-httpd": "node-1",
+        "pod-nginx": "node-1",
+        "netlab-dns-probe": "node-1",
+      },
+      nodes: [{ name: "node-1", internalIP: "172.18.0.2", schedulable: true }],
+      nodeProbes: { "node-1": "netlab-node-probe-k7x2p" },
+      kubeDnsNodes: ["node-1"],
       services: {
         "svc-nodeport-httpd": { clusterIP: "10.96.41.17", nodePort: 31000 },
         "svc-clusterip-nginx": { clusterIP: "10.96.203.5" },
@@ -124,18 +178,20 @@ describe("a healthy lab", () => {
       cluster.request("command:local:Command", `check-${id}`).dependencies.join("\n");
     const pod = (name: string) => new RegExp(`kubernetes:core/v1:Pod::${name}$`, "m");
     const service = (name: string) => new RegExp(`kubernetes:core/v1:Service::${name}$`, "m");
+    const nodeProbes = /netlab:index:NodeProbes\$kubernetes:apps\/v1:DaemonSet::netlab-node-probe$/m;
     expect(dependsOn("pod-demo.localhost")).toMatch(pod("pod-demo"));
-    expect(dependsOn("node-to-pod.pod-demo")).toMatch(pod("netlab-node-probe"));
-    expect(dependsOn("node-to-pod.pod-demo")).toMatch(pod("pod-demo"));
+    expect(dependsOn("node-to-pod.pod-demo.same-node")).toMatch(nodeProbes);
+    expect(dependsOn("node-to-pod.pod-demo.same-node")).toMatch(pod("pod-demo"));
     expect(dependsOn("pod-to-pod.pod-httpd.pod-nginx")).toMatch(pod("pod-nginx"));
     expect(dependsOn("pod-to-pod.pod-httpd.pod-nginx")).toMatch(pod("pod-httpd"));
     expect(dependsOn("dns.svc-clusterip-nginx.fqdn")).toMatch(service("svc-clusterip-nginx"));
     expect(dependsOn("dns.svc-clusterip-nginx.fqdn")).toMatch(pod("netlab-dns-probe"));
-    expect(dependsOn("service.svc-nodeport-httpd.node-port")).toMatch(service("svc-nodeport-httpd"));
-    expect(dependsOn("service.svc-nodeport-httpd.node-port")).toMatch(pod("pod-httpd"));
-    expect(dependsOn("service.svc-nodeport-httpd.node-port")).toMatch(pod("netlab-node-probe"));
+    const nodePort = "service.svc-nodeport-httpd.node-port.same-node";
+    expect(dependsOn(nodePort)).toMatch(service("svc-nodeport-httpd"));
+    expect(dependsOn(nodePort)).toMatch(pod("pod-httpd"));
+    expect(dependsOn(nodePort)).toMatch(nodeProbes);
     // ... and on nothing else: a check does not wait for objects it does not test.
-    expect(dependsOn("service.svc-nodeport-httpd.node-port")).not.toMatch(pod("pod-nginx"));
+    expect(dependsOn(nodePort)).not.toMatch(pod("pod-nginx"));
     expect(dependsOn("pod-demo.localhost")).not.toMatch(/kubernetes:core\/v1:Service::/);
     expect(dependsOn("pod-to-pod.pod-httpd.pod-nginx")).not.toMatch(pod("pod-demo"));
     expect(dependsOn("dns.kube-dns-service")).toBe("");
@@ -171,14 +227,15 @@ describe("a broken lab", () => {
 
   it("fails every check on real failing outputs, each with its kind", () => {
     expect(
-      Object.fromEntries(results.map((r) => [r.id, r.outcome === "failed" ? r.failure : "passed"])),
+      Object.fromEntries(results.map((r) => [r.id, r.outcome === "failed" ? r.failure : r.outcome])),
     ).toEqual(BROKEN_KINDS);
   });
 
   it("still succeeds as an update and reports every failure with what to run", async () => {
-    expect(await valueOf(program.summary)).toEqual({ passed: 0, failed: 24, total: 24 });
+    expect(await valueOf(program.summary)).toEqual({ passed: 0, failed: 24, skipped: 2, total: 26 });
     const report = (await valueOf(program.report)) ?? "";
-    expect(report).toContain(`24/24 checks failed: ${CHECK_IDS.join(", ")}`);
+    const failedIds = CHECK_IDS.filter((id) => !OTHER_NODE_IDS.includes(id));
+    expect(report).toContain(`24/26 checks failed: ${failedIds.join(", ")} (2 skipped)`);
     expect(report).toMatch(/^pod-demo\.closed-port\s+FAILED \(wrong-answer\)/m);
     expect(report).toContain(
       "FAILED pod-demo.closed-port: The pod routes by port: a port no container listens on is refused.\n" +
@@ -189,5 +246,74 @@ describe("a broken lab", () => {
         "  rerun:    kubectl --request-timeout=30s exec --namespace netlab pod-demo --container cntr-centos -- " +
         "curl -sS --connect-timeout 3 --max-time 10 http://localhost:8081/",
     );
+  });
+});
+
+describe("a healthy lab on two nodes", () => {
+  let cluster: MockCluster;
+  let program: Program;
+  let results: CheckResult[];
+
+  beforeAll(async () => {
+    ({ cluster, program } = await runProgram({}, "healthy", { runStrictGate: true, nodes: 2 }));
+    results = (await valueOf(program.checks)) ?? [];
+  });
+
+  it("places pod-httpd and pod-nginx apart, preferring different nodes", () => {
+    const spec = (name: string) =>
+      cluster.byName("kubernetes:core/v1:Pod", name).state.spec as Record<string, unknown>;
+    expect(spec("pod-httpd").nodeName).toBe("node-1");
+    expect(spec("pod-nginx").nodeName).toBe("node-2");
+    expect(spec("pod-nginx").affinity).toEqual({
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          {
+            weight: 100,
+            podAffinityTerm: {
+              labelSelector: { matchLabels: { "k8s-networking-lab/pair": "eg2" } },
+              topologyKey: "kubernetes.io/hostname",
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  it("runs and passes every check, those across nodes included", () => {
+    expect(results.map((r) => r.id)).toEqual(CHECK_IDS);
+    expect(results.filter((r) => r.outcome !== "passed")).toEqual([]);
+  });
+
+  it("says which checks cross nodes, and between which", () => {
+    const paths = Object.fromEntries(results.map((r) => [r.id, `${r.path} ${r.sourceNode}>${r.targetNode}`]));
+    expect(paths).toMatchObject({
+      "pod-to-pod.pod-httpd.pod-nginx": "cross-node node-1>node-2",
+      "pod-to-pod.pod-nginx.pod-httpd": "cross-node node-2>node-1",
+      "node-to-pod.pod-demo.same-node": "same-node node-1>node-1",
+      "node-to-pod.pod-demo.other-node": "cross-node node-2>node-1",
+      "service.svc-nodeport-httpd.node-port.same-node": "same-node node-1>node-1",
+      "service.svc-nodeport-httpd.node-port.other-node": "cross-node node-2>node-1",
+      "service.svc-clusterip-nginx.cluster-ip": "cross-node node-1>node-2",
+      "service.svc-nodeport-httpd.cluster-ip": "same-node node-1>node-1",
+    });
+    const byId = Object.fromEntries(results.map((r) => [r.id, r]));
+    expect(byId["service.svc-nodeport-httpd.node-port.other-node"]?.target).toBe(
+      "172.18.0.3:31000 -> pod-httpd/cntr-httpd",
+    );
+    expect(byId["node-to-pod.pod-demo.other-node"]?.command).toContain(
+      "exec --namespace netlab netlab-node-probe-m4q9z --container probe -- curl",
+    );
+  });
+
+  it("lists both nodes in the facts", async () => {
+    const facts = await valueOf(program.facts);
+    expect(facts?.nodes).toEqual([
+      { name: "node-1", internalIP: "172.18.0.2", schedulable: true },
+      { name: "node-2", internalIP: "172.18.0.3", schedulable: true },
+    ]);
+    expect(facts?.nodeProbes).toEqual({
+      "node-1": "netlab-node-probe-k7x2p",
+      "node-2": "netlab-node-probe-m4q9z",
+    });
   });
 });

@@ -209,23 +209,38 @@ function judgeSteps(expectation: Expectation, steps: readonly StepResult[]): Ver
   }
 }
 
+/** The part of the lab a check belongs to: the first part of its id. */
+export function sectionOf(id: string): string {
+  return id.split(".")[0] ?? id;
+}
+
 /** Judges one check from its steps' results. */
 export function judgeCheck(plan: CheckPlan, steps: readonly StepResult[]): CheckResult {
   const failedExec = steps.map(execFailure).find((v) => v !== undefined);
   const verdict =
-    steps.length !== plan.steps.length
-      ? fail("exec-error", `expected ${plan.steps.length} step result(s), got ${steps.length}`)
-      : (failedExec ?? judgeSteps(plan.expectation, steps));
+    plan.skipReason !== undefined
+      ? undefined
+      : steps.length !== plan.steps.length
+        ? fail("exec-error", `expected ${plan.steps.length} step result(s), got ${steps.length}`)
+        : (failedExec ?? judgeSteps(plan.expectation, steps));
   return {
     id: plan.id,
+    section: sectionOf(plan.id),
     claim: plan.claim,
     source: plan.source,
     target: plan.target,
+    from: plan.from,
+    to: plan.to,
+    via: plan.via,
+    ...(plan.sourceNode === undefined ? {} : { sourceNode: plan.sourceNode }),
+    ...(plan.targetNode === undefined ? {} : { targetNode: plan.targetNode }),
+    path: plan.path,
     command: displayCommand(plan.steps),
     expected: plan.expected,
-    observed: verdict.observed,
-    outcome: verdict.failure === undefined ? "passed" : "failed",
-    ...(verdict.failure === undefined ? {} : { failure: verdict.failure }),
+    observed: verdict?.observed ?? `skipped: ${plan.skipReason}`,
+    outcome: verdict === undefined ? "skipped" : verdict.failure === undefined ? "passed" : "failed",
+    ...(verdict?.failure === undefined ? {} : { failure: verdict.failure }),
+    ...(plan.skipReason === undefined ? {} : { skipReason: plan.skipReason }),
     durationMs: steps.reduce((total, step) => total + step.durationMs, 0),
     attempts: steps.reduce((most, step) => Math.max(most, step.attempts), 0),
   };

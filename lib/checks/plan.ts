@@ -10,7 +10,7 @@ import {
   type ProbeTimeouts,
   resolvConfProbe,
 } from "./probes";
-import type { CheckPlan, HttpTool, Step } from "./types";
+import type { CheckPlan, Endpoint, HttpTool, PathKind, Step } from "./types";
 
 export const PAGE_MARKERS = { httpd: "It works!", nginx: "Welcome to nginx!" } as const;
 export type ServerKind = keyof typeof PAGE_MARKERS;
@@ -47,27 +47,63 @@ export interface LabTopology {
   /** eg2: the two server pods. */
   pair?: { first: ServerRef; second: ServerRef };
   services: ServiceRef[];
-  probes: { node?: ContainerRef; dns: ContainerRef };
+  probes: {
+    /** The host-network probes, one pod per node; set `skipReason` where they cannot run. */
+    node?: { container: string; skipReason?: string };
+    dns: ContainerRef;
+  };
+}
+
+export interface NodeFact {
+  name: string;
+  internalIP: string;
+  schedulable: boolean;
 }
 
 export interface LiveFacts {
   /** Pod IPs by pod name. */
   podIPs: Record<string, string>;
-  /** The IP of the node the node probe runs on. */
-  nodeIP: string;
+  /** The node of each pod, by pod name. */
+  podNodes: Record<string, string>;
+  /** The cluster's nodes. */
+  nodes: NodeFact[];
+  /** The node probe pod on each node, by node name. */
+  nodeProbes: Record<string, string>;
+  /** The nodes kube-dns's endpoints run on. */
+  kubeDnsNodes: string[];
   /** By service name. */
   services: Record<string, { clusterIP: string; nodePort?: number }>;
 }
 
 /** Placeholder facts: the set of checks depends on the topology only, never on these values. */
-export const UNRESOLVED_FACTS: LiveFacts = { podIPs: {}, nodeIP: "0.0.0.0", services: {} };
+export const UNRESOLVED_FACTS: LiveFacts = {
+  podIPs: {},
+  podNodes: {},
+  nodes: [],
+  nodeProbes: {},
+  kubeDnsNodes: [],
+  services: {},
+};
 
+/** The key of the node probes in CheckPlan.tests. */
+export const NODE_PROBES_KEY = "probes:node";
 const podKey = (pod: string) => `pod:${pod}`;
 const serviceKey = (service: string) => `service:${service}`;
+
+/** How traffic from one node to another travels: within a node, or between two. */
+export function pathBetween(sourceNode: string | undefined, targetNodes: readonly string[]): PathKind {
+  if (sourceNode === undefined || targetNodes.length === 0) return "any-node";
+  if (targetNodes.every((node) => node === sourceNode)) return "same-node";
+  if (targetNodes.every((node) => node !== sourceNode)) return "cross-node";
+  return "any-node";
+}
 
 export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[] {
   const { namespace, kubectl, timeouts } = topology;
   const podIP = (pod: string) => facts.podIPs[pod] ?? "0.0.0.0";
+  const nodeOf = (pod: string): string | undefined => facts.podNodes[pod];
+  const nodeIP = (node: string | undefined) =>
+    facts.nodes.find((n) => n.name === node)?.internalIP ?? "0.0.0.0";
   const exec = (where: ContainerRef, argv: string[]): Step =>
     execStep(kubectl, { namespace, ...where }, argv);
   const httpFrom = (tool: HttpTool, where: ContainerRef, host: string, port: number): Step =>
@@ -76,7 +112,36 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
       tool === "curl" ? curlProbe(`http://${host}:${port}/`, timeouts) : bashTcpProbe(host, port, timeouts),
     );
   const label = (ref: ContainerRef) => `${ref.pod}/${ref.container}`;
+  const podEnd = (ref: ContainerRef): Endpoint => ({ kind: "pod", pod: ref.pod, container: ref.container });
+  const between = (source: string | undefined, target: string | undefined) => ({
+    ...(source === undefined ? {} : { sourceNode: source }),
+    ...(target === undefined ? {} : { targetNode: target }),
+    path: pathBetween(source, target === undefined ? [] : [target]),
+  });
+  const inPod = (pod: string) => ({ ...between(nodeOf(pod), nodeOf(pod)), path: "same-pod" as const });
   const plans: CheckPlan[] = [];
+
+  // The node probes: the probe on a given node, and "another node" for the checks that cross nodes.
+  const nodeProbe = topology.probes.node;
+  const probeOn = (node: string | undefined): ContainerRef | undefined => {
+    const pod = node === undefined ? undefined : facts.nodeProbes[node];
+    return nodeProbe === undefined
+      ? undefined
+      : { pod: pod ?? "<no node probe>", container: nodeProbe.container };
+  };
+  const otherNode = (node: string | undefined): string | undefined =>
+    facts.nodes.find((n) => n.schedulable && n.name !== node && facts.nodeProbes[n.name] !== undefined)?.name;
+  const noOtherNode = (node: string | undefined) => {
+    const schedulable = facts.nodes.filter((n) => n.schedulable).map((n) => n.name);
+    return `the cluster has no other schedulable node with a node probe than ${node ?? "the pod's node"} (nodes: ${schedulable.join(", ") || "none"})`;
+  };
+  const hostSource = (node: string | undefined) => `node ${node ?? "<node>"} ${nodeIP(node)} (host network)`;
+  /** A check from a node's host network: skipped when the probes cannot run, or there is no such node. */
+  const fromNode = (node: string | undefined, missing: () => string) => {
+    const skipReason =
+      nodeProbe?.skipReason ?? (node === undefined && facts.nodes.length > 0 ? missing() : undefined);
+    return skipReason === undefined ? {} : { skipReason };
+  };
 
   const { demo, pair, probes } = topology;
   if (demo !== undefined) {
@@ -85,6 +150,8 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
     const ip = podIP(demo.pod);
     const served = (via: string) => `${label(server)} via ${via}`;
     const demoTests = [podKey(demo.pod)];
+    const fromClient = { from: podEnd(demo.client), to: podEnd(server), ...inPod(demo.pod) };
+    const wholePod: Endpoint = { kind: "pod", pod: demo.pod };
     plans.push(
       {
         id: "pod-demo.localhost",
@@ -95,6 +162,8 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
         expected: `the page contains "${marker}"`,
         expectation: { type: "http", tool: "curl", marker },
         tests: demoTests,
+        ...fromClient,
+        via: "localhost",
       },
       {
         id: "pod-demo.pod-ip",
@@ -105,6 +174,8 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
         expected: `the page contains "${marker}"`,
         expectation: { type: "http", tool: "curl", marker },
         tests: demoTests,
+        ...fromClient,
+        via: "pod-ip",
       },
       {
         id: "pod-demo.pod-name",
@@ -119,6 +190,8 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
         expected: `${demo.pod} resolves to ${ip} and the page contains "${marker}"`,
         expectation: { type: "http-by-name", name: demo.pod, address: ip, marker },
         tests: demoTests,
+        ...fromClient,
+        via: "pod-name",
       },
       {
         id: "pod-demo.hostname",
@@ -129,6 +202,10 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
         expected: `hostname ${demo.pod}; "# Kubernetes-managed hosts file."; ${ip} ${demo.pod}`,
         expectation: { type: "pod-identity", podName: demo.pod, podIP: ip, containers: demo.containers },
         tests: demoTests,
+        ...inPod(demo.pod),
+        from: wholePod,
+        to: wholePod,
+        via: "file",
       },
       {
         id: "pod-demo.shared-network",
@@ -139,6 +216,10 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
         expected: `one network namespace, one eth0 MAC, lo and ${ip} in every container`,
         expectation: { type: "shared-network", podIP: ip, containers: demo.containers },
         tests: demoTests,
+        ...inPod(demo.pod),
+        from: wholePod,
+        to: wholePod,
+        via: "file",
       },
       {
         id: "pod-demo.closed-port",
@@ -149,19 +230,36 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
         expected: "connection refused (not a timeout, not a page)",
         expectation: { type: "refused", tool: "curl" },
         tests: demoTests,
+        ...fromClient,
+        to: wholePod,
+        via: "localhost",
       },
     );
-    if (probes.node !== undefined) {
-      plans.push({
-        id: "node-to-pod.pod-demo",
-        claim: "The node reaches a pod by its IP.",
-        source: `node ${facts.nodeIP} (${label(probes.node)}, host network)`,
-        target: served(`${ip}:${server.port}`),
-        steps: [httpFrom("curl", probes.node, ip, server.port)],
-        expected: `the page contains "${marker}"`,
-        expectation: { type: "http", tool: "curl", marker },
-        tests: [...demoTests, podKey(probes.node.pod)],
-      });
+    if (nodeProbe !== undefined) {
+      const podNode = nodeOf(demo.pod);
+      const other = otherNode(podNode);
+      for (const [suffix, claim, node] of [
+        ["same-node", "The node reaches a pod on it by the pod's IP.", podNode],
+        ["other-node", "Another node reaches the pod by its IP, routed between the nodes.", other],
+      ] as const) {
+        const probe = probeOn(node);
+        plans.push({
+          id: `node-to-pod.${demo.pod}.${suffix}`,
+          claim,
+          source: hostSource(node),
+          target: served(`${ip}:${server.port}`),
+          steps: probe === undefined ? [] : [httpFrom("curl", probe, ip, server.port)],
+          expected: `the page contains "${marker}"`,
+          expectation: { type: "http", tool: "curl", marker },
+          tests: [...demoTests, NODE_PROBES_KEY],
+          from: { kind: "node", node: node ?? "<other node>" },
+          to: podEnd(server),
+          via: "pod-ip",
+          ...between(node, podNode),
+          ...(suffix === "other-node" ? { path: "cross-node" as const } : {}),
+          ...fromNode(node, () => noOtherNode(podNode)),
+        });
+      }
     }
   }
 
@@ -180,10 +278,15 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
         expected: `the page contains "${marker}"`,
         expectation: { type: "http", tool: from.tool, marker },
         tests: [podKey(from.pod), podKey(to.pod)],
+        from: podEnd(from),
+        to: podEnd(to),
+        via: "pod-ip",
+        ...between(nodeOf(from.pod), nodeOf(to.pod)),
       });
     }
   }
 
+  const kubeDns: Endpoint = { kind: "service", service: "kube-dns", namespace: "kube-system" };
   const kubeDnsIP = getFieldStep(kubectl, "service", "kube-dns", "kube-system", ".spec.clusterIP");
   plans.push({
     id: "dns.kube-dns-service",
@@ -194,6 +297,10 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
     expected: "the service exists and has a ClusterIP",
     expectation: { type: "service-exists" },
     tests: [],
+    from: { kind: "api" },
+    to: kubeDns,
+    via: "api",
+    path: "api",
   });
   const search = [
     `${namespace}.svc.${topology.clusterDomain}`,
@@ -215,9 +322,22 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
       expected: `nameserver <kube-dns ClusterIP>; search ${search.join(" ")}; options ndots:5`,
       expectation: { type: "resolv-conf", search, ndots: 5 },
       tests: [podKey(where.pod)],
+      from: podEnd(where),
+      to: podEnd(where),
+      via: "file",
+      ...inPod(where.pod),
     });
   }
 
+  const dnsProbeNode = nodeOf(probes.dns.pod);
+  const toKubeDns = {
+    from: podEnd(probes.dns),
+    to: kubeDns,
+    via: "dns" as const,
+    ...(dnsProbeNode === undefined ? {} : { sourceNode: dnsProbeNode }),
+    ...(facts.kubeDnsNodes.length === 1 ? { targetNode: facts.kubeDnsNodes[0] as string } : {}),
+    path: pathBetween(dnsProbeNode, facts.kubeDnsNodes),
+  };
   for (const service of topology.services) {
     const fqdn = `${service.name}.${namespace}.svc.${topology.clusterDomain}`;
     const clusterIP = facts.services[service.name]?.clusterIP ?? "0.0.0.0";
@@ -232,6 +352,7 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
         expected: `${fqdn} -> ${clusterIP}`,
         expectation: { type: "dns", name, address: clusterIP },
         tests: [serviceKey(service.name), podKey(probes.dns.pod)],
+        ...toKubeDns,
       });
     }
   }
@@ -247,11 +368,14 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
     expected: `kubernetes.default.svc.${topology.clusterDomain} -> <ClusterIP of service default/kubernetes>`,
     expectation: { type: "dns", name: "kubernetes.default", address: null },
     tests: [podKey(probes.dns.pod)],
+    ...toKubeDns,
   });
 
   for (const service of topology.services) {
     const marker = PAGE_MARKERS[service.target.kind];
     const client = serviceClient(topology, service);
+    const endpointNode = nodeOf(service.target.pod);
+    const serviceEnd: Endpoint = { kind: "service", service: service.name };
     plans.push({
       id: `service.${service.name}.cluster-ip`,
       claim: "A pod reaches a Service by its DNS name and port.",
@@ -261,22 +385,44 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
       expected: `the page contains "${marker}"`,
       expectation: { type: "http", tool: client.tool, marker },
       tests: [serviceKey(service.name), podKey(service.target.pod), podKey(client.ref.pod)],
+      from: podEnd(client.ref),
+      to: serviceEnd,
+      via: "cluster-ip",
+      ...between(nodeOf(client.ref.pod), endpointNode),
     });
     const nodePort = facts.services[service.name]?.nodePort;
-    if (service.type === "NodePort" && probes.node !== undefined) {
+    if (service.type !== "NodePort" || nodeProbe === undefined) continue;
+    const other = otherNode(endpointNode);
+    for (const [suffix, claim, node] of [
+      ["same-node", "A NodePort Service answers on the IP of the node that runs its pod.", endpointNode],
+      [
+        "other-node",
+        "A NodePort Service answers on every node: kube-proxy there forwards to the pod on another node.",
+        other,
+      ],
+    ] as const) {
+      const probe = probeOn(node);
+      const address = nodeIP(node);
       plans.push({
-        id: `service.${service.name}.node-port`,
-        claim: "A NodePort Service answers on the node's IP at its node port.",
-        source: `node ${facts.nodeIP} (${label(probes.node)}, host network)`,
-        target: `${facts.nodeIP}:${nodePort ?? "<nodePort>"} -> ${label(service.target)}`,
-        steps: [httpFrom("curl", probes.node, facts.nodeIP, nodePort ?? 0)],
+        id: `service.${service.name}.node-port.${suffix}`,
+        claim,
+        source: hostSource(node),
+        target: `${address}:${nodePort ?? "<nodePort>"} -> ${label(service.target)}`,
+        steps: probe === undefined ? [] : [httpFrom("curl", probe, address, nodePort ?? 0)],
         expected: `the page contains "${marker}"`,
         expectation: { type: "http", tool: "curl", marker },
-        tests: [serviceKey(service.name), podKey(service.target.pod), podKey(probes.node.pod)],
+        tests: [serviceKey(service.name), podKey(service.target.pod), NODE_PROBES_KEY],
+        from: { kind: "node", node: node ?? "<other node>" },
+        to: serviceEnd,
+        via: "node-port",
+        ...between(node, endpointNode),
+        ...(suffix === "other-node" ? { path: "cross-node" as const } : {}),
+        ...fromNode(node, () => noOtherNode(endpointNode)),
       });
     }
   }
-  return plans;
+  // A check that cannot apply here runs nothing.
+  return plans.map((plan) => (plan.skipReason === undefined ? plan : { ...plan, steps: [] }));
 }
 
 /** The tutorial's client (cntr-centos, with curl) when eg1 runs; otherwise the other server pod, with bash. */
@@ -289,31 +435,29 @@ function serviceClient(topology: LabTopology, service: ServiceRef): { ref: Conta
 }
 
 /** The key of an object a check tests, as in CheckPlan.tests. */
-export function testedObject(key: string): { kind: "pod" | "service"; name: string } {
+export function testedObject(key: string): { kind: "pod" | "service" | "node-probes"; name: string } {
+  if (key === NODE_PROBES_KEY) return { kind: "node-probes", name: "node" };
   const match = /^(pod|service):(.+)$/.exec(key);
   if (match === null) throw new Error(`not a tested object: ${key}`);
   return { kind: match[1] as "pod" | "service", name: match[2] as string };
 }
 
 /**
- * The part of the facts about the given tested objects; the node IP comes with the node probe pod.
- * A check's plan needs no other facts, so it can run as soon as the objects it tests are ready.
+ * The part of the facts about the given tested objects, plus the cluster's nodes and kube-dns's nodes,
+ * which every check may read. A check's plan needs no other facts, so it can run as soon as the objects it
+ * tests are ready.
  */
-export function factsAbout(
-  facts: LiveFacts,
-  tests: readonly string[],
-  nodeProbePod: string | undefined,
-): LiveFacts {
+export function factsAbout(facts: LiveFacts, tests: readonly string[]): LiveFacts {
   const objects = tests.map(testedObject);
   const named = (kind: string) => objects.filter((o) => o.kind === kind).map((o) => o.name);
   const pick = <T>(all: Record<string, T>, names: string[]) =>
     Object.fromEntries(names.filter((name) => name in all).map((name) => [name, all[name] as T]));
   return {
     podIPs: pick(facts.podIPs, named("pod")),
-    nodeIP:
-      nodeProbePod !== undefined && named("pod").includes(nodeProbePod)
-        ? facts.nodeIP
-        : UNRESOLVED_FACTS.nodeIP,
+    podNodes: pick(facts.podNodes, named("pod")),
+    nodes: facts.nodes,
+    nodeProbes: named("node-probes").length > 0 ? facts.nodeProbes : {},
+    kubeDnsNodes: facts.kubeDnsNodes,
     services: pick(facts.services, named("service")),
   };
 }

@@ -4,19 +4,42 @@ import type { CheckResult } from "./types";
 export interface CheckSummary {
   passed: number;
   failed: number;
+  /** Checks that could not apply here (never counted as passed). */
+  skipped: number;
   total: number;
   /** Ids of the failed checks, in run order. */
   failedIds: string[];
+  /** Ids of the skipped checks, in run order. */
+  skippedIds: string[];
 }
 
 export function summarize(results: readonly CheckResult[]): CheckSummary {
-  const failedIds = results.filter((r) => r.outcome === "failed").map((r) => r.id);
+  const idsOf = (outcome: CheckResult["outcome"]) =>
+    results.filter((r) => r.outcome === outcome).map((r) => r.id);
+  const failedIds = idsOf("failed");
+  const skippedIds = idsOf("skipped");
   return {
-    passed: results.length - failedIds.length,
+    passed: idsOf("passed").length,
     failed: failedIds.length,
+    skipped: skippedIds.length,
     total: results.length,
     failedIds,
+    skippedIds,
   };
+}
+
+/** Where a check's traffic went: the kind of path and the nodes at both ends. */
+export function pathLabel(result: CheckResult): string {
+  const { sourceNode, targetNode, path } = result;
+  if (path === "api" || sourceNode === undefined || targetNode === undefined) return path;
+  if (path === "same-pod" || sourceNode === targetNode) return `${path} ${sourceNode ?? targetNode}`;
+  return `${path} ${sourceNode ?? "?"}>${targetNode ?? "?"}`;
+}
+
+function resultLabel(result: CheckResult): string {
+  if (result.outcome === "passed") return "passed";
+  if (result.outcome === "skipped") return "skipped";
+  return `FAILED (${result.failure ?? "unknown"})`;
 }
 
 function pad(text: string, width: number): string {
@@ -34,11 +57,12 @@ export function formatReport(results: readonly CheckResult[]): string {
   const summary = summarize(results);
   const rows = results.map((r) => [
     r.id,
-    r.outcome === "passed" ? "passed" : `FAILED (${r.failure ?? "unknown"})`,
-    `${r.durationMs} ms`,
+    resultLabel(r),
+    pathLabel(r),
+    r.outcome === "skipped" ? "-" : `${r.durationMs} ms`,
     clip(r.observed, OBSERVED_WIDTH),
   ]);
-  const header = ["CHECK", "RESULT", "TIME", "OBSERVED"];
+  const header = ["CHECK", "RESULT", "PATH", "TIME", "OBSERVED"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
   const line = (cells: string[]) =>
     cells
@@ -46,11 +70,15 @@ export function formatReport(results: readonly CheckResult[]): string {
       .join("  ")
       .trimEnd();
   const lines = [line(header), ...rows.map(line), ""];
+  const skipped = summary.skipped === 0 ? "" : ` ${summary.skipped} skipped.`;
   lines.push(
     summary.failed === 0
-      ? `${summary.passed}/${summary.total} checks passed.`
-      : `${summary.failed}/${summary.total} checks failed: ${summary.failedIds.join(", ")}`,
+      ? `${summary.passed}/${summary.total} checks passed.${skipped}`
+      : `${summary.failed}/${summary.total} checks failed: ${summary.failedIds.join(", ")}${summary.skipped === 0 ? "" : ` (${summary.skipped} skipped)`}`,
   );
+  for (const r of results.filter((result) => result.outcome === "skipped")) {
+    lines.push(`skipped ${r.id}: ${r.skipReason ?? "no reason given"}`);
+  }
   for (const r of results.filter((result) => result.outcome === "failed")) {
     lines.push(
       "",

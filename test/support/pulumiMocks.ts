@@ -15,6 +15,13 @@ export const WORLD = {
   namespace: "netlab",
   nodeName: "node-1",
   nodeIP: "172.18.0.2",
+  /** The nodes of a two-node cluster; a one-node cluster has the first. */
+  nodes: [
+    { name: "node-1", internalIP: "172.18.0.2" },
+    { name: "node-2", internalIP: "172.18.0.3" },
+  ],
+  /** Where pods go on two nodes when nothing pins them: pod-nginx apart from pod-httpd. */
+  secondNodePods: ["pod-nginx"],
   podIPs: {
     "pod-demo": "10.244.0.7",
     "pod-httpd": "10.244.1.10",
@@ -127,8 +134,21 @@ export class MockCluster {
    * fail the whole mocked run; tests run its script themselves. */
   constructor(
     readonly scenario: Scenario = "healthy",
-    private readonly options: { runStrictGate: boolean } = { runStrictGate: true },
+    private readonly options: { runStrictGate: boolean; nodes?: number } = { runStrictGate: true },
   ) {}
+
+  /** The nodes of the pretended cluster. */
+  get nodes(): { name: string; internalIP: string }[] {
+    return WORLD.nodes.slice(0, this.options.nodes ?? 1);
+  }
+
+  /** The node the scheduler would pick for a pod. */
+  private nodeFor(name: string, spec: Fields): string {
+    if (typeof spec.nodeName === "string") return spec.nodeName;
+    const together = field(spec.affinity, "podAffinity").requiredDuringSchedulingIgnoredDuringExecution;
+    const node = WORLD.secondNodePods.includes(name) && together === undefined ? this.nodes[1] : undefined;
+    return (node ?? this.nodes[0])?.name ?? WORLD.nodeName;
+  }
 
   /** The fake kubectl's view of the cluster, from the objects registered so far. */
   world(): object {
@@ -150,10 +170,13 @@ export class MockCluster {
       const name = String(field(r.state, "metadata").name);
       pods[name] = { ip: field(r.state, "status").podIP, serves: WORLD.serves[name] ?? {} };
     }
+    const probes = this.ofType("kubernetes:apps/v1:DaemonSet").map((r) => String(field(r.state, "metadata").name));
     return {
       namespace: this.config.namespace ?? WORLD.namespace,
       clusterDomain: this.config.clusterDomain ?? "cluster.local",
       nodeIP: WORLD.nodeIP,
+      nodes: this.nodes,
+      daemonSets: probes,
       pods,
       services,
     };
@@ -187,12 +210,14 @@ export class MockCluster {
       case "kubernetes:core/v1:Pod": {
         const spec = field(inputs, "spec");
         const name = String(metadata.name);
-        const podIP = spec.hostNetwork ? WORLD.nodeIP : (WORLD.podIPs[name] ?? "10.244.9.9");
+        const nodeName = this.nodeFor(name, spec);
+        const hostIP = this.nodes.find((node) => node.name === nodeName)?.internalIP ?? WORLD.nodeIP;
+        const podIP = spec.hostNetwork ? hostIP : (WORLD.podIPs[name] ?? "10.244.9.9");
         return {
           ...inputs,
           metadata,
-          spec: { ...spec, nodeName: spec.nodeName ?? WORLD.nodeName },
-          status: { phase: "Running", podIP, hostIP: WORLD.nodeIP },
+          spec: { ...spec, nodeName },
+          status: { phase: "Running", podIP, hostIP },
         };
       }
       case "kubernetes:core/v1:Service": {
@@ -234,7 +259,12 @@ export class MockCluster {
           this.registered.push({ type: args.type, name: args.name, inputs: args.inputs as Fields, state });
           return { id: `${args.name}-id`, state };
         },
-        call: (args) => args.inputs,
+        // The command provider's `local.run`: the script runs like a check's, against the fake kubectl.
+        call: async (args) => {
+          if (args.token !== "command:local:run") return args.inputs;
+          const inputs = args.inputs as Fields;
+          return { ...inputs, ...(await runScript(String(inputs.command), {}, this.scenario, this.world())) };
+        },
       },
       PROJECT,
       "dev",
@@ -267,7 +297,7 @@ export type Program = typeof import("../../index");
 export async function runProgram(
   config: Record<string, string> = {},
   scenario: Scenario = "healthy",
-  options = { runStrictGate: true },
+  options: { runStrictGate: boolean; nodes?: number } = { runStrictGate: true },
 ): Promise<{ cluster: MockCluster; program: Program }> {
   const cluster = new MockCluster(scenario, options);
   cluster.install(config);

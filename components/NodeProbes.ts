@@ -1,0 +1,78 @@
+import * as command from "@pulumi/command";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { daemonSetPodsCommand, type DiscoveryTarget, parseReadyPodsByNode } from "../lib/cluster";
+import type { PullPolicy } from "../lib/config";
+import { PART_OF_LABEL, PART_OF_VALUE, POD_SELECTOR_LABEL } from "./MultiContainerPod";
+
+export interface NodeProbesArgs {
+  namespace: pulumi.Input<string>;
+  /** The DaemonSet's name; its pods are named after it. */
+  name: string;
+  container: string;
+  /** Needs curl. */
+  image: pulumi.Input<string>;
+  imagePullPolicy?: PullPolicy;
+  command: string[];
+  terminationGracePeriodSeconds?: number;
+  /** How the lab reaches the cluster, to find the probe on each node. */
+  kubectl: DiscoveryTarget;
+}
+
+/**
+ * One pod on every schedulable node that shares the node's network (hostNetwork, never privileged), so that
+ * a check can start from any node's host network: node to pod, and a NodePort through each node's IP.
+ */
+export class NodeProbes extends pulumi.ComponentResource {
+  public readonly daemonSet: k8s.apps.v1.DaemonSet;
+  public readonly uid: pulumi.Output<string>;
+  /** The ready probe pod on each node, by node name. */
+  public readonly podsByNode: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: NodeProbesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("netlab:index:NodeProbes", name, {}, opts);
+    const selector = { [POD_SELECTOR_LABEL]: args.name };
+    this.daemonSet = new k8s.apps.v1.DaemonSet(
+      name,
+      {
+        metadata: {
+          name: args.name,
+          namespace: args.namespace,
+          labels: { ...selector, [PART_OF_LABEL]: PART_OF_VALUE },
+        },
+        spec: {
+          selector: { matchLabels: selector },
+          template: {
+            metadata: { labels: { ...selector, [PART_OF_LABEL]: PART_OF_VALUE } },
+            spec: {
+              hostNetwork: true,
+              terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
+              containers: [
+                {
+                  name: args.container,
+                  image: args.image,
+                  imagePullPolicy: args.imagePullPolicy,
+                  command: args.command,
+                  securityContext: { privileged: false, allowPrivilegeEscalation: false },
+                },
+              ],
+            },
+          },
+        },
+      },
+      { parent: this },
+    );
+    this.uid = this.daemonSet.metadata.uid;
+    // Read after the DaemonSet is created (its UID is known only then), and again on every update.
+    const listing = command.local.runOutput(
+      {
+        command: pulumi
+          .all([this.daemonSet.metadata.namespace, this.uid])
+          .apply(([namespace]) => daemonSetPodsCommand(args.kubectl, namespace, args.name, selector)),
+      },
+      { parent: this },
+    );
+    this.podsByNode = listing.stdout.apply(parseReadyPodsByNode);
+    this.registerOutputs({ uid: this.uid, podsByNode: this.podsByNode });
+  }
+}

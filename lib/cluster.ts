@@ -1,0 +1,172 @@
+// What the lab learns about the cluster before it builds anything: its nodes and where kube-dns runs.
+// Pure: builds the kubectl command line and reads its JSON answer.
+import type { Placement } from "./config";
+import { shellJoin } from "./shell";
+
+export interface ClusterNode {
+  name: string;
+  internalIP: string;
+  /** New pods may land here: not cordoned and no NoSchedule/NoExecute taint. */
+  schedulable: boolean;
+}
+
+export interface ClusterFacts {
+  nodes: ClusterNode[];
+  /** The nodes of kube-dns's endpoints (its CoreDNS pods), from its EndpointSlices. */
+  kubeDnsNodes: string[];
+}
+
+export interface DiscoveryTarget {
+  kubeconfig?: string;
+  context?: string;
+  timeoutSeconds: number;
+}
+
+/** One kubectl call, bounded, that lists the nodes and kube-dns's EndpointSlices. */
+export function discoveryCommand(target: DiscoveryTarget): string {
+  return shellJoin([
+    "timeout",
+    String(target.timeoutSeconds + 5),
+    ...kubectlArgv(target),
+    "get",
+    "nodes,endpointslices.discovery.k8s.io",
+    "--all-namespaces",
+    "--output",
+    "json",
+  ]);
+}
+
+interface KubeObject {
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
+  spec?: { unschedulable?: boolean; taints?: { effect?: string }[] };
+  status?: { addresses?: { type?: string; address?: string }[] };
+  endpoints?: { nodeName?: string; conditions?: { ready?: boolean } }[];
+}
+
+const KUBE_DNS_SLICE_LABEL = "kubernetes.io/service-name";
+
+/** Reads `kubectl get nodes,endpointslices -A -o json`. */
+export function parseClusterFacts(json: string): ClusterFacts {
+  let list: { items?: KubeObject[] };
+  try {
+    list = JSON.parse(json) as { items?: KubeObject[] };
+  } catch {
+    throw new Error(`kubectl did not answer with JSON: ${json.slice(0, 200)}`);
+  }
+  const items = list.items ?? [];
+  const nodes = items
+    .filter((item) => item.kind === "Node")
+    .map((node) => ({
+      name: node.metadata?.name ?? "",
+      internalIP: node.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? "",
+      schedulable:
+        node.spec?.unschedulable !== true &&
+        !(node.spec?.taints ?? []).some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute"),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const kubeDnsNodes = items
+    .filter(
+      (item) =>
+        item.kind === "EndpointSlice" &&
+        item.metadata?.namespace === "kube-system" &&
+        item.metadata.labels?.[KUBE_DNS_SLICE_LABEL] === "kube-dns",
+    )
+    .flatMap((slice) => slice.endpoints ?? [])
+    .filter((endpoint) => endpoint.conditions?.ready !== false)
+    .map((endpoint) => endpoint.nodeName ?? "")
+    .filter((name) => name !== "");
+  return { nodes, kubeDnsNodes: [...new Set(kubeDnsNodes)].sort() };
+}
+
+/** Why eg2 cannot be placed as asked on these nodes, or undefined when it can. */
+export function placementProblem(placement: Placement, facts: ClusterFacts): string | undefined {
+  const schedulable = facts.nodes.filter((node) => node.schedulable);
+  if (placement === "spread" && schedulable.length < 2) {
+    const names = schedulable.map((node) => node.name).join(", ") || "none";
+    return (
+      `placement: "spread" puts pod-httpd and pod-nginx on different nodes, but the cluster has ` +
+      `${schedulable.length} schedulable node(s) (${names}). Use "auto" (different nodes when there are ` +
+      `several) or "together", or add a node.`
+    );
+  }
+  if (schedulable.length === 0) {
+    return "the cluster has no schedulable node (every node is cordoned or tainted NoSchedule)";
+  }
+  return undefined;
+}
+
+function kubectlArgv(target: DiscoveryTarget): string[] {
+  return [
+    "kubectl",
+    ...(target.kubeconfig === undefined ? [] : ["--kubeconfig", target.kubeconfig]),
+    ...(target.context === undefined ? [] : ["--context", target.context]),
+    `--request-timeout=${target.timeoutSeconds}s`,
+  ];
+}
+
+/**
+ * Waits, bounded, for a DaemonSet's pods to be ready on every node it targets, then lists them as JSON.
+ * The wait's own verdict is not needed: a node whose probe is not ready has no entry in the list.
+ */
+export function daemonSetPodsCommand(
+  target: DiscoveryTarget,
+  namespace: string,
+  daemonSet: string,
+  selector: Record<string, string>,
+): string {
+  const kubectl = kubectlArgv(target);
+  const labels = Object.entries(selector)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(",");
+  const wait = shellJoin([
+    "timeout",
+    String(target.timeoutSeconds + 5),
+    ...kubectl,
+    "rollout",
+    "status",
+    `daemonset/${daemonSet}`,
+    "--namespace",
+    namespace,
+    `--timeout=${target.timeoutSeconds}s`,
+  ]);
+  const list = shellJoin([
+    "timeout",
+    String(target.timeoutSeconds + 5),
+    ...kubectl,
+    "get",
+    "pods",
+    "--namespace",
+    namespace,
+    "--selector",
+    labels,
+    "--output",
+    "json",
+  ]);
+  return `${wait} >/dev/null 2>&1; ${list}`;
+}
+
+interface PodObject {
+  metadata?: { name?: string; deletionTimestamp?: string };
+  spec?: { nodeName?: string };
+  status?: { phase?: string; conditions?: { type?: string; status?: string }[] };
+}
+
+/** The ready, running pod on each node, by node name, from `kubectl get pods -o json`. */
+export function parseReadyPodsByNode(json: string): Record<string, string> {
+  let list: { items?: PodObject[] };
+  try {
+    list = JSON.parse(json) as { items?: PodObject[] };
+  } catch {
+    throw new Error(`kubectl did not answer with JSON: ${json.slice(0, 200)}`);
+  }
+  const byNode: Record<string, string> = {};
+  for (const pod of list.items ?? []) {
+    const ready = pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+    const node = pod.spec?.nodeName;
+    const name = pod.metadata?.name;
+    if (!ready || pod.status?.phase !== "Running" || pod.metadata?.deletionTimestamp !== undefined) continue;
+    if (node !== undefined && name !== undefined && byNode[node] === undefined) byNode[node] = name;
+  }
+  return byNode;
+}
