@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MockCluster, type Program, runProgram, valueOf } from "./support/pulumiMocks";
+import { MockCluster, type Program, type Registered, runProgram, valueOf } from "./support/pulumiMocks";
 
 type Fields = Record<string, unknown>;
 const metadataOf = (r: { inputs: Fields }) => r.inputs.metadata as Fields;
@@ -88,19 +88,25 @@ describe("every key reaches the lab", () => {
         .ofType("kubernetes:core/v1:Pod")
         .map((p) => metadataOf(p).name)
         .sort(),
-    ).toEqual(["netlab-dns-probe", "netlab-node-probe", "pod-httpd", "pod-nginx"]);
+    ).toEqual(["netlab-dns-probe", "pod-httpd", "pod-nginx"]);
+    expect(cluster.ofType("kubernetes:apps/v1:DaemonSet").map((d) => metadataOf(d).name)).toEqual([
+      "netlab-node-probe",
+    ]);
   });
 
   it("applies the images and the pull policy", () => {
+    const podSpec = (r: Registered) =>
+      r.type === "kubernetes:apps/v1:DaemonSet" ? ((specOf(r).template as Fields).spec as Fields) : specOf(r);
     const images = Object.fromEntries(
-      cluster
-        .ofType("kubernetes:core/v1:Pod")
-        .flatMap((p) =>
-          (specOf(p).containers as Fields[]).map((c) => [
-            String(metadataOf(p).name),
-            [c.image, c.imagePullPolicy],
-          ]),
-        ),
+      [
+        ...cluster.ofType("kubernetes:core/v1:Pod"),
+        ...cluster.ofType("kubernetes:apps/v1:DaemonSet"),
+      ].flatMap((p) =>
+        (podSpec(p).containers as Fields[]).map((c) => [
+          String(metadataOf(p).name),
+          [c.image, c.imagePullPolicy],
+        ]),
+      ),
     );
     expect(images).toEqual({
       "pod-httpd": ["localhost/netlab/httpd:e2e", "Never"],
@@ -143,13 +149,14 @@ describe("every key reaches the lab", () => {
       "dns.web.fqdn",
       "dns.kubernetes-default",
       "service.svc-nodeport-httpd.cluster-ip",
-      "service.svc-nodeport-httpd.node-port",
+      "service.svc-nodeport-httpd.node-port.same-node",
+      "service.svc-nodeport-httpd.node-port.other-node",
       "service.web.cluster-ip",
     ]);
     const byId = Object.fromEntries(results.map((r) => [r.id, r]));
     expect(byId["service.web.cluster-ip"]?.source).toBe("pod-httpd/cntr-httpd");
     expect(byId["service.svc-nodeport-httpd.cluster-ip"]?.source).toBe("pod-nginx/cntr-nginx");
-    expect(byId["service.svc-nodeport-httpd.node-port"]?.target).toBe(
+    expect(byId["service.svc-nodeport-httpd.node-port.same-node"]?.target).toBe(
       "172.18.0.2:30500 -> pod-httpd/cntr-httpd",
     );
     expect(byId["dns.resolv-conf.pod-httpd"]?.expected).toBe(
@@ -157,14 +164,18 @@ describe("every key reaches the lab", () => {
     );
   });
 
-  it("pins the node probe to pod-httpd's node", () => {
-    expect(specOf(cluster.byName("kubernetes:core/v1:Pod", "netlab-node-probe")).nodeName).toBe("node-1");
+  it("reaches the NodePort from the node of pod-httpd", async () => {
+    const results = (await valueOf(program.checks)) ?? [];
+    const nodePort = results.find((r) => r.id === "service.svc-nodeport-httpd.node-port.same-node");
+    expect(nodePort).toMatchObject({ sourceNode: "node-1", targetNode: "node-1", path: "same-node" });
   });
 
   it("quotes every configured value in the commands", () => {
-    for (const command of cluster
-      .ofType("command:local:Command")
-      .filter((c) => c.name.startsWith("check-"))) {
+    const checks = cluster.ofType("command:local:Command").filter((c) => c.name.startsWith("check-"));
+    // On this one-node cluster the other-node check is skipped: its script runs nothing.
+    const running = checks.filter((c) => /^netlab_step /m.test(String(c.inputs.create)));
+    expect(running).toHaveLength(checks.length - 1);
+    for (const command of running) {
       const script = String(command.inputs.create);
       expect(script).toContain(`--kubeconfig '${kubeconfig}'`);
       expect(script).toContain("--context kind-netlab --request-timeout=25s");
@@ -192,9 +203,9 @@ describe("every key reaches the lab", () => {
   it("adds the strict-mode gate after every check; it passes when they all pass", async () => {
     const gate = await cluster.settled("command:local:Command", "strict-gate");
     expect(gate.inputs.environment).toMatchObject({ NETLAB_FAILED_CHECKS: "0" });
-    expect(gate.state.stdout).toBe("strict mode: all 16 checks passed");
+    expect(gate.state.stdout).toBe("strict mode: no check failed (16 passed, 1 skipped)");
     const dependencies = cluster.request("command:local:Command", "strict-gate").dependencies;
-    expect(dependencies.filter((urn) => urn.includes("command:local:Command::check-"))).toHaveLength(16);
+    expect(dependencies.filter((urn) => urn.includes("command:local:Command::check-"))).toHaveLength(17);
   });
 });
 
@@ -211,7 +222,7 @@ describe("checks off", () => {
 describe("strict mode in a broken lab", () => {
   it("reports first, then fails the update naming each failed check", async () => {
     const { cluster, program } = await runProgram({ strict: "true" }, "broken", { runStrictGate: false });
-    expect(await valueOf(program.summary)).toEqual({ passed: 0, failed: 24, total: 24 });
+    expect(await valueOf(program.summary)).toEqual({ passed: 0, failed: 24, skipped: 2, total: 26 });
     const gate = await cluster.settled("command:local:Command", "strict-gate");
     const env = { ...process.env, ...(gate.inputs.environment as Record<string, string>) };
     let failure: { status: number; stderr: string } | undefined;
@@ -222,7 +233,7 @@ describe("strict mode in a broken lab", () => {
     }
     expect(failure?.status).toBe(1);
     expect(failure?.stderr).toMatch(
-      /^strict mode: 24 of 24 checks failed: pod-demo\.localhost, pod-demo\.pod-ip, /,
+      /^strict mode: 24 of 26 checks failed: pod-demo\.localhost, pod-demo\.pod-ip, /,
     );
     expect(failure?.stderr).toContain(await valueOf(program.report));
   });

@@ -52,6 +52,7 @@ describe("the lab's namespace and provider", () => {
     const objects = [
       ...cluster.ofType("kubernetes:core/v1:Pod"),
       ...cluster.ofType("kubernetes:core/v1:Service"),
+      ...cluster.ofType("kubernetes:apps/v1:DaemonSet"),
     ];
     expect(objects.length).toBe(7);
     for (const object of objects) expect((object.inputs.metadata as Fields).namespace).toBe("netlab");
@@ -203,12 +204,19 @@ describe("least privilege", () => {
     }
   });
 
-  it("uses the host network only for the node probe, pinned to pod-demo's node", () => {
+  it("uses the host network only for the node probes, one per node, unprivileged", () => {
     const hostNetwork = cluster
       .ofType("kubernetes:core/v1:Pod")
       .filter((p) => (p.inputs as unknown as PodInputs).spec.hostNetwork);
-    expect(hostNetwork.map((p) => p.name)).toEqual(["netlab-node-probe"]);
-    expect(pod("netlab-node-probe").spec.nodeName).toBe("node-1");
+    expect(hostNetwork).toEqual([]);
+    const [probes, ...others] = cluster.ofType("kubernetes:apps/v1:DaemonSet");
+    expect(others).toEqual([]);
+    const template = ((probes?.inputs.spec as Fields).template as Fields).spec as PodInputs["spec"];
+    expect(template.hostNetwork).toBe(true);
+    expect(template.nodeName).toBeUndefined();
+    for (const c of template.containers) {
+      expect(c.securityContext).toEqual({ privileged: false, allowPrivilegeEscalation: false });
+    }
   });
 
   it("pulls images with the configured policy", () => {
@@ -222,7 +230,13 @@ describe("least privilege", () => {
 describe("component structure", () => {
   it("registers each component with its type token and parents its children", () => {
     const types = new Set(cluster.requests.map((r) => r.type));
-    for (const token of ["MultiContainerPod", "PodPair", "ExposedService", "ConnectivityChecks"]) {
+    for (const token of [
+      "MultiContainerPod",
+      "PodPair",
+      "ExposedService",
+      "ConnectivityChecks",
+      "NodeProbes",
+    ]) {
       expect(types).toContain(`netlab:index:${token}`);
     }
     expect(cluster.request("kubernetes:core/v1:Pod", "pod-demo").parent).toMatch(

@@ -108,7 +108,9 @@ export function strictGateEnvironment(results: readonly CheckResult[]): Record<s
   const summary = summarize(results);
   const message =
     summary.failed === 0
-      ? `strict mode: all ${summary.total} checks passed`
+      ? summary.skipped === 0
+        ? `strict mode: all ${summary.total} checks passed`
+        : `strict mode: no check failed (${summary.passed} passed, ${summary.skipped} skipped)`
       : [
           `strict mode: ${summary.failed} of ${summary.total} checks failed: ${summary.failedIds.join(", ")}`,
           "",

@@ -42,6 +42,7 @@ describe("parseLabConfig defaults", () => {
       images: DEFAULT_IMAGES,
       services: DEFAULT_SERVICES,
       checks: DEFAULT_CHECKS,
+      placement: "auto",
     });
     expect(config.images).toMatchObject({ httpd: "httpd:latest", nginx: "nginx:latest", client: "centos" });
     expect(config.services.httpd).toEqual({

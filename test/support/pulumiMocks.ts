@@ -170,7 +170,9 @@ export class MockCluster {
       const name = String(field(r.state, "metadata").name);
       pods[name] = { ip: field(r.state, "status").podIP, serves: WORLD.serves[name] ?? {} };
     }
-    const probes = this.ofType("kubernetes:apps/v1:DaemonSet").map((r) => String(field(r.state, "metadata").name));
+    const probes = this.ofType("kubernetes:apps/v1:DaemonSet").map((r) =>
+      String(field(r.state, "metadata").name),
+    );
     return {
       namespace: this.config.namespace ?? WORLD.namespace,
       clusterDomain: this.config.clusterDomain ?? "cluster.local",

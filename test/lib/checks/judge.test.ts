@@ -31,6 +31,10 @@ function plan(expectation: Expectation, steps = 1): CheckPlan {
     expected: "something",
     expectation,
     tests: [],
+    from: { kind: "pod", pod: "a" },
+    to: { kind: "pod", pod: "b" },
+    via: "pod-ip",
+    path: "same-node",
   };
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { factsAbout, planChecks, UNRESOLVED_FACTS, type LiveFacts } from "../../../lib/checks/plan";
+import {
+  factsAbout,
+  type LiveFacts,
+  NODE_PROBES_KEY,
+  planChecks,
+  UNRESOLVED_FACTS,
+} from "../../../lib/checks/plan";
 import { parseLabConfig } from "../../../lib/config";
 import { labTopology } from "../../../lib/topology";
 
@@ -12,9 +18,19 @@ const facts: LiveFacts = {
     "pod-httpd": "10.244.1.10",
     "pod-nginx": "10.244.1.11",
     "netlab-dns-probe": "10.244.0.20",
-    "netlab-node-probe": "172.18.0.2",
   },
-  nodeIP: "172.18.0.2",
+  podNodes: {
+    "pod-demo": "node-1",
+    "pod-httpd": "node-1",
+    "pod-nginx": "node-2",
+    "netlab-dns-probe": "node-2",
+  },
+  nodes: [
+    { name: "node-1", internalIP: "172.18.0.2", schedulable: true },
+    { name: "node-2", internalIP: "172.18.0.3", schedulable: true },
+  ],
+  nodeProbes: { "node-1": "netlab-node-probe-k7x2p", "node-2": "netlab-node-probe-m4q9z" },
+  kubeDnsNodes: ["node-1"],
   services: {
     "svc-nodeport-httpd": { clusterIP: "10.96.41.17", nodePort: 31000 },
     "svc-clusterip-nginx": { clusterIP: "10.96.203.5" },
@@ -82,18 +98,26 @@ describe("planChecks", () => {
         ?.steps.at(-1)
         ?.argv.join(" ");
     expect(argvOf("pod-demo.pod-ip")).toMatch(/ http:\/\/10\.244\.0\.7:80\/$/);
-    expect(argvOf("node-to-pod.pod-demo")).toMatch(
-      /netlab-node-probe --container probe -- curl .* http:\/\/10\.244\.0\.7:80\/$/,
+    expect(argvOf("node-to-pod.pod-demo.same-node")).toMatch(
+      /netlab-node-probe-k7x2p --container probe -- curl .* http:\/\/10\.244\.0\.7:80\/$/,
+    );
+    expect(argvOf("node-to-pod.pod-demo.other-node")).toMatch(
+      /netlab-node-probe-m4q9z --container probe -- curl .* http:\/\/10\.244\.0\.7:80\/$/,
     );
     expect(argvOf("pod-to-pod.pod-nginx.pod-httpd")).toMatch(/ _ 10\.244\.1\.10 80$/);
-    expect(argvOf("service.svc-nodeport-httpd.node-port")).toMatch(/ http:\/\/172\.18\.0\.2:31000\/$/);
+    expect(argvOf("service.svc-nodeport-httpd.node-port.same-node")).toMatch(
+      /netlab-node-probe-k7x2p .* http:\/\/172\.18\.0\.2:31000\/$/,
+    );
+    expect(argvOf("service.svc-nodeport-httpd.node-port.other-node")).toMatch(
+      /netlab-node-probe-m4q9z .* http:\/\/172\.18\.0\.3:31000\/$/,
+    );
     expect(argvOf("service.svc-nodeport-httpd.cluster-ip")).toMatch(/ http:\/\/svc-nodeport-httpd:3050\/$/);
   });
 
   it("needs no facts but those about the objects a check tests, so a check waits for nothing else", () => {
     const topology = topologyOf();
     for (const plan of planChecks(topology, facts)) {
-      const partial = factsAbout(facts, plan.tests, "netlab-node-probe");
+      const partial = factsAbout(facts, plan.tests);
       expect(
         planChecks(topology, partial).find((p) => p.id === plan.id),
         plan.id,
@@ -103,13 +127,88 @@ describe("planChecks", () => {
 });
 
 describe("factsAbout", () => {
-  it("keeps the tested pods and services, and the node IP only with the node probe", () => {
-    expect(factsAbout(facts, ["pod:pod-demo", "service:svc-clusterip-nginx"], "netlab-node-probe")).toEqual({
+  it("keeps the tested pods and services, the node probes only when tested, and the cluster's nodes", () => {
+    expect(factsAbout(facts, ["pod:pod-demo", "service:svc-clusterip-nginx"])).toEqual({
       podIPs: { "pod-demo": "10.244.0.7" },
-      nodeIP: UNRESOLVED_FACTS.nodeIP,
+      podNodes: { "pod-demo": "node-1" },
+      nodes: facts.nodes,
+      nodeProbes: {},
+      kubeDnsNodes: ["node-1"],
       services: { "svc-clusterip-nginx": { clusterIP: "10.96.203.5" } },
     });
-    expect(factsAbout(facts, ["pod:netlab-node-probe"], "netlab-node-probe").nodeIP).toBe("172.18.0.2");
-    expect(() => factsAbout(facts, ["node:x"], undefined)).toThrow("not a tested object: node:x");
+    expect(factsAbout(facts, [NODE_PROBES_KEY]).nodeProbes).toEqual(facts.nodeProbes);
+    expect(() => factsAbout(facts, ["node:x"])).toThrow("not a tested object: node:x");
+  });
+});
+
+describe("paths between nodes", () => {
+  const byId = (f: LiveFacts) => Object.fromEntries(planChecks(topologyOf(), f).map((p) => [p.id, p]));
+
+  it("tells same-pod, same-node, cross-node and API paths apart", () => {
+    const plans = byId(facts);
+    const path = (id: string) => {
+      const p = plans[id];
+      return `${p?.path} ${p?.sourceNode ?? "-"}>${p?.targetNode ?? "-"}`;
+    };
+    expect(path("pod-demo.localhost")).toBe("same-pod node-1>node-1");
+    expect(path("pod-to-pod.pod-httpd.pod-nginx")).toBe("cross-node node-1>node-2");
+    expect(path("node-to-pod.pod-demo.same-node")).toBe("same-node node-1>node-1");
+    expect(path("node-to-pod.pod-demo.other-node")).toBe("cross-node node-2>node-1");
+    expect(path("dns.svc-clusterip-nginx.short")).toBe("cross-node node-2>node-1");
+    expect(path("service.svc-clusterip-nginx.cluster-ip")).toBe("cross-node node-1>node-2");
+    expect(path("dns.kube-dns-service")).toBe("api ->-");
+  });
+
+  it("skips what needs a second node on a one-node cluster, and runs nothing for it", () => {
+    const oneNode: LiveFacts = {
+      ...facts,
+      podNodes: {
+        "pod-demo": "node-1",
+        "pod-httpd": "node-1",
+        "pod-nginx": "node-1",
+        "netlab-dns-probe": "node-1",
+      },
+      nodes: [{ name: "node-1", internalIP: "172.18.0.2", schedulable: true }],
+      nodeProbes: { "node-1": "netlab-node-probe-k7x2p" },
+    };
+    const skipped = Object.values(byId(oneNode)).filter((p) => p.skipReason !== undefined);
+    expect(skipped.map((p) => [p.id, p.steps.length, p.path])).toEqual([
+      ["node-to-pod.pod-demo.other-node", 0, "cross-node"],
+      ["service.svc-nodeport-httpd.node-port.other-node", 0, "cross-node"],
+    ]);
+    expect(skipped[0]?.skipReason).toBe(
+      "the cluster has no other schedulable node with a node probe than node-1 (nodes: node-1)",
+    );
+  });
+
+  it("does not count a cordoned node, or one without a probe, as another node", () => {
+    const cordoned: LiveFacts = {
+      ...facts,
+      nodes: [
+        { name: "node-1", internalIP: "172.18.0.2", schedulable: true },
+        { name: "node-2", internalIP: "172.18.0.3", schedulable: false },
+      ],
+    };
+    expect(byId(cordoned)["node-to-pod.pod-demo.other-node"]?.skipReason).toMatch(
+      /no other schedulable node/,
+    );
+    const noProbe: LiveFacts = { ...facts, nodeProbes: { "node-1": "netlab-node-probe-k7x2p" } };
+    expect(byId(noProbe)["node-to-pod.pod-demo.other-node"]?.skipReason).toMatch(/with a node probe/);
+  });
+
+  it("skips every node check with the reason when the node probes cannot run", () => {
+    const topology = topologyOf();
+    const noHostNetwork = {
+      ...topology,
+      probes: { ...topology.probes, node: { container: "probe", skipReason: "hostNetwork is forbidden" } },
+    };
+    const skipped = planChecks(noHostNetwork, facts).filter((p) => p.skipReason !== undefined);
+    expect(skipped.map((p) => p.id)).toEqual([
+      "node-to-pod.pod-demo.same-node",
+      "node-to-pod.pod-demo.other-node",
+      "service.svc-nodeport-httpd.node-port.same-node",
+      "service.svc-nodeport-httpd.node-port.other-node",
+    ]);
+    expect(new Set(skipped.map((p) => p.skipReason))).toEqual(new Set(["hostNetwork is forbidden"]));
   });
 });

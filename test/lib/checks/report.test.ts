@@ -18,6 +18,13 @@ const passed: CheckResult = {
   expected: 'the page contains "It works!"',
   observed: "<html><body><h1>It works!</h1></body></html>",
   outcome: "passed",
+  section: "pod-demo",
+  from: { kind: "pod", pod: "pod-demo", container: "cntr-centos" },
+  to: { kind: "pod", pod: "pod-demo", container: "cntr-httpd" },
+  via: "localhost",
+  sourceNode: "node-1",
+  targetNode: "node-1",
+  path: "same-pod",
   durationMs: 412,
   attempts: 1,
 };
@@ -33,7 +40,24 @@ const failed: CheckResult = {
   observed: "exit 124: ",
   outcome: "failed",
   failure: "timeout",
+  section: "pod-to-pod",
+  from: { kind: "pod", pod: "pod-httpd", container: "cntr-httpd" },
+  to: { kind: "pod", pod: "pod-nginx", container: "cntr-nginx" },
+  via: "pod-ip",
+  targetNode: "node-2",
+  path: "cross-node",
   durationMs: 10021,
+};
+const skipped: CheckResult = {
+  ...passed,
+  id: "node-to-pod.pod-demo.other-node",
+  outcome: "skipped",
+  skipReason: "the cluster has one schedulable node",
+  observed: "skipped: the cluster has one schedulable node",
+  command: "",
+  path: "cross-node",
+  durationMs: 0,
+  attempts: 0,
 };
 
 describe("summarize", () => {
@@ -41,10 +65,30 @@ describe("summarize", () => {
     expect(summarize([passed, failed, passed])).toEqual({
       passed: 2,
       failed: 1,
+      skipped: 0,
       total: 3,
       failedIds: ["pod-to-pod.pod-httpd.pod-nginx"],
+      skippedIds: [],
     });
-    expect(summarize([])).toEqual({ passed: 0, failed: 0, total: 0, failedIds: [] });
+    expect(summarize([])).toEqual({
+      passed: 0,
+      failed: 0,
+      skipped: 0,
+      total: 0,
+      failedIds: [],
+      skippedIds: [],
+    });
+  });
+
+  it("counts skipped checks apart: never as passed, never as failed", () => {
+    expect(summarize([passed, skipped])).toMatchObject({
+      passed: 1,
+      failed: 0,
+      skipped: 1,
+      total: 2,
+      skippedIds: ["node-to-pod.pod-demo.other-node"],
+    });
+    expect(strictGateEnvironment([passed, skipped]).NETLAB_FAILED_CHECKS).toBe("0");
   });
 });
 
@@ -52,9 +96,9 @@ describe("formatReport", () => {
   it("is an aligned table, then the failures with what to rerun", () => {
     expect(formatReport([passed, failed])).toBe(
       [
-        "CHECK                           RESULT            TIME      OBSERVED",
-        "pod-demo.localhost              passed            412 ms    <html><body><h1>It works!</h1></body></html>",
-        "pod-to-pod.pod-httpd.pod-nginx  FAILED (timeout)  10021 ms  exit 124:",
+        "CHECK                           RESULT            PATH                      TIME      OBSERVED",
+        "pod-demo.localhost              passed            same-pod node-1           412 ms    <html><body><h1>It works!</h1></body></html>",
+        "pod-to-pod.pod-httpd.pod-nginx  FAILED (timeout)  cross-node node-1>node-2  10021 ms  exit 124:",
         "",
         "1/2 checks failed: pod-to-pod.pod-httpd.pod-nginx",
         "",
@@ -80,6 +124,17 @@ describe("formatReport", () => {
   });
 });
 
+describe("skipped checks in the report", () => {
+  it("shows them as skipped, with no time, and says why under the table", () => {
+    const report = formatReport([passed, skipped]);
+    expect(report).toMatch(
+      /^node-to-pod\.pod-demo\.other-node\s+skipped\s+cross-node node-1\s+-\s+skipped: the cluster/m,
+    );
+    expect(report).toContain("\n1/2 checks passed. 1 skipped.\n");
+    expect(report).toContain("skipped node-to-pod.pod-demo.other-node: the cluster has one schedulable node");
+  });
+});
+
 describe("the strict-mode gate", () => {
   const run = (results: CheckResult[]) => {
     const env = { ...process.env, ...strictGateEnvironment(results) };
@@ -91,6 +146,14 @@ describe("the strict-mode gate", () => {
       return { status, stdout, stderr };
     }
   };
+
+  it("does not fail for skipped checks", () => {
+    expect(run([passed, skipped])).toEqual({
+      status: 0,
+      stdout: "strict mode: no check failed (1 passed, 1 skipped)\n",
+      stderr: "",
+    });
+  });
 
   it("succeeds when every check passed", () => {
     expect(run([passed, passed])).toEqual({
