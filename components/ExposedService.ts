@@ -37,6 +37,9 @@ export function serviceDnsNames(
   };
 }
 
+/** Tells the Kubernetes provider to return the object as created, without waiting for it to settle. */
+export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
+
 /** What `kubectl expose pod <pod> --type=<type> --name <svc> --port P --target-port T` creates. */
 export class ExposedService extends pulumi.ComponentResource {
   public readonly service: k8s.core.v1.Service;
@@ -66,6 +69,8 @@ export class ExposedService extends pulumi.ComponentResource {
           name: args.serviceName,
           namespace: args.namespace,
           labels: { [PART_OF_LABEL]: PART_OF_VALUE },
+          // No wait for endpoints here: the checks that use the Service wait, bounded, for its endpoint.
+          annotations: { [SKIP_AWAIT_ANNOTATION]: "true" },
         },
         spec: {
           type: args.type,

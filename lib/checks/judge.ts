@@ -214,9 +214,30 @@ export function sectionOf(id: string): string {
   return id.split(".")[0] ?? id;
 }
 
+/** A wait for a Service's endpoint that ended without seeing it ready. */
+function endpointFailure(plan: CheckPlan, steps: readonly StepResult[]): Verdict | undefined {
+  for (const [i, step] of plan.steps.entries()) {
+    const result = steps[i];
+    if (step.kind !== "wait" || result === undefined || !result.timedOut) continue;
+    const address = (step.until ?? "").replace(/=true$/, "");
+    const seen = result.stdout.trim().split("\n").filter(Boolean).join(", ");
+    return fail(
+      "no-endpoint",
+      `the Service did not list ${address} as a ready endpoint within ${Math.round(result.durationMs / 1000)} s ` +
+        `(${result.attempts} look(s)); its endpoints: ${seen || "none"}${result.stderr ? `; ${excerpt(result.stderr)}` : ""}`,
+    );
+  }
+  return undefined;
+}
+
 /** Judges one check from its steps' results. */
 export function judgeCheck(plan: CheckPlan, steps: readonly StepResult[]): CheckResult {
-  const failedExec = steps.map(execFailure).find((v) => v !== undefined);
+  const failedExec =
+    endpointFailure(plan, steps) ??
+    steps
+      .filter((_, i) => plan.steps[i]?.kind !== "wait")
+      .map(execFailure)
+      .find((v) => v !== undefined);
   const verdict =
     plan.skipReason !== undefined
       ? undefined

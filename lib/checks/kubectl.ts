@@ -64,3 +64,32 @@ export function getFieldStep(
     ],
   };
 }
+
+/**
+ * Polls a Service's EndpointSlices until they list `podIP` as ready: one line "<address>=<ready>" per
+ * endpoint. A Service is usable once its endpoint is ready (and kube-proxy has synced, which the runner
+ * gives a moment after it sees the endpoint).
+ */
+export function waitForEndpointStep(
+  target: KubectlTarget,
+  namespace: string,
+  service: string,
+  podIP: string,
+): Step {
+  return {
+    kind: "wait",
+    until: `${podIP}=true`,
+    argv: [
+      "kubectl",
+      ...globalFlags(target),
+      "get",
+      "endpointslices.discovery.k8s.io",
+      "--namespace",
+      namespace,
+      "--selector",
+      `kubernetes.io/service-name=${service}`,
+      "--output",
+      'jsonpath={range .items[*].endpoints[*]}{.addresses[0]}={.conditions.ready}{"\\n"}{end}',
+    ],
+  };
+}

@@ -1,5 +1,5 @@
 // Which checks the lab runs, from its topology (known from config) and the live facts (pod and service IPs).
-import { execStep, getFieldStep, type KubectlTarget } from "./kubectl";
+import { execStep, getFieldStep, type KubectlTarget, waitForEndpointStep } from "./kubectl";
 import {
   bashTcpProbe,
   curlProbe,
@@ -376,12 +376,15 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
     const client = serviceClient(topology, service);
     const endpointNode = nodeOf(service.target.pod);
     const serviceEnd: Endpoint = { kind: "service", service: service.name };
+    // The lab does not wait for Services to settle when it creates them: each check waits, bounded, for
+    // its Service to list the target pod as a ready endpoint, then probes once.
+    const ready = waitForEndpointStep(kubectl, namespace, service.name, podIP(service.target.pod));
     plans.push({
       id: `service.${service.name}.cluster-ip`,
       claim: "A pod reaches a Service by its DNS name and port.",
       source: label(client.ref),
       target: `${service.name}:${service.port} -> ${label(service.target)}`,
-      steps: [httpFrom(client.tool, client.ref, service.name, service.port)],
+      steps: [ready, httpFrom(client.tool, client.ref, service.name, service.port)],
       expected: `the page contains "${marker}"`,
       expectation: { type: "http", tool: client.tool, marker },
       tests: [serviceKey(service.name), podKey(service.target.pod), podKey(client.ref.pod)],
@@ -408,7 +411,7 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
         claim,
         source: hostSource(node),
         target: `${address}:${nodePort ?? "<nodePort>"} -> ${label(service.target)}`,
-        steps: probe === undefined ? [] : [httpFrom("curl", probe, address, nodePort ?? 0)],
+        steps: probe === undefined ? [] : [ready, httpFrom("curl", probe, address, nodePort ?? 0)],
         expected: `the page contains "${marker}"`,
         expectation: { type: "http", tool: "curl", marker },
         tests: [serviceKey(service.name), podKey(service.target.pod), NODE_PROBES_KEY],

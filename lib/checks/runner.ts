@@ -55,7 +55,37 @@ netlab_step() {
   printf 'stderr=%s\\n' "$(base64 <"$err" | tr -d '\\n')"
   rm -f "$out" "$err" "$out.deadline"
 }
+netlab_wait() {
+  deadline=$1; until_line=$2; settle=$3; shift 3
+  out=$(mktemp) err=$(mktemp)
+  start=$(netlab_now_ms)
+  polls=0 found=0 code=0
+  while :; do
+    polls=$((polls + 1))
+    "$@" >"$out" 2>"$err" </dev/null &
+    pid=$!
+    ( sleep "$deadline"; kill -TERM "$pid"; sleep 2; kill -KILL "$pid" ) >/dev/null 2>&1 &
+    watchdog=$!
+    wait "$pid"; code=$?
+    kill "$watchdog" 2>/dev/null; wait "$watchdog" 2>/dev/null
+    if [ "$code" -eq 0 ] && grep -Fxq -- "$until_line" "$out"; then found=1; break; fi
+    [ $(( $(netlab_now_ms) - start )) -ge $((deadline * 1000)) ] && break
+    sleep 0.5
+  done
+  [ "$found" -eq 1 ] && sleep "$settle"
+  end=$(netlab_now_ms)
+  printf 'step kubectl_exit=%s attempts=%s duration_ms=%s timed_out=%s\\n' "$code" "$polls" "$((end - start))" "$((1 - found))"
+  printf 'stdout=%s\\n' "$(base64 <"$out" | tr -d '\\n')"
+  printf 'stderr=%s\\n' "$(base64 <"$err" | tr -d '\\n')"
+  rm -f "$out" "$err"
+}
 `;
+
+/**
+ * Seconds a check waits after a Service lists its endpoint as ready, before it probes: kube-proxy writes its
+ * rules at most once a second by default (--iptables-min-sync-period=1s), so 2 s covers one sync and its run.
+ */
+export const KUBE_PROXY_SETTLE_SECONDS = 2;
 
 /** The sh script a check's local.Command runs. */
 export function buildRunnerScript(steps: readonly Step[], options: RunnerOptions): string {
@@ -63,7 +93,16 @@ export function buildRunnerScript(steps: readonly Step[], options: RunnerOptions
   return [
     RUNNER_FUNCTIONS.trim(),
     `echo ${shellQuote(ENVELOPE_HEADER)}`,
-    ...steps.map((step) => `netlab_step ${shellJoin([...prefix, ...step.argv])}`),
+    ...steps.map((step) =>
+      step.kind === "wait"
+        ? `netlab_wait ${shellJoin([
+            String(options.execTimeoutSeconds),
+            step.until ?? "",
+            String(KUBE_PROXY_SETTLE_SECONDS),
+            ...step.argv,
+          ])}`
+        : `netlab_step ${shellJoin([...prefix, ...step.argv])}`,
+    ),
     "exit 0",
   ].join("\n");
 }

@@ -1,7 +1,14 @@
 // The data a connectivity check is made of: what it claims, how it is run, what it expects, what came back.
 
 export type FailureKind =
-  "refused" | "timeout" | "unreachable" | "dns-failure" | "wrong-answer" | "exec-error";
+  | "refused"
+  | "timeout"
+  | "unreachable"
+  | "dns-failure"
+  | "wrong-answer"
+  | "exec-error"
+  /** The Service never listed the target pod as a ready endpoint: nothing to probe. */
+  | "no-endpoint";
 export type Outcome = "passed" | "failed" | "skipped";
 
 /**
@@ -24,8 +31,12 @@ export type Endpoint =
 /** One `kubectl` invocation of a check. */
 export interface Step {
   argv: string[];
-  /** `exec` steps report the remote exit code; `get` steps read the API. */
-  kind: "exec" | "get";
+  /**
+   * `exec` steps report the remote exit code; `get` steps read the API; `wait` steps poll the API, bounded,
+   * until a line of their output is `until`.
+   */
+  kind: "exec" | "get" | "wait";
+  until?: string;
 }
 
 /** What a check expects, judged against its steps' results. */

@@ -18,7 +18,9 @@ export function runWithFakeKubectl(
           "pod-demo": { ip: WORLD.podIPs["pod-demo"], serves: WORLD.serves["pod-demo"] },
           "pod-nginx": { ip: WORLD.podIPs["pod-nginx"], serves: WORLD.serves["pod-nginx"] },
         },
-        services: {},
+        services: {
+          "svc-clusterip-nginx": { clusterIP: "10.96.203.5", port: 80, targetPort: "80", pod: "pod-nginx" },
+        },
       }),
       ...extraEnv,
     },

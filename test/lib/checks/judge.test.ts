@@ -272,3 +272,32 @@ describe("excerpt", () => {
     expect(excerpt("x".repeat(300), 10)).toBe(`${"x".repeat(9)}…`);
   });
 });
+
+describe("checks through a Service wait for its endpoint first", () => {
+  const waitThenCurl: CheckPlan = {
+    ...plan(httpd, 2),
+    steps: [
+      {
+        kind: "wait",
+        until: "10.244.1.10=true",
+        argv: ["kubectl", "get", "endpointslices.discovery.k8s.io"],
+      },
+      { kind: "exec", argv: ["kubectl", "exec", "p", "--", "curl"] },
+    ],
+  };
+  const ready = step(text("10.244.1.10=true\n"), { attempts: 3, durationMs: 3100 });
+
+  it("probes once the endpoint is ready, and judges the probe", () => {
+    const result = judgeCheck(waitThenCurl, [ready, step(capture("curl", "httpd-it-works"))]);
+    expect(result.outcome).toBe("passed");
+  });
+
+  it("fails as no-endpoint when the Service never listed the pod as ready, showing what it listed", () => {
+    const notReady = step(text("10.244.1.10=false\n"), { timedOut: true, attempts: 60, durationMs: 30_400 });
+    const result = judgeCheck(waitThenCurl, [notReady, step(capture("curl", "httpd-it-works"))]);
+    expect(result).toMatchObject({ outcome: "failed", failure: "no-endpoint" });
+    expect(result.observed).toBe(
+      "the Service did not list 10.244.1.10 as a ready endpoint within 30 s (60 look(s)); its endpoints: 10.244.1.10=false",
+    );
+  });
+});

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { execStep, getFieldStep } from "../../../lib/checks/kubectl";
+import { execStep, getFieldStep, waitForEndpointStep } from "../../../lib/checks/kubectl";
 import { curlProbe } from "../../../lib/checks/probes";
 import {
   buildRunnerScript,
@@ -18,6 +18,39 @@ const inDemo = { namespace: "netlab", pod: "pod-demo", container: "cntr-centos" 
 const timeouts = { connectTimeoutSeconds: 3, maxTimeSeconds: 10 };
 const options = { execTimeoutSeconds: 20, execAttempts: 3, retryDelaySeconds: 0 };
 const curl = (url: string) => execStep(target, inDemo, curlProbe(url, timeouts));
+
+describe("waiting for a Service's endpoint", () => {
+  const wait = waitForEndpointStep(target, "netlab", "svc-clusterip-nginx", "10.244.1.11");
+
+  it("returns once the endpoint is listed as ready, after kube-proxy's moment", () => {
+    const [step] = parseRunnerOutput(runWithFakeKubectl(buildRunnerScript([wait], options), "healthy"));
+    expect(step).toMatchObject({
+      kubectlExit: 0,
+      attempts: 1,
+      timedOut: false,
+      stdout: "10.244.1.11=true\n",
+    });
+    expect(step?.durationMs).toBeGreaterThanOrEqual(1900);
+  });
+
+  it("gives up at its deadline when the endpoint never shows, polling meanwhile", () => {
+    const script = buildRunnerScript([wait], { ...options, execTimeoutSeconds: 2 });
+    const [step] = parseRunnerOutput(
+      runWithFakeKubectl(script, "healthy", { FAKE_KUBECTL_NO_ENDPOINTS: "1" }),
+    );
+    expect(step?.timedOut).toBe(true);
+    expect(step?.attempts).toBeGreaterThan(1);
+    expect(step?.durationMs).toBeLessThan(6000);
+  });
+
+  it("is bounded even when kubectl hangs", () => {
+    const script = buildRunnerScript([wait], { ...options, execTimeoutSeconds: 1 });
+    const started = Date.now();
+    const [step] = parseRunnerOutput(runWithFakeKubectl(script, "hang"));
+    expect(step?.timedOut).toBe(true);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
 
 describe("buildRunnerScript with a kubectl that answers", () => {
   it("returns the probe's real output and exit code 0", () => {
