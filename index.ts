@@ -6,6 +6,8 @@ import { ConnectivityChecks } from "./components/ConnectivityChecks";
 import { ExposedService } from "./components/ExposedService";
 import { MultiContainerPod, PART_OF_LABEL, PART_OF_VALUE } from "./components/MultiContainerPod";
 import { PodPair } from "./components/PodPair";
+import { summarize } from "./lib/checks/report";
+import { connectLatency } from "./lib/checks/timing";
 import { discoveryCommand, parseClusterFacts, placementProblem } from "./lib/cluster";
 import { readLabConfig } from "./lib/stackConfig";
 import { labTopology } from "./lib/topology";
@@ -164,11 +166,17 @@ export const serviceEndpoints = exposed.map((service) => ({
   dnsNames: service.dnsNames,
 }));
 export const checks = connectivity?.results;
-export const summary = connectivity?.summary.apply(({ passed, failed, skipped, total }) => ({
-  passed,
-  failed,
-  skipped,
-  total,
-}));
+export const summary = connectivity?.results.apply((results) => {
+  const { passed, failed, skipped, total } = summarize(results);
+  return {
+    passed,
+    failed,
+    skipped,
+    total,
+    medianConnectMs: connectLatency(results),
+    latencyNote:
+      "median TCP connect time of the passed HTTP checks per kind of path: one probe each, not a benchmark",
+  };
+});
 export const report = connectivity?.report;
 export const facts = connectivity?.facts;

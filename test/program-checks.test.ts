@@ -1,7 +1,9 @@
 // The connectivity checks of index.ts under mocks: every check really runs its script against a kubectl
 // that answers with captured outputs of real tools, first of a healthy lab, then of a broken one.
 import { beforeAll, describe, expect, it } from "vitest";
+import { BASH_TCP_GET, CURL_TIMING_FORMAT } from "../lib/checks/probes";
 import type { CheckResult } from "../lib/checks/types";
+import { shellQuote } from "../lib/shell";
 import defaultCheckIds from "./support/default-check-ids.json";
 import { type MockCluster, type Program, runProgram, valueOf } from "./support/pulumiMocks";
 
@@ -120,8 +122,7 @@ describe("a healthy lab", () => {
     const byId = Object.fromEntries(results.map((r) => [r.id, r]));
     expect(byId["pod-to-pod.pod-httpd.pod-nginx"]?.command).toBe(
       "kubectl --request-timeout=30s exec --namespace netlab pod-httpd --container cntr-httpd -- timeout 10 bash -c " +
-        `'exec 3<>"/dev/tcp/$1/$2" && printf '\\''GET / HTTP/1.0\\r\\nHost: %s\\r\\nConnection: close\\r\\n\\r\\n'\\'' "$1" >&3 && cat <&3' ` +
-        "_ 10.244.1.11 80",
+        `${shellQuote(BASH_TCP_GET)} _ 10.244.1.11 80`,
     );
     expect(byId["dns.kubernetes-default"]?.command).toBe(
       "kubectl --request-timeout=30s get service kubernetes --namespace default --output 'jsonpath={.spec.clusterIP}' && " +
@@ -130,9 +131,9 @@ describe("a healthy lab", () => {
   });
 
   it("exports the summary and a report", async () => {
-    expect(await valueOf(program.summary)).toEqual({ passed: 24, failed: 0, skipped: 2, total: 26 });
+    expect(await valueOf(program.summary)).toMatchObject({ passed: 24, failed: 0, skipped: 2, total: 26 });
     const report = (await valueOf(program.report)) ?? "";
-    expect(report.split("\n")[0]).toMatch(/^CHECK\s+RESULT\s+PATH\s+TIME\s+OBSERVED$/);
+    expect(report.split("\n")[0]).toMatch(/^CHECK\s+RESULT\s+PATH\s+TIME\s+CONNECT\s+OBSERVED$/);
     for (const id of CHECK_IDS.filter((id) => !OTHER_NODE_IDS.includes(id)))
       expect(report).toMatch(
         new RegExp(`^${id.replace(/\./g, "\\.")}\\s+passed\\s+\\S+( \\S+)?\\s+\\d+ ms`, "m"),
@@ -230,7 +231,7 @@ describe("a broken lab", () => {
   });
 
   it("still succeeds as an update and reports every failure with what to run", async () => {
-    expect(await valueOf(program.summary)).toEqual({ passed: 0, failed: 24, skipped: 2, total: 26 });
+    expect(await valueOf(program.summary)).toMatchObject({ passed: 0, failed: 24, skipped: 2, total: 26 });
     const report = (await valueOf(program.report)) ?? "";
     const failedIds = CHECK_IDS.filter((id) => !OTHER_NODE_IDS.includes(id));
     expect(report).toContain(`24/26 checks failed: ${failedIds.join(", ")} (2 skipped)`);
@@ -242,7 +243,7 @@ describe("a broken lab", () => {
         "  expected: connection refused (not a timeout, not a page)\n" +
         "  observed: the connection succeeded while it should have been refused: <html><body><h1>It works!</h1></body></html>\n" +
         "  rerun:    kubectl --request-timeout=30s exec --namespace netlab pod-demo --container cntr-centos -- " +
-        "curl -sS --connect-timeout 3 --max-time 10 http://localhost:8081/",
+        `curl -sS --connect-timeout 3 --max-time 10 --write-out ${shellQuote(CURL_TIMING_FORMAT)} http://localhost:8081/`,
     );
   });
 });

@@ -10,6 +10,7 @@ import {
   parseResolvConf,
 } from "./parsers";
 import { displayCommand } from "./runner";
+import { splitTiming } from "./timing";
 import type { CheckPlan, CheckResult, Expectation, FailureKind, HttpTool, StepResult } from "./types";
 
 const EXCERPT_LENGTH = 240;
@@ -231,7 +232,12 @@ function endpointFailure(plan: CheckPlan, steps: readonly StepResult[]): Verdict
 }
 
 /** Judges one check from its steps' results. */
-export function judgeCheck(plan: CheckPlan, steps: readonly StepResult[]): CheckResult {
+export function judgeCheck(plan: CheckPlan, rawSteps: readonly StepResult[]): CheckResult {
+  // The HTTP probes end their output with a timing line: judge what the server sent, keep the timing.
+  const split = rawSteps.map((step) => splitTiming(step.stdout));
+  const steps = rawSteps.map((step, i) => ({ ...step, stdout: split[i]?.body ?? step.stdout }));
+  const lastTiming = split.at(-1)?.timing;
+  const timed = ["http", "http-by-name"].includes(plan.expectation.type) && lastTiming !== undefined;
   const failedExec =
     endpointFailure(plan, steps) ??
     steps
@@ -262,6 +268,7 @@ export function judgeCheck(plan: CheckPlan, steps: readonly StepResult[]): Check
     outcome: verdict === undefined ? "skipped" : verdict.failure === undefined ? "passed" : "failed",
     ...(verdict?.failure === undefined ? {} : { failure: verdict.failure }),
     ...(plan.skipReason === undefined ? {} : { skipReason: plan.skipReason }),
+    ...(timed && verdict?.failure === undefined ? { timing: lastTiming } : {}),
     durationMs: steps.reduce((total, step) => total + step.durationMs, 0),
     attempts: steps.reduce((most, step) => Math.max(most, step.attempts), 0),
   };

@@ -60,9 +60,10 @@ export function formatReport(results: readonly CheckResult[]): string {
     resultLabel(r),
     pathLabel(r),
     r.outcome === "skipped" ? "-" : `${r.durationMs} ms`,
+    r.timing === undefined ? "" : `${r.timing.connectMs.toFixed(2)} ms`,
     clip(r.observed, OBSERVED_WIDTH),
   ]);
-  const header = ["CHECK", "RESULT", "PATH", "TIME", "OBSERVED"];
+  const header = ["CHECK", "RESULT", "PATH", "TIME", "CONNECT", "OBSERVED"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
   const line = (cells: string[]) =>
     cells

@@ -25,6 +25,7 @@ const passed: CheckResult = {
   sourceNode: "node-1",
   targetNode: "node-1",
   path: "same-pod",
+  timing: { connectMs: 0.131, totalMs: 5.541 },
   durationMs: 412,
   attempts: 1,
 };
@@ -46,6 +47,7 @@ const failed: CheckResult = {
   via: "pod-ip",
   targetNode: "node-2",
   path: "cross-node",
+  timing: undefined,
   durationMs: 10021,
 };
 const skipped: CheckResult = {
@@ -56,6 +58,7 @@ const skipped: CheckResult = {
   observed: "skipped: the cluster has one schedulable node",
   command: "",
   path: "cross-node",
+  timing: undefined,
   durationMs: 0,
   attempts: 0,
 };
@@ -96,9 +99,9 @@ describe("formatReport", () => {
   it("is an aligned table, then the failures with what to rerun", () => {
     expect(formatReport([passed, failed])).toBe(
       [
-        "CHECK                           RESULT            PATH                      TIME      OBSERVED",
-        "pod-demo.localhost              passed            same-pod node-1           412 ms    <html><body><h1>It works!</h1></body></html>",
-        "pod-to-pod.pod-httpd.pod-nginx  FAILED (timeout)  cross-node node-1>node-2  10021 ms  exit 124:",
+        "CHECK                           RESULT            PATH                      TIME      CONNECT  OBSERVED",
+        "pod-demo.localhost              passed            same-pod node-1           412 ms    0.13 ms  <html><body><h1>It works!</h1></body></html>",
+        "pod-to-pod.pod-httpd.pod-nginx  FAILED (timeout)  cross-node node-1>node-2  10021 ms           exit 124:",
         "",
         "1/2 checks failed: pod-to-pod.pod-httpd.pod-nginx",
         "",
