@@ -201,7 +201,15 @@ export function formatDiagram(input: DiagramInput): string {
 
   const lines: string[] = [];
   const summary = outcomeCounts(input.results);
-  lines.push("---", `title: ${yamlTitle(summary)}`, "---", "flowchart LR");
+  lines.push(
+    "---",
+    `title: ${yamlTitle(summary)}`,
+    "config:",
+    "  themeVariables:",
+    '    edgeLabelBackground: "#ffffff"',
+    "---",
+    "flowchart TB",
+  );
 
   const writePod = (pod: PodBox, indent: string) => {
     lines.push(`${indent}subgraph ${ids.id("pod", pod.name)}[${mermaidLabel(podTitle(pod))}]`);
@@ -235,7 +243,7 @@ export function formatDiagram(input: DiagramInput): string {
     }
     for (const box of inNamespace) {
       const id = ids.id("svc", serviceKey(box.service.name, box.namespace));
-      lines.push(`${indent}${id}{{${mermaidLabel(...serviceLines(box.service))}}}`);
+      lines.push(`${indent}${id}(${mermaidLabel(...serviceLines(box.service))})`);
     }
     if (namespace !== "") lines.push("  end");
   }
@@ -278,10 +286,25 @@ export function formatDiagram(input: DiagramInput): string {
     "  classDef host fill:#f6f8fa,stroke:#57606a",
     "  classDef svc fill:#ddf4ff,stroke:#0969da",
     "  classDef apiserver fill:#fbefff,stroke:#8250df",
+    "  classDef k8snode fill:#f6f8fa,stroke:#8c959f",
+    "  classDef pod fill:#ffffff,stroke:#0969da",
+    "  classDef ns fill:#ffffff,stroke:#8c959f,stroke-dasharray:4 3",
   );
   const classed = (cls: string, members: string[]) => {
     if (members.length > 0) lines.push(`  class ${members.join(",")} ${cls}`);
   };
+  classed(
+    "k8snode",
+    [...nodes.keys()].map((name) => ids.id("node", name)),
+  );
+  classed(
+    "pod",
+    [...pods.keys()].map((name) => ids.id("pod", name)),
+  );
+  classed(
+    "ns",
+    namespaces.filter((namespace) => namespace !== "").map((namespace) => ids.id("ns", namespace)),
+  );
   classed(
     "host",
     [...nodes.keys()].map((name) => ids.id("host", name)),
@@ -300,11 +323,10 @@ function podTitle(pod: PodBox): string {
 
 function serviceLines(service: DiagramService): string[] {
   const lines = [service.name];
-  if (service.type !== "" || service.clusterIP !== undefined) {
-    const address = service.clusterIP ?? "";
-    const port = service.port > 0 ? `:${service.port}` : "";
-    const target = service.targetPort === undefined ? "" : ` → ${service.targetPort}`;
-    lines.push(`${service.type} ${address}${port}${target}`.trim());
+  const kind = [service.type, service.clusterIP ?? ""].filter((part) => part !== "").join(" ");
+  if (kind !== "") lines.push(kind);
+  if (service.port > 0) {
+    lines.push(`port ${service.port}${service.targetPort === undefined ? "" : ` → ${service.targetPort}`}`);
   }
   if (service.nodePort !== undefined) lines.push(`node port ${service.nodePort}`);
   return lines;
