@@ -5,7 +5,7 @@
 //   pulumi stack output diagram | node scripts/render-diagram.mjs --png docs/diagram.png
 //   node scripts/render-diagram.mjs diagram.mmd            # only check that it renders
 //
-// Options: --png FILE, --scale N (device pixels per CSS pixel, default 2), --chromium PATH
+// Options: --png FILE, --json (print the size and every label's text as JSON instead of a line), --scale N (device pixels per CSS pixel, default 2), --chromium PATH
 // (default: $CHROMIUM or the first of chromium, chromium-browser on PATH).
 // Exit status: 0 rendered, 1 Mermaid reported an error (printed on stderr), 2 usage or setup error,
 // 3 chromium not found.
@@ -32,7 +32,7 @@ function fail(status, message) {
 }
 
 function parseArgs(argv) {
-  const options = { input: undefined, png: undefined, scale: 2, chromium: undefined };
+  const options = { input: undefined, png: undefined, scale: 2, chromium: undefined, json: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -42,6 +42,7 @@ function parseArgs(argv) {
     if (arg === "--png") options.png = value();
     else if (arg === "--scale") options.scale = Number(value());
     else if (arg === "--chromium") options.chromium = value();
+    else if (arg === "--json") options.json = true;
     else if (arg === "-h" || arg === "--help") {
       process.stdout.write(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\nimport ")[0]);
       throw new Exit(0, "");
@@ -98,7 +99,12 @@ try {
         return;
       }
       const box = element.getBoundingClientRect();
-      report("rendered", JSON.stringify({ width: Math.ceil(box.width), height: Math.ceil(box.height) }));
+      const selector = ".nodeLabel, .edgeLabel, .cluster-label, .flowchartTitleText";
+      const texts = [...element.querySelectorAll(selector)]
+        .filter((label) => label.querySelector(selector) === null)
+        .map((label) => (label.innerText || label.textContent).trim())
+        .filter((text) => text !== "");
+      report("rendered", JSON.stringify({ width: Math.ceil(box.width), height: Math.ceil(box.height), texts }));
     })
     .catch((error) => report("error", String((error && error.message) || error)));
 } catch (error) {
@@ -163,7 +169,7 @@ function main() {
     if (status !== "rendered")
       fail(1, `Mermaid did not render the diagram (${status ?? "no outcome"}): ${detail}`);
     const size = JSON.parse(detail);
-    process.stdout.write(`rendered: ${size.width}x${size.height}\n`);
+    process.stdout.write(options.json ? `${detail}\n` : `rendered: ${size.width}x${size.height}\n`);
     if (options.png !== undefined) {
       const width = size.width + 2 * PADDING;
       const height = size.height + 2 * PADDING;
