@@ -5,8 +5,11 @@
 //   pulumi stack output diagram | node scripts/render-diagram.mjs --png docs/diagram.png
 //   node scripts/render-diagram.mjs diagram.mmd            # only check that it renders
 //
-// Options: --png FILE, --json (print the size and every label's text as JSON instead of a line), --scale N (device pixels per CSS pixel, default 2), --chromium PATH
-// (default: $CHROMIUM or the first of chromium, chromium-browser on PATH).
+// Options:
+//   --png FILE     also write a screenshot of the diagram
+//   --scale N      device pixels per CSS pixel of the screenshot (default 2)
+//   --json         print the size, every label's text and the PNG's path as one JSON object
+//   --chromium P   the browser (default: $CHROMIUM, else chromium or chromium-browser on PATH)
 // Exit status: 0 rendered, 1 Mermaid reported an error (printed on stderr), 2 usage or setup error,
 // 3 chromium not found.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -44,7 +47,7 @@ function parseArgs(argv) {
     else if (arg === "--chromium") options.chromium = value();
     else if (arg === "--json") options.json = true;
     else if (arg === "-h" || arg === "--help") {
-      process.stdout.write(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\nimport ")[0]);
+      process.stdout.write(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\nimport ")[0] + "\n");
       throw new Exit(0, "");
     } else if (arg.startsWith("--")) fail(2, `unknown option ${arg}`);
     else if (options.input === undefined) options.input = arg;
@@ -169,7 +172,7 @@ function main() {
     if (status !== "rendered")
       fail(1, `Mermaid did not render the diagram (${status ?? "no outcome"}): ${detail}`);
     const size = JSON.parse(detail);
-    process.stdout.write(options.json ? `${detail}\n` : `rendered: ${size.width}x${size.height}\n`);
+    if (!options.json) process.stdout.write(`rendered: ${size.width}x${size.height}\n`);
     if (options.png !== undefined) {
       const width = size.width + 2 * PADDING;
       const height = size.height + 2 * PADDING;
@@ -181,8 +184,10 @@ function main() {
         `--screenshot=${png}`,
         pathToFileURL(html).href,
       ]);
-      process.stdout.write(`wrote ${png}\n`);
+      if (!options.json) process.stdout.write(`wrote ${png}\n`);
+      size.png = png;
     }
+    if (options.json) process.stdout.write(`${JSON.stringify(size)}\n`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
