@@ -15,6 +15,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { Buffer } from "node:buffer";
 import process from "node:process";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -149,9 +150,16 @@ function decodeHtml(text) {
     .replace(/&amp;/g, "&");
 }
 
-function main() {
+/** All of standard input; a plain readFileSync(0) fails with EAGAIN on a pipe that is not ready yet. */
+async function readStdin() {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function main() {
   const options = parseArgs(process.argv.slice(2));
-  const text = readFileSync(options.input ?? 0, "utf8");
+  const text = options.input === undefined ? await readStdin() : readFileSync(options.input, "utf8");
   if (text.trim() === "") fail(2, "no Mermaid text on input");
   try {
     statSync(MERMAID_SCRIPT);
@@ -194,7 +202,7 @@ function main() {
 }
 
 try {
-  main();
+  await main();
 } catch (error) {
   if (!(error instanceof Exit)) throw error;
   process.stderr.write(`${error.message}\n`);

@@ -102,8 +102,8 @@ interface ServiceBox {
 
 /**
  * The Mermaid text of the lab: one subgraph per node with its host network and its pods (each pod a
- * subgraph of its containers), the services grouped by namespace with ClusterIP and ports, kube-dns and
- * the API; then one edge per check, solid and green when it passed, thick and red when it failed, dotted
+ * subgraph of its containers), the lab's services in a subgraph of its namespace with ClusterIP and
+ * ports, kube-dns and the API; then one edge per check, solid and green when it passed, thick and red when it failed, dotted
  * and grey when it was skipped, labelled ✓, ✗ or – with a short form of its id.
  */
 export function formatDiagram(input: DiagramInput): string {
@@ -234,18 +234,24 @@ export function formatDiagram(input: DiagramInput): string {
   }
   for (const pod of pods.values()) if (pod.node === undefined) writePod(pod, "  ");
 
-  const namespaces = [...new Set([...services.values()].map((box) => box.namespace))];
-  for (const namespace of namespaces) {
-    const inNamespace = [...services.values()].filter((box) => box.namespace === namespace);
-    const indent = namespace === "" ? "  " : "    ";
-    if (namespace !== "") {
-      lines.push(`  subgraph ${ids.id("ns", namespace)}[${mermaidLabel(`services in ${namespace}`)}]`);
-    }
-    for (const box of inNamespace) {
-      const id = ids.id("svc", serviceKey(box.service.name, box.namespace));
-      lines.push(`${indent}${id}(${mermaidLabel(...serviceLines(box.service))})`);
-    }
-    if (namespace !== "") lines.push("  end");
+  // The lab's services in a box of their namespace; a service of another namespace (kube-dns) alone,
+  // with its namespace under its name.
+  const labServices = [...services.values()].filter((box) => box.namespace === labNamespace);
+  const otherServices = [...services.values()].filter((box) => box.namespace !== labNamespace);
+  const nsBox = labNamespace !== "" && labServices.length > 0;
+  if (nsBox)
+    lines.push(`  subgraph ${ids.id("ns", labNamespace)}[${mermaidLabel(`services in ${labNamespace}`)}]`);
+  for (const box of labServices) {
+    const id = ids.id("svc", serviceKey(box.service.name, box.namespace));
+    lines.push(
+      `${nsBox ? "    " : "  "}${id}(${mermaidLabel(...serviceLines(box.service, box.service.name))})`,
+    );
+  }
+  if (nsBox) lines.push("  end");
+  for (const box of otherServices) {
+    const id = ids.id("svc", serviceKey(box.service.name, box.namespace));
+    const name = box.namespace === "" ? [box.service.name] : [box.service.name, `in ${box.namespace}`];
+    lines.push(`  ${id}(${mermaidLabel(...serviceLines(box.service, ...name))})`);
   }
   if (apiUsed || input.apiServiceIP !== undefined) {
     const api = ["Kubernetes API", ...(input.apiServiceIP === undefined ? [] : [input.apiServiceIP])];
@@ -301,10 +307,7 @@ export function formatDiagram(input: DiagramInput): string {
     "pod",
     [...pods.keys()].map((name) => ids.id("pod", name)),
   );
-  classed(
-    "ns",
-    namespaces.filter((namespace) => namespace !== "").map((namespace) => ids.id("ns", namespace)),
-  );
+  if (nsBox) classed("ns", [ids.id("ns", labNamespace)]);
   classed(
     "host",
     [...nodes.keys()].map((name) => ids.id("host", name)),
@@ -321,8 +324,8 @@ function podTitle(pod: PodBox): string {
   return pod.ip === undefined ? `pod ${pod.name}` : `pod ${pod.name} · ${pod.ip}`;
 }
 
-function serviceLines(service: DiagramService): string[] {
-  const lines = [service.name];
+function serviceLines(service: DiagramService, ...name: string[]): string[] {
+  const lines = [...name];
   const kind = [service.type, service.clusterIP ?? ""].filter((part) => part !== "").join(" ");
   if (kind !== "") lines.push(kind);
   if (service.port > 0) {

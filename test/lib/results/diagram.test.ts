@@ -73,8 +73,10 @@ describe("formatDiagram on a passing default lab", () => {
     expect(lines).toContain(
       'svc_netlab_svc_clusterip_nginx("svc-clusterip-nginx<br/>ClusterIP 10.96.150.17<br/>port 80 → 80")',
     );
-    expect(lines).toContain('subgraph ns_kube_system["services in kube-system"]');
-    expect(lines).toContain('svc_kube_system_kube_dns("kube-dns<br/>ClusterIP 10.96.0.10<br/>port 53")');
+    expect(lines).toContain('subgraph ns_netlab["services in netlab"]');
+    expect(lines).toContain(
+      'svc_kube_system_kube_dns("kube-dns<br/>in kube-system<br/>ClusterIP 10.96.0.10<br/>port 53")',
+    );
     expect(lines).toContain('api[/"Kubernetes API<br/>10.96.0.1"/]');
   });
 
