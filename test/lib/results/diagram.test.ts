@@ -294,3 +294,37 @@ describe("shortLabel and edgeLabel", () => {
     expect(edgeLabel(result({ outcome: "skipped", skipReason: "one node" }))).toBe("– localhost: skipped");
   });
 });
+
+describe("formatDiagram with little to go on", () => {
+  it("draws an empty lab as a title and nothing else", () => {
+    const text = formatDiagram({ nodes: [], pods: [], services: [], results: [] });
+    expect(text.split("\n")[1]).toBe("title: k8s-networking-lab 0/0 checks passed");
+    expect(body(text).filter((line) => line !== "" && !line.startsWith("classDef"))).toEqual([]);
+  });
+
+  it("draws a pod without a node outside every node, and ends the facts do not know from the checks", () => {
+    const check = labFixture("lab-passing").results[0] as CheckResult;
+    const text = formatDiagram({
+      nodes: [],
+      pods: [{ name: "pending", containers: ["app"] }],
+      services: [],
+      results: [
+        {
+          ...check,
+          from: { kind: "pod", pod: "pending", container: "app" },
+          to: { kind: "service", service: "unknown", namespace: "elsewhere" },
+          sourceNode: undefined,
+          targetNode: undefined,
+        },
+      ],
+    });
+    const lines = body(text);
+    expect(lines.slice(0, 4)).toEqual([
+      'subgraph pod_pending["pod pending"]',
+      'ctr_pending_app["app"]',
+      "end",
+      'svc_elsewhere_unknown("unknown<br/>in elsewhere")',
+    ]);
+    expect(lines).toContain('ctr_pending_app -->|"✓ localhost"| svc_elsewhere_unknown');
+  });
+});
