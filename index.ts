@@ -180,3 +180,5 @@ export const summary = connectivity?.results.apply((results) => {
 });
 export const report = connectivity?.report;
 export const facts = connectivity?.facts;
+export const diagram = connectivity?.diagram;
+export const junit = connectivity?.junit;

@@ -19,6 +19,8 @@ import {
 } from "../lib/checks/report";
 import { buildRunnerScript, parseRunnerOutput, type RunnerOptions } from "../lib/checks/runner";
 import type { CheckResult } from "../lib/checks/types";
+import { formatDiagram } from "../lib/results/diagram";
+import { formatJUnit } from "../lib/results/junit";
 import type { ClusterFacts } from "../lib/cluster";
 import type { PullPolicy } from "../lib/config";
 import { DNS_PROBE, IDLE_COMMAND, NODE_PROBE, STOP_GRACE_SECONDS } from "../lib/tutorial";
@@ -61,6 +63,10 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
   public readonly report: pulumi.Output<string>;
   public readonly facts: pulumi.Output<LabFacts>;
   public readonly strictGate: command.local.Command | undefined;
+  /** The lab as deployed, one arrow per check, as Mermaid text. */
+  public readonly diagram: pulumi.Output<string>;
+  /** The results as a JUnit report. */
+  public readonly junit: pulumi.Output<string>;
 
   constructor(name: string, args: ConnectivityChecksArgs, opts?: pulumi.ComponentResourceOptions) {
     super("netlab:index:ConnectivityChecks", name, {}, opts);
@@ -202,6 +208,48 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
     this.report = this.results.apply(formatReport);
     this.facts = pulumi.all([live, allRuns]).apply(([facts, all]) => ({ ...facts, ...discoveredFacts(all) }));
 
+    const labPods = Object.values(args.pods);
+    const labServices = Object.values(args.services);
+    this.diagram = pulumi
+      .all([
+        this.facts,
+        this.results,
+        pulumi.all(labPods.map((pod) => pulumi.all([pod.podName, pod.nodeName, pod.podIP]))),
+        pulumi.all(
+          labServices.map((service) =>
+            pulumi.all([service.service.spec.type, service.clusterIP, service.nodePort]),
+          ),
+        ),
+        pulumi.output(args.namespace),
+      ])
+      .apply(([facts, results, podFacts, serviceFacts, namespace]) =>
+        formatDiagram({
+          namespace,
+          nodes: facts.nodes.map(({ name, internalIP }) => ({ name, internalIP })),
+          pods: labPods.map((pod, i) => {
+            const [name, node, ip] = podFacts[i] as [string, string, string];
+            return { name, node, ip, containers: pod.containerNames };
+          }),
+          services: labServices.map((service, i) => {
+            const [type, clusterIP, nodePort] = serviceFacts[i] as [string, string, number | undefined];
+            const target = topology.services.find((s) => s.name === service.serviceName)?.target.pod;
+            return {
+              name: service.serviceName,
+              type,
+              clusterIP,
+              port: service.port,
+              targetPort: service.targetPort,
+              ...(nodePort === undefined ? {} : { nodePort }),
+              selects: target === undefined ? [] : [target],
+            };
+          }),
+          ...(facts.kubeDnsIP === undefined ? {} : { kubeDnsIP: facts.kubeDnsIP }),
+          ...(facts.apiServiceIP === undefined ? {} : { apiServiceIP: facts.apiServiceIP }),
+          results,
+        }),
+      );
+    this.junit = this.results.apply((results) => formatJUnit(results));
+
     this.strictGate = args.strict
       ? new command.local.Command(
           "strict-gate",
@@ -219,6 +267,8 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
       summary: this.summary,
       report: this.report,
       facts: this.facts,
+      diagram: this.diagram,
+      junit: this.junit,
     });
   }
 

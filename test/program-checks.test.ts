@@ -210,6 +210,23 @@ describe("a healthy lab", () => {
     expect(triggers("dns.kube-dns-service")).toEqual([1]);
   });
 
+  it("exports a JUnit report and a diagram that agree with the checks", async () => {
+    const junit = (await valueOf(program.junit)) ?? "";
+    const cases = [...junit.matchAll(/<testcase name="([^"]+)"[^>]*?(\/>|>[\s\S]*?<\/testcase>)/g)].map(
+      (m) => [
+        m[1],
+        m[2]?.includes("<skipped") ? "skipped" : m[2]?.includes("<failure") ? "failed" : "passed",
+      ],
+    );
+    expect(cases).toEqual(results.map((r) => [r.id, r.outcome]));
+    const diagram = (await valueOf(program.diagram)) ?? "";
+    expect(diagram.split("\n")[0]).toMatch(/^(---|flowchart)/);
+    const arrows = diagram.split("\n").filter((line) => /\s(-->|==>|-\.->)\|/.test(line));
+    expect(arrows.filter((line) => /-->/.test(line))).toHaveLength(24);
+    expect(arrows.filter((line) => /-\.->/.test(line))).toHaveLength(2);
+    expect(arrows.filter((line) => /==>/.test(line))).toHaveLength(0);
+  });
+
   it("creates no strict-mode gate by default", () => {
     expect(cluster.requests.some((r) => r.name === "strict-gate")).toBe(false);
   });
