@@ -33,9 +33,15 @@ const BROKEN_KINDS: Record<string, string> = {
   "dns.svc-nodeport-httpd.short": "timeout",
   "dns.svc-nodeport-httpd.namespaced": "dns-failure",
   "dns.svc-nodeport-httpd.fqdn": "dns-failure",
+  "dns.svc-nodeport-httpd.short.tcp": "timeout",
+  "dns.svc-nodeport-httpd.namespaced.tcp": "dns-failure",
+  "dns.svc-nodeport-httpd.fqdn.tcp": "dns-failure",
   "dns.svc-clusterip-nginx.short": "timeout",
   "dns.svc-clusterip-nginx.namespaced": "dns-failure",
   "dns.svc-clusterip-nginx.fqdn": "dns-failure",
+  "dns.svc-clusterip-nginx.short.tcp": "timeout",
+  "dns.svc-clusterip-nginx.namespaced.tcp": "dns-failure",
+  "dns.svc-clusterip-nginx.fqdn.tcp": "dns-failure",
   "dns.kubernetes-default": "dns-failure",
   "service.svc-nodeport-httpd.cluster-ip": "dns-failure",
   "service.svc-nodeport-httpd.node-port.same-node": "refused",
@@ -131,7 +137,7 @@ describe("a healthy lab", () => {
   });
 
   it("exports the summary and a report", async () => {
-    expect(await valueOf(program.summary)).toMatchObject({ passed: 24, failed: 0, skipped: 2, total: 26 });
+    expect(await valueOf(program.summary)).toMatchObject({ passed: 30, failed: 0, skipped: 2, total: 32 });
     const report = (await valueOf(program.report)) ?? "";
     expect(report.split("\n")[0]).toMatch(/^CHECK\s+RESULT\s+PATH\s+TIME\s+CONNECT\s+OBSERVED$/);
     for (const id of CHECK_IDS.filter((id) => !OTHER_NODE_IDS.includes(id)))
@@ -140,7 +146,7 @@ describe("a healthy lab", () => {
       );
     expect(report).toMatch(/^pod-to-pod\.pod-httpd\.pod-nginx\s+passed\s+same-node node-1\s+\d+ ms/m);
     expect(report).toMatch(/^node-to-pod\.pod-demo\.other-node\s+skipped\s+cross-node\s+-\s+skipped: /m);
-    expect(report).toContain("\n24/26 checks passed. 2 skipped.\n");
+    expect(report).toContain("\n30/32 checks passed. 2 skipped.\n");
     expect(report).toContain(
       "skipped node-to-pod.pod-demo.other-node: the cluster has no other schedulable node with a node probe than node-1",
     );
@@ -222,7 +228,7 @@ describe("a healthy lab", () => {
     const diagram = (await valueOf(program.diagram)) ?? "";
     expect(diagram.split("\n")[0]).toMatch(/^(---|flowchart)/);
     const arrows = diagram.split("\n").filter((line) => /\s(-->|==>|-\.->)\|/.test(line));
-    expect(arrows.filter((line) => /-->/.test(line))).toHaveLength(24);
+    expect(arrows.filter((line) => /-->/.test(line))).toHaveLength(30);
     expect(arrows.filter((line) => /-\.->/.test(line))).toHaveLength(2);
     expect(arrows.filter((line) => /==>/.test(line))).toHaveLength(0);
   });
@@ -248,10 +254,10 @@ describe("a broken lab", () => {
   });
 
   it("still succeeds as an update and reports every failure with what to run", async () => {
-    expect(await valueOf(program.summary)).toMatchObject({ passed: 0, failed: 24, skipped: 2, total: 26 });
+    expect(await valueOf(program.summary)).toMatchObject({ passed: 0, failed: 30, skipped: 2, total: 32 });
     const report = (await valueOf(program.report)) ?? "";
     const failedIds = CHECK_IDS.filter((id) => !OTHER_NODE_IDS.includes(id));
-    expect(report).toContain(`24/26 checks failed: ${failedIds.join(", ")} (2 skipped)`);
+    expect(report).toContain(`30/32 checks failed: ${failedIds.join(", ")} (2 skipped)`);
     expect(report).toMatch(/^pod-demo\.closed-port\s+FAILED \(wrong-answer\)/m);
     expect(report).toContain(
       "FAILED pod-demo.closed-port: The pod routes by port: a port no container listens on is refused.\n" +

@@ -144,9 +144,15 @@ describe("every key reaches the lab", () => {
       "dns.svc-nodeport-httpd.short",
       "dns.svc-nodeport-httpd.namespaced",
       "dns.svc-nodeport-httpd.fqdn",
+      "dns.svc-nodeport-httpd.short.tcp",
+      "dns.svc-nodeport-httpd.namespaced.tcp",
+      "dns.svc-nodeport-httpd.fqdn.tcp",
       "dns.web.short",
       "dns.web.namespaced",
       "dns.web.fqdn",
+      "dns.web.short.tcp",
+      "dns.web.namespaced.tcp",
+      "dns.web.fqdn.tcp",
       "dns.kubernetes-default",
       "service.svc-nodeport-httpd.cluster-ip",
       "service.svc-nodeport-httpd.node-port.same-node",
@@ -203,9 +209,9 @@ describe("every key reaches the lab", () => {
   it("adds the strict-mode gate after every check; it passes when they all pass", async () => {
     const gate = await cluster.settled("command:local:Command", "strict-gate");
     expect(gate.inputs.environment).toMatchObject({ NETLAB_FAILED_CHECKS: "0" });
-    expect(gate.state.stdout).toBe("strict mode: no check failed (16 passed, 1 skipped)");
+    expect(gate.state.stdout).toBe("strict mode: no check failed (22 passed, 1 skipped)");
     const dependencies = cluster.request("command:local:Command", "strict-gate").dependencies;
-    expect(dependencies.filter((urn) => urn.includes("command:local:Command::check-"))).toHaveLength(17);
+    expect(dependencies.filter((urn) => urn.includes("command:local:Command::check-"))).toHaveLength(23);
   });
 });
 
@@ -222,7 +228,7 @@ describe("checks off", () => {
 describe("strict mode in a broken lab", () => {
   it("reports first, then fails the update naming each failed check", async () => {
     const { cluster, program } = await runProgram({ strict: "true" }, "broken", { runStrictGate: false });
-    expect(await valueOf(program.summary)).toMatchObject({ passed: 0, failed: 24, skipped: 2, total: 26 });
+    expect(await valueOf(program.summary)).toMatchObject({ passed: 0, failed: 30, skipped: 2, total: 32 });
     const gate = await cluster.settled("command:local:Command", "strict-gate");
     const env = { ...process.env, ...(gate.inputs.environment as Record<string, string>) };
     let failure: { status: number; stderr: string } | undefined;
@@ -233,7 +239,7 @@ describe("strict mode in a broken lab", () => {
     }
     expect(failure?.status).toBe(1);
     expect(failure?.stderr).toMatch(
-      /^strict mode: 24 of 26 checks failed: pod-demo\.localhost, pod-demo\.pod-ip, /,
+      /^strict mode: 30 of 32 checks failed: pod-demo\.localhost, pod-demo\.pod-ip, /,
     );
     expect(failure?.stderr).toContain(await valueOf(program.report));
   });

@@ -342,18 +342,23 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
     const fqdn = `${service.name}.${namespace}.svc.${topology.clusterDomain}`;
     const clusterIP = facts.services[service.name]?.clusterIP ?? "0.0.0.0";
     const names = { short: service.name, namespaced: `${service.name}.${namespace}`, fqdn };
-    for (const [form, name] of Object.entries(names)) {
-      plans.push({
-        id: `dns.${service.name}.${form}`,
-        claim: "kube-dns answers a Service's name with its ClusterIP.",
-        source: label(probes.dns),
-        target: `nslookup ${name}`,
-        steps: [exec(probes.dns, nslookupProbe(name, timeouts))],
-        expected: `${fqdn} -> ${clusterIP}`,
-        expectation: { type: "dns", name, address: clusterIP },
-        tests: [serviceKey(service.name), podKey(probes.dns.pod)],
-        ...toKubeDns,
-      });
+    for (const transport of ["udp", "tcp"] as const) {
+      for (const [form, name] of Object.entries(names)) {
+        plans.push({
+          id: `dns.${service.name}.${form}${transport === "tcp" ? ".tcp" : ""}`,
+          claim:
+            transport === "tcp"
+              ? "kube-dns answers a Service's name with its ClusterIP over TCP too (large answers need it)."
+              : "kube-dns answers a Service's name with its ClusterIP.",
+          source: label(probes.dns),
+          target: `nslookup ${transport === "tcp" ? "-vc " : ""}${name}`,
+          steps: [exec(probes.dns, nslookupProbe(name, timeouts, transport))],
+          expected: `${fqdn} -> ${clusterIP}${transport === "tcp" ? " (over TCP)" : ""}`,
+          expectation: { type: "dns", name, address: clusterIP },
+          tests: [serviceKey(service.name), podKey(probes.dns.pod)],
+          ...toKubeDns,
+        });
+      }
     }
   }
   plans.push({

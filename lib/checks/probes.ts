@@ -40,8 +40,11 @@ export function bashTcpProbe(host: string, port: number, t: ProbeTimeouts): stri
   return ["timeout", String(t.maxTimeSeconds), "bash", "-c", BASH_TCP_GET, "_", host, String(port)];
 }
 
-export function nslookupProbe(name: string, t: ProbeTimeouts): string[] {
-  return ["timeout", String(t.maxTimeSeconds), "nslookup", name];
+export type DnsTransport = "udp" | "tcp";
+
+/** A lookup over UDP (nslookup's default) or TCP (`-vc`, bind's nslookup: the DNS probe's tool). */
+export function nslookupProbe(name: string, t: ProbeTimeouts, transport: DnsTransport = "udp"): string[] {
+  return ["timeout", String(t.maxTimeSeconds), "nslookup", ...(transport === "tcp" ? ["-vc"] : []), name];
 }
 
 /** Resolves a name the way the C library does, /etc/hosts first. */
