@@ -12,6 +12,8 @@ export interface ClusterNode {
 
 export interface ClusterFacts {
   nodes: ClusterNode[];
+  /** The labels of each namespace, by name (Pod Security levels are labels). */
+  namespaceLabels: Record<string, Record<string, string>>;
   /** The nodes of kube-dns's endpoints (its CoreDNS pods), from its EndpointSlices. */
   kubeDnsNodes: string[];
 }
@@ -22,14 +24,14 @@ export interface DiscoveryTarget {
   timeoutSeconds: number;
 }
 
-/** One kubectl call, bounded, that lists the nodes and kube-dns's EndpointSlices. */
+/** One kubectl call, bounded, that lists the nodes, the namespaces and the EndpointSlices (kube-dns's). */
 export function discoveryCommand(target: DiscoveryTarget): string {
   return shellJoin([
     "timeout",
     String(target.timeoutSeconds + 5),
     ...kubectlArgv(target),
     "get",
-    "nodes,endpointslices.discovery.k8s.io",
+    "nodes,namespaces,endpointslices.discovery.k8s.io",
     "--all-namespaces",
     "--output",
     "json",
@@ -46,7 +48,7 @@ interface KubeObject {
 
 const KUBE_DNS_SLICE_LABEL = "kubernetes.io/service-name";
 
-/** Reads `kubectl get nodes,endpointslices -A -o json`. */
+/** Reads `kubectl get nodes,namespaces,endpointslices -A -o json`. */
 export function parseClusterFacts(json: string): ClusterFacts {
   let list: { items?: KubeObject[] };
   try {
@@ -76,7 +78,12 @@ export function parseClusterFacts(json: string): ClusterFacts {
     .filter((endpoint) => endpoint.conditions?.ready !== false)
     .map((endpoint) => endpoint.nodeName ?? "")
     .filter((name) => name !== "");
-  return { nodes, kubeDnsNodes: [...new Set(kubeDnsNodes)].sort() };
+  const namespaceLabels = Object.fromEntries(
+    items
+      .filter((item) => item.kind === "Namespace")
+      .map((namespace) => [namespace.metadata?.name ?? "", namespace.metadata?.labels ?? {}]),
+  );
+  return { nodes, namespaceLabels, kubeDnsNodes: [...new Set(kubeDnsNodes)].sort() };
 }
 
 /** Why eg2 cannot be placed as asked on these nodes, or undefined when it can. */
