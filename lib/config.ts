@@ -55,6 +55,9 @@ const outOfRange =
   (allowed: string): Report =>
   ({ input }) =>
     `${quote(input)} is out of range; allowed: ${allowed}.`;
+/** An issue a rule raises itself, at `path` below the value it checks. */
+const problem = (path: PropertyKey[], input: unknown, message: string) =>
+  ({ code: "custom", path, input, message }) as const;
 
 // ---- Value types. Pulumi hands the program strings (structured values as JSON); Pulumi.yaml's defaults and
 // fields inside structured values may be typed already. Each type accepts both.
@@ -75,45 +78,39 @@ function wholeNumber(min: number, max: number, unit = "") {
   const notWhole = isNot("a whole number", allowed);
   return z
     .union([z.number(), z.string()], { error: notWhole })
-    .transform((value) => (typeof value === "number" ? String(value) : value.trim()))
+    .transform((value) => String(value).trim())
     .pipe(
       z
         .string()
         .regex(/^-?\d+$/, { error: notWhole })
         .transform(Number),
     )
-    .pipe(
-      z
-        .number()
-        .min(min, { error: outOfRange(allowed) })
-        .max(max, { error: outOfRange(allowed) }),
-    );
+    .refine((value) => value >= min && value <= max, { error: outOfRange(allowed) });
+}
+
+/** An object with these fields only. */
+function closed<S extends z.ZodRawShape>(shape: S) {
+  const allowed = Object.keys(shape).join(", ");
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown field; allowed fields: ${allowed}.`
+        : `${quote(issue.input)} must be an object with fields ${allowed}.`,
+  });
 }
 
 /** An object with these fields only; Pulumi passes it as JSON text. */
 function structured<S extends z.ZodRawShape>(key: string, shape: S) {
-  const allowed = Object.keys(shape).join(", ");
-  return z.preprocess(
-    (value, ctx) => {
-      if (typeof value !== "string") return value;
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        ctx.addIssue({
-          code: "custom",
-          input: value,
-          message: `${quote(value)} is not a structured value; set its fields with --path, e.g. ${key}.<field>.`,
-        });
-        return z.NEVER;
-      }
-    },
-    z.strictObject(shape, {
-      error: (issue) =>
-        issue.code === "unrecognized_keys"
-          ? `unknown field; allowed fields: ${allowed}.`
-          : `${quote(issue.input)} must be an object with fields ${allowed}.`,
-    }),
-  );
+  return z.preprocess((value, ctx) => {
+    if (typeof value !== "string") return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      const fix = `set its fields with --path, e.g. ${key}.<field>`;
+      ctx.addIssue(problem([], value, `${quote(value)} is not a structured value; ${fix}.`));
+      return z.NEVER;
+    }
+  }, closed(shape));
 }
 
 /** Names separated by commas (or a JSON list), each checked by `item`; reported under the key, one by one. */
@@ -126,19 +123,16 @@ function commaList<T>(item: z.ZodType<T>, example: string) {
       entries = undefined;
     }
     if (!Array.isArray(entries)) {
-      ctx.addIssue({
-        code: "custom",
-        input: value,
-        message: `${quote(value)} is not a list; give names separated by commas, e.g. ${example}.`,
-      });
+      ctx.addIssue(
+        problem([], value, `${quote(value)} is not a list; give names separated by commas, e.g. ${example}.`),
+      );
       return z.NEVER;
     }
     const list: T[] = [];
     for (const entry of entries) {
       const parsed = item.safeParse(typeof entry === "string" ? entry.trim() : entry);
       if (!parsed.success) {
-        for (const issue of parsed.error.issues)
-          ctx.addIssue({ code: "custom", input: entry, message: issue.message });
+        for (const issue of parsed.error.issues) ctx.addIssue(problem([], entry, issue.message));
       } else if (!list.includes(parsed.data)) {
         list.push(parsed.data);
       }
@@ -212,46 +206,18 @@ export const DEFAULT_SERVICES: { httpd: ServiceConfig; nginx: ServiceConfig } = 
 };
 
 function service(defaults: ServiceConfig) {
-  const optionalFields = {
-    name: serviceFields.name.optional(),
-    type: serviceFields.type.optional(),
-    port: serviceFields.port.optional(),
-    targetPort: serviceFields.targetPort.optional(),
-    nodePort: serviceFields.nodePort.optional(),
-  };
-  const allowed = Object.keys(optionalFields).join(", ");
-  return z
-    .strictObject(optionalFields, {
-      error: (issue) =>
-        issue.code === "unrecognized_keys"
-          ? `unknown field; allowed fields: ${allowed}.`
-          : `${quote(issue.input)} must be an object with fields ${allowed}.`,
-    })
-    .transform((set): ServiceConfig => {
-      const type = set.type ?? defaults.type;
+  return closed(serviceFields)
+    .partial()
+    .transform(({ nodePort, ...set }): ServiceConfig => {
       // Making a service ClusterIP drops the default node port; an explicit one stays (and is reported).
-      const nodePort =
-        set.nodePort === undefined
-          ? set.type === "ClusterIP"
-            ? undefined
-            : defaults.nodePort
-          : set.nodePort;
-      return {
-        name: set.name ?? defaults.name,
-        type,
-        port: set.port ?? defaults.port,
-        targetPort: set.targetPort ?? defaults.targetPort,
-        ...(nodePort === null || nodePort === undefined ? {} : { nodePort }),
-      };
+      const { nodePort: defaultNodePort, ...rest } = defaults;
+      const port = nodePort === undefined && set.type !== "ClusterIP" ? defaultNodePort : nodePort;
+      return { ...rest, ...set, ...(port === null || port === undefined ? {} : { nodePort: port }) };
     })
     .superRefine((svc, ctx) => {
       if (svc.type === "ClusterIP" && svc.nodePort !== undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["nodePort"],
-          input: svc.nodePort,
-          message: "a ClusterIP service has no node port; remove it or set type NodePort.",
-        });
+        const message = "a ClusterIP service has no node port; remove it or set type NodePort.";
+        ctx.addIssue(problem(["nodePort"], svc.nodePort, message));
       }
     })
     .prefault({});
@@ -263,20 +229,13 @@ const services = structured("services", {
 }).superRefine(
   ({ httpd, nginx }, ctx) => {
     if (httpd.name === nginx.name) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["nginx", "name"],
-        input: nginx.name,
-        message: `${quote(nginx.name)} is also the httpd service's name.`,
-      });
+      ctx.addIssue(
+        problem(["nginx", "name"], nginx.name, `${quote(nginx.name)} is also the httpd service's name.`),
+      );
     }
     if (httpd.nodePort !== undefined && httpd.nodePort === nginx.nodePort) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["nginx", "nodePort"],
-        input: nginx.nodePort,
-        message: `${nginx.nodePort} is also the httpd service's node port.`,
-      });
+      const message = `${nginx.nodePort} is also the httpd service's node port.`;
+      ctx.addIssue(problem(["nginx", "nodePort"], nginx.nodePort, message));
     }
   },
   { when: (payload) => payload.issues.length === 0 },
@@ -354,19 +313,14 @@ export const CONFIG_SPEC = {
     "string",
     LAB_NAMES.join(","),
     commaList(z.enum(LAB_NAMES, { error: isNot("a lab", LAB_NAMES.join(", ")) }), "eg1,eg2,services").check(
-      (ctx) => {
-        if (ctx.value.length === 0) {
-          ctx.issues.push({
-            code: "custom",
-            input: ctx.value,
-            message: `"" names no lab; allowed: one or more of ${LAB_NAMES.join(", ")}, separated by commas.`,
-          });
-        } else if (ctx.value.includes("services") && !ctx.value.includes("eg2")) {
-          ctx.issues.push({
-            code: "custom",
-            input: ctx.value,
-            message: `"services" exposes pod-httpd and pod-nginx, so it needs "eg2" too.`,
-          });
+      ({ value: labs, issues }) => {
+        if (labs.length === 0) {
+          const allowed = `one or more of ${LAB_NAMES.join(", ")}, separated by commas`;
+          issues.push(problem([], labs, `"" names no lab; allowed: ${allowed}.`));
+        } else if (labs.includes("services") && !labs.includes("eg2")) {
+          issues.push(
+            problem([], labs, `"services" exposes pod-httpd and pod-nginx, so it needs "eg2" too.`),
+          );
         }
       },
     ),
@@ -447,87 +401,60 @@ export interface ParseOptions {
 
 /** Rules across keys; each runs only when the keys it reads are valid on their own. */
 function crossKeyRules(options: ParseOptions) {
-  const rules: {
-    reads: readonly ConfigKey[];
-    check: (config: Keys) => { key: ConfigKey; input: unknown; message: string } | undefined;
-  }[] = [
-    {
-      reads: ["namespace", "createNamespace"],
-      check: (c) =>
-        c.namespace === "default" && c.createNamespace === true
-          ? {
-              key: "createNamespace",
-              input: c.createNamespace,
-              message: `must be false for the "default" namespace, which always exists.`,
-            }
-          : undefined,
-    },
-    {
-      reads: ["namespace", "createNamespace", "podSecurity"],
-      check: (c) =>
-        c.podSecurity !== undefined && !createsNamespace(c)
-          ? {
-              key: "podSecurity",
-              input: c.podSecurity,
-              message:
-                `${quote(c.podSecurity)} applies only to a namespace the lab creates, and it uses ` +
-                `${quote(c.namespace)} as it is (createNamespace false); allowed: "" here.`,
-            }
-          : undefined,
-    },
-    {
-      reads: ["kubeconfig"],
-      check: (c) =>
-        c.kubeconfig !== undefined && !options.fileExists(c.kubeconfig)
-          ? {
-              key: "kubeconfig",
-              input: c.kubeconfig,
-              message: `${quote(c.kubeconfig)} does not exist; give the path of a readable kubeconfig file.`,
-            }
-          : undefined,
-    },
-    {
-      reads: ["checkConnectTimeoutSeconds", "checkMaxTimeSeconds"],
-      check: (c) =>
-        c.checkConnectTimeoutSeconds > c.checkMaxTimeSeconds
-          ? {
-              key: "checkConnectTimeoutSeconds",
-              input: c.checkConnectTimeoutSeconds,
-              message:
-                `${c.checkConnectTimeoutSeconds} is longer than checkMaxTimeSeconds (${c.checkMaxTimeSeconds}); ` +
-                "allowed: at most checkMaxTimeSeconds.",
-            }
-          : undefined,
-    },
-    {
-      reads: ["checkExecTimeoutSeconds", "checkMaxTimeSeconds"],
-      check: (c) =>
-        c.checkExecTimeoutSeconds <= c.checkMaxTimeSeconds
-          ? {
-              key: "checkExecTimeoutSeconds",
-              input: c.checkExecTimeoutSeconds,
-              message:
-                `${c.checkExecTimeoutSeconds} must be longer than checkMaxTimeSeconds (${c.checkMaxTimeSeconds}), ` +
-                "so that a probe's own timeout is seen before the exec is cut off.",
-            }
-          : undefined,
-    },
-  ];
-  return rules.map(({ reads, check }) =>
+  const rule = (reads: readonly ConfigKey[], check: (c: Keys) => [ConfigKey, unknown, string] | undefined) =>
     z.superRefine<Keys>(
       (config, ctx) => {
-        const problem = check(config);
-        if (problem)
-          ctx.addIssue({
-            code: "custom",
-            path: [problem.key],
-            input: problem.input,
-            message: problem.message,
-          });
+        const found = check(config);
+        if (found) ctx.addIssue(problem([found[0]], found[1], found[2]));
       },
-      { when: (payload) => !payload.issues.some((issue) => reads.includes(issue.path?.[0] as ConfigKey)) },
+      { when: ({ issues }) => !issues.some((issue) => reads.includes(issue.path?.[0] as ConfigKey)) },
+    );
+  return [
+    rule(["namespace", "createNamespace"], (c) =>
+      c.namespace === "default" && c.createNamespace === true
+        ? ["createNamespace", true, `must be false for the "default" namespace, which always exists.`]
+        : undefined,
     ),
-  );
+    rule(["namespace", "createNamespace", "podSecurity"], (c) =>
+      c.podSecurity !== undefined && !createsNamespace(c)
+        ? [
+            "podSecurity",
+            c.podSecurity,
+            `${quote(c.podSecurity)} applies only to a namespace the lab creates, and it uses ` +
+              `${quote(c.namespace)} as it is (createNamespace false); allowed: "" here.`,
+          ]
+        : undefined,
+    ),
+    rule(["kubeconfig"], (c) =>
+      c.kubeconfig !== undefined && !options.fileExists(c.kubeconfig)
+        ? [
+            "kubeconfig",
+            c.kubeconfig,
+            `${quote(c.kubeconfig)} does not exist; give the path of a readable kubeconfig file.`,
+          ]
+        : undefined,
+    ),
+    rule(["checkConnectTimeoutSeconds", "checkMaxTimeSeconds"], (c) =>
+      c.checkConnectTimeoutSeconds > c.checkMaxTimeSeconds
+        ? [
+            "checkConnectTimeoutSeconds",
+            c.checkConnectTimeoutSeconds,
+            `${c.checkConnectTimeoutSeconds} is longer than checkMaxTimeSeconds (${c.checkMaxTimeSeconds}); ` +
+              "allowed: at most checkMaxTimeSeconds.",
+          ]
+        : undefined,
+    ),
+    rule(["checkExecTimeoutSeconds", "checkMaxTimeSeconds"], (c) =>
+      c.checkExecTimeoutSeconds <= c.checkMaxTimeSeconds
+        ? [
+            "checkExecTimeoutSeconds",
+            c.checkExecTimeoutSeconds,
+            `${c.checkExecTimeoutSeconds} must be longer than checkMaxTimeSeconds (${c.checkMaxTimeSeconds}), ` +
+              "so that a probe's own timeout is seen before the exec is cut off.",
+          ]
+        : undefined,
+    ),
+  ];
 }
 
 /** The whole configuration: the keys, the rules across them, then the shape the program uses. */
