@@ -200,7 +200,7 @@ describe("every key reaches the lab", () => {
 });
 
 describe("the defaults Pulumi.yaml declares", () => {
-  it("build the same lab as no configuration, when the engine passes every one of them", async () => {
+  it("build the tutorial's lab when the engine passes every one of them", async () => {
     const declared = (
       parse(readFileSync(path.resolve(__dirname, "..", "Pulumi.yaml"), "utf8")) as {
         config: Record<string, { default: unknown }>;
