@@ -1,5 +1,8 @@
-// Reads and validates the lab's configuration. Pure: takes the stack's raw config values (strings, as
-// Pulumi stores them) and returns a typed LabConfig, or throws LabConfigError listing every problem.
+// The lab's configuration as one zod schema. Pulumi.yaml declares each key's type, default and description
+// for the CLI; this schema adds what Pulumi cannot express (names, image references, ranges, rules across
+// keys, unknown keys and fields) and turns the stack's raw values into a typed LabConfig, or throws
+// LabConfigError listing every problem. Pure: no Pulumi import.
+import { z } from "zod";
 
 export const LAB_NAMES = ["eg1", "eg2", "services"] as const;
 export type LabName = (typeof LAB_NAMES)[number];
@@ -10,69 +13,156 @@ export type ServiceType = (typeof SERVICE_TYPES)[number];
 export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
 export type PullPolicy = (typeof PULL_POLICIES)[number];
 
+/** eg2's pods: `auto` prefers different nodes, `spread` requires them, `together` puts both on one node. */
 export const PLACEMENTS = ["auto", "spread", "together"] as const;
 export type Placement = (typeof PLACEMENTS)[number];
+
+/** Pod Security Standards levels; the namespace the lab creates enforces the chosen one. */
+export const POD_SECURITY_LEVELS = ["privileged", "baseline", "restricted"] as const;
+export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
 
 export const NODE_PORT_MIN = 30000;
 export const NODE_PORT_MAX = 32767;
 
-export interface ServiceConfig {
-  name: string;
-  type: ServiceType;
-  port: number;
-  targetPort: number;
-  /** Only for NodePort services; undefined lets the cluster pick one. */
-  nodePort?: number;
+/** The ports the tutorial's containers listen on; the refused-port check must use another one. */
+export const TUTORIAL_CONTAINER_PORT = 80;
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+// Registry host[:port]/path[:tag][@digest], the characters a reference may hold.
+const IMAGE_REFERENCE =
+  /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+const CONTEXT_NAME = /^[A-Za-z0-9._@:/+=-]{1,253}$/;
+// A path, not the file's contents: kubectl in the checks needs a file.
+const FILE_PATH = /^[^\0\n\r]{1,4096}$/;
+const CHECK_PATTERN = /^[A-Za-z0-9._*?-]+$/;
+const RESERVED_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease"]);
+
+// ---- Messages: each names the value and what is allowed; the key is added by problemsOf.
+
+const quote = (value: unknown): string => JSON.stringify(value) ?? String(value);
+type Report = (issue: { readonly input?: unknown }) => string;
+const isNot =
+  (what: string, allowed: string): Report =>
+  ({ input }) =>
+    `${quote(input)} is not ${what}; allowed: ${allowed}.`;
+const notAllowed =
+  (allowed: string): Report =>
+  ({ input }) =>
+    `${quote(input)} is not allowed; ${allowed}.`;
+const outOfRange =
+  (allowed: string): Report =>
+  ({ input }) =>
+    `${quote(input)} is out of range; allowed: ${allowed}.`;
+/** An issue a rule raises itself, at `path` below the value it checks. */
+const problem = (path: PropertyKey[], input: unknown, message: string) =>
+  ({ code: "custom", path, input, message }) as const;
+
+// ---- Value types. Pulumi hands the program strings (structured values as JSON); Pulumi.yaml's defaults and
+// fields inside structured values may be typed already. Each type accepts both.
+
+/** A string that `test` accepts, with one message for whatever is wrong with it. */
+const text = (test: (value: string) => boolean, report: Report) =>
+  z.string({ error: report }).refine(test, { error: report });
+
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: notAllowed(`allowed: ${values.join(", ")}`) });
+
+const flag = z.union([z.boolean(), z.enum(["true", "false"]).transform((value) => value === "true")], {
+  error: isNot("a boolean", "true or false"),
+});
+
+function wholeNumber(min: number, max: number, unit = "") {
+  const allowed = `${min}-${max}${unit}`;
+  const notWhole = isNot("a whole number", allowed);
+  return z
+    .union([z.number(), z.string()], { error: notWhole })
+    .transform((value) => String(value).trim())
+    .pipe(
+      z
+        .string()
+        .regex(/^-?\d+$/, { error: notWhole })
+        .transform(Number),
+    )
+    .refine((value) => value >= min && value <= max, { error: outOfRange(allowed) });
 }
 
-export interface ImagesConfig {
-  httpd: string;
-  nginx: string;
-  /** The tutorial's `cntr-centos` client, also the node probe: needs bash and curl. */
-  client: string;
-  /** The DNS probe: needs nslookup and cat. */
-  dnsTools: string;
+/** An object with these fields only. */
+function closed<S extends z.ZodRawShape>(shape: S) {
+  const allowed = Object.keys(shape).join(", ");
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown field; allowed fields: ${allowed}.`
+        : `${quote(issue.input)} must be an object with fields ${allowed}.`,
+  });
 }
 
-export interface ChecksConfig {
-  enabled: boolean;
-  strict: boolean;
-  run: number;
-  connectTimeoutSeconds: number;
-  maxTimeSeconds: number;
-  execTimeoutSeconds: number;
-  execAttempts: number;
-  closedPort: number;
+/** An object with these fields only; Pulumi passes it as JSON text. */
+function structured<S extends z.ZodRawShape>(key: string, shape: S) {
+  return z.preprocess((value, ctx) => {
+    if (typeof value !== "string") return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      const fix = `set its fields with --path, e.g. ${key}.<field>`;
+      ctx.addIssue(problem([], value, `${quote(value)} is not a structured value; ${fix}.`));
+      return z.NEVER;
+    }
+  }, closed(shape));
 }
 
-export interface LabConfig {
-  namespace: string;
-  createNamespace: boolean;
-  kubeconfig?: string;
-  context?: string;
-  clusterDomain: string;
-  labs: readonly LabName[];
-  imagePullPolicy: PullPolicy;
-  images: ImagesConfig;
-  services: { httpd: ServiceConfig; nginx: ServiceConfig };
-  checks: ChecksConfig;
-  /** Where eg2's two pods go: different nodes when possible (auto), required (spread), or one node. */
-  placement: Placement;
+/** Names separated by commas (or a JSON list), each checked by `item`; reported under the key, one by one. */
+function commaList<T>(item: z.ZodType<T>, example: string) {
+  return z.string().transform((value, ctx) => {
+    let entries: unknown;
+    try {
+      entries = /^\s*[[{]/.test(value) ? JSON.parse(value) : value.trim() === "" ? [] : value.split(",");
+    } catch {
+      entries = undefined;
+    }
+    if (!Array.isArray(entries)) {
+      ctx.addIssue(
+        problem([], value, `${quote(value)} is not a list; give names separated by commas, e.g. ${example}.`),
+      );
+      return z.NEVER;
+    }
+    const list: T[] = [];
+    for (const entry of entries) {
+      const parsed = item.safeParse(typeof entry === "string" ? entry.trim() : entry);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) ctx.addIssue(problem([], entry, issue.message));
+      } else if (!list.includes(parsed.data)) {
+        list.push(parsed.data);
+      }
+    }
+    return list;
+  });
 }
 
-export const DEFAULT_IMAGES: ImagesConfig = {
+/** "" (unset) becomes undefined. */
+const optionalText = (test: (value: string) => boolean, report: Report) =>
+  z.union([z.literal(""), text(test, report)]).transform((value) => (value === "" ? undefined : value));
+
+const port = wholeNumber(1, 65535);
+const imageReference = text(
+  (value) => value.length <= 512 && IMAGE_REFERENCE.test(value),
+  isNot("an image reference", "[registry[:port]/]name[:tag][@sha256:digest] in lower case, e.g. httpd:2.4"),
+);
+
+// ---- Defaults (also declared in Pulumi.yaml; a test keeps the two equal).
+
+export const DEFAULT_IMAGES = {
   httpd: "httpd:latest",
   nginx: "nginx:latest",
+  /** The tutorial's `cntr-centos` client, also the node probe: needs bash and curl. */
   client: "centos",
+  /** The DNS probe: needs nslookup and cat. */
   dnsTools: "registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3",
 };
 
-export const DEFAULT_SERVICES: LabConfig["services"] = {
-  httpd: { name: "svc-nodeport-httpd", type: "NodePort", port: 3050, targetPort: 80, nodePort: 31000 },
-  nginx: { name: "svc-clusterip-nginx", type: "ClusterIP", port: 80, targetPort: 80 },
-};
-
-export const DEFAULT_CHECKS: ChecksConfig = {
+const CHECK_DEFAULTS = {
   enabled: true,
   strict: false,
   run: 1,
@@ -83,30 +173,329 @@ export const DEFAULT_CHECKS: ChecksConfig = {
   closedPort: 8081,
 };
 
-/** Every key the program reads, with the path of the value in LabConfig it feeds. */
-export const CONFIG_KEYS = [
-  "namespace",
-  "createNamespace",
-  "kubeconfig",
-  "context",
-  "clusterDomain",
-  "labs",
-  "imagePullPolicy",
-  "images",
-  "services",
-  "checks",
-  "strict",
-  "checksRun",
-  "checkConnectTimeoutSeconds",
-  "checkMaxTimeSeconds",
-  "checkExecTimeoutSeconds",
-  "checkExecAttempts",
-  "closedPort",
-  "placement",
-] as const;
+// ---- Services: fields unset in the stack take the service's own default.
 
-/** The ports the tutorial's containers listen on; the refused-port check must use another one. */
-export const TUTORIAL_CONTAINER_PORT = 80;
+const OR_NONE = ', or "none" to let the cluster pick one';
+const serviceFields = {
+  name: text(
+    (value) => value.length <= 63 && DNS1035_LABEL.test(value),
+    isNot(
+      "a DNS-1035 label",
+      "at most 63 lower-case letters, digits and '-', starting with a letter and ending with a letter or digit",
+    ),
+  ),
+  type: oneOf(SERVICE_TYPES),
+  port,
+  targetPort: port,
+  /** "none" (or null) lets the cluster pick one. */
+  nodePort: z
+    .union([z.literal("none"), z.null(), wholeNumber(NODE_PORT_MIN, NODE_PORT_MAX, OR_NONE)], {
+      error: isNot("a whole number", `${NODE_PORT_MIN}-${NODE_PORT_MAX}${OR_NONE}`),
+    })
+    .transform((value) => (value === "none" ? null : value)),
+};
+type ServiceFields = { [F in keyof typeof serviceFields]: z.output<(typeof serviceFields)[F]> };
+export type ServiceConfig = Omit<ServiceFields, "nodePort"> & {
+  /** Only for NodePort services; undefined lets the cluster pick one. */
+  nodePort?: number;
+};
+
+export const DEFAULT_SERVICES: { httpd: ServiceConfig; nginx: ServiceConfig } = {
+  httpd: { name: "svc-nodeport-httpd", type: "NodePort", port: 3050, targetPort: 80, nodePort: 31000 },
+  nginx: { name: "svc-clusterip-nginx", type: "ClusterIP", port: 80, targetPort: 80 },
+};
+
+function service(defaults: ServiceConfig) {
+  return closed(serviceFields)
+    .partial()
+    .transform(({ nodePort, ...set }): ServiceConfig => {
+      // Making a service ClusterIP drops the default node port; an explicit one stays (and is reported).
+      const { nodePort: defaultNodePort, ...rest } = defaults;
+      const port = nodePort === undefined && set.type !== "ClusterIP" ? defaultNodePort : nodePort;
+      return { ...rest, ...set, ...(port === null || port === undefined ? {} : { nodePort: port }) };
+    })
+    .superRefine((svc, ctx) => {
+      if (svc.type === "ClusterIP" && svc.nodePort !== undefined) {
+        const message = "a ClusterIP service has no node port; remove it or set type NodePort.";
+        ctx.addIssue(problem(["nodePort"], svc.nodePort, message));
+      }
+    })
+    .prefault({});
+}
+
+const services = structured("services", {
+  httpd: service(DEFAULT_SERVICES.httpd),
+  nginx: service(DEFAULT_SERVICES.nginx),
+}).superRefine(
+  ({ httpd, nginx }, ctx) => {
+    if (httpd.name === nginx.name) {
+      ctx.addIssue(
+        problem(["nginx", "name"], nginx.name, `${quote(nginx.name)} is also the httpd service's name.`),
+      );
+    }
+    if (httpd.nodePort !== undefined && httpd.nodePort === nginx.nodePort) {
+      const message = `${nginx.nodePort} is also the httpd service's node port.`;
+      ctx.addIssue(problem(["nginx", "nodePort"], nginx.nodePort, message));
+    }
+  },
+  { when: (payload) => payload.issues.length === 0 },
+);
+
+// ---- Every key: the type Pulumi.yaml declares for it, its default, and its schema.
+
+type PulumiType = "string" | "integer" | "boolean" | "object";
+const key = <S extends z.ZodType>(type: PulumiType, defaultValue: z.input<S>, schema: S) => ({
+  type,
+  default: defaultValue,
+  schema,
+});
+
+export const CONFIG_SPEC = {
+  namespace: key(
+    "string",
+    "netlab",
+    text(
+      (value) => value.length <= 63 && DNS1123_LABEL.test(value),
+      isNot(
+        "a DNS-1123 label",
+        "at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit",
+      ),
+    ).refine((value) => !RESERVED_NAMESPACES.has(value), {
+      error: ({ input }) => `${quote(input)} belongs to the cluster itself; use a namespace of your own.`,
+    }),
+  ),
+  createNamespace: key(
+    "string",
+    "auto",
+    z.union([flag, z.literal("auto")], {
+      error: isNot("a boolean", 'true or false, or auto (create it unless the namespace is "default")'),
+    }),
+  ),
+  podSecurity: key(
+    "string",
+    "",
+    z
+      .union([z.literal(""), oneOf(POD_SECURITY_LEVELS)], {
+        error: notAllowed(
+          `allowed: ${POD_SECURITY_LEVELS.join(", ")}, or "" to leave the namespace unlabelled`,
+        ),
+      })
+      .transform((value) => (value === "" ? undefined : value)),
+  ),
+  upsertExisting: key("boolean", false, flag),
+  kubeconfig: key(
+    "string",
+    "",
+    optionalText(
+      (value) => FILE_PATH.test(value),
+      notAllowed("give the path of a kubeconfig file (not its contents)"),
+    ),
+  ),
+  context: key(
+    "string",
+    "",
+    optionalText(
+      (value) => CONTEXT_NAME.test(value),
+      notAllowed("allowed: letters, digits and . _ @ : / + = -, as kubeconfig context names use"),
+    ),
+  ),
+  clusterDomain: key(
+    "string",
+    "cluster.local",
+    text(
+      (value) => value.length <= 253 && DNS1123_SUBDOMAIN.test(value),
+      isNot("a DNS domain", "dot-separated lower-case labels, e.g. cluster.local"),
+    ),
+  ),
+  imagePullPolicy: key("string", "IfNotPresent", oneOf(PULL_POLICIES)),
+  podStartTimeoutSeconds: key("integer", 120, wholeNumber(10, 3600, " seconds")),
+  labs: key(
+    "string",
+    LAB_NAMES.join(","),
+    commaList(z.enum(LAB_NAMES, { error: isNot("a lab", LAB_NAMES.join(", ")) }), "eg1,eg2,services").check(
+      ({ value: labs, issues }) => {
+        if (labs.length === 0) {
+          const allowed = `one or more of ${LAB_NAMES.join(", ")}, separated by commas`;
+          issues.push(problem([], labs, `"" names no lab; allowed: ${allowed}.`));
+        } else if (labs.includes("services") && !labs.includes("eg2")) {
+          issues.push(
+            problem([], labs, `"services" exposes pod-httpd and pod-nginx, so it needs "eg2" too.`),
+          );
+        }
+      },
+    ),
+  ),
+  placement: key("string", "auto", oneOf(PLACEMENTS)),
+  images: key(
+    "object",
+    DEFAULT_IMAGES,
+    structured("images", {
+      httpd: imageReference.prefault(DEFAULT_IMAGES.httpd),
+      nginx: imageReference.prefault(DEFAULT_IMAGES.nginx),
+      client: imageReference.prefault(DEFAULT_IMAGES.client),
+      dnsTools: imageReference.prefault(DEFAULT_IMAGES.dnsTools),
+    }),
+  ),
+  services: key("object", DEFAULT_SERVICES, services),
+  checks: key("boolean", CHECK_DEFAULTS.enabled, flag),
+  strict: key("boolean", CHECK_DEFAULTS.strict, flag),
+  checksRun: key("integer", CHECK_DEFAULTS.run, wholeNumber(1, 1_000_000)),
+  checksOnly: key("string", "", checkPatterns()),
+  checksSkip: key("string", "", checkPatterns()),
+  checkConnectTimeoutSeconds: key(
+    "integer",
+    CHECK_DEFAULTS.connectTimeoutSeconds,
+    wholeNumber(1, 60, " seconds"),
+  ),
+  checkMaxTimeSeconds: key("integer", CHECK_DEFAULTS.maxTimeSeconds, wholeNumber(1, 120, " seconds")),
+  checkExecTimeoutSeconds: key("integer", CHECK_DEFAULTS.execTimeoutSeconds, wholeNumber(5, 600, " seconds")),
+  checkExecAttempts: key("integer", CHECK_DEFAULTS.execAttempts, wholeNumber(1, 5)),
+  closedPort: key(
+    "integer",
+    CHECK_DEFAULTS.closedPort,
+    port.refine((value) => value !== TUTORIAL_CONTAINER_PORT, {
+      error: ({ input }) => `${quote(input)} is the port cntr-httpd listens on; pick a port nothing serves.`,
+    }),
+  ),
+};
+
+function checkPatterns() {
+  return commaList(
+    text(
+      (value) => CHECK_PATTERN.test(value),
+      isNot(
+        "a check pattern",
+        "letters, digits and . _ - with * and ? as wildcards, e.g. dns.*,pod-demo.localhost",
+      ),
+    ),
+    "dns.*,pod-demo.localhost",
+  );
+}
+
+export type ConfigKey = keyof typeof CONFIG_SPEC;
+/** Every key the program reads, in the order Pulumi.yaml, Pulumi.dev.yaml and the README list them. */
+export const CONFIG_KEYS = Object.keys(CONFIG_SPEC) as ConfigKey[];
+
+type Spec = typeof CONFIG_SPEC;
+const shape = Object.fromEntries(
+  CONFIG_KEYS.map((name) => [
+    name,
+    (CONFIG_SPEC[name].schema as z.ZodType).prefault(CONFIG_SPEC[name].default),
+  ]),
+) as { [K in ConfigKey]: z.ZodPrefault<Spec[K]["schema"]> };
+
+const keys = z.strictObject(shape, {
+  error: (issue) =>
+    issue.code === "unrecognized_keys" ? `unknown key; known keys: ${CONFIG_KEYS.join(", ")}.` : undefined,
+});
+type Keys = z.output<typeof keys>;
+
+/** Whether `createNamespace` means to create the namespace (`auto`: unless it is "default"). */
+const createsNamespace = ({ namespace, createNamespace }: Pick<Keys, "namespace" | "createNamespace">) =>
+  createNamespace === "auto" ? namespace !== "default" : createNamespace;
+
+export interface ParseOptions {
+  /** Tells whether a kubeconfig path exists; injected so that parsing stays pure. */
+  fileExists: (path: string) => boolean;
+}
+
+/** Rules across keys; each runs only when the keys it reads are valid on their own. */
+function crossKeyRules(options: ParseOptions) {
+  const rule = (reads: readonly ConfigKey[], check: (c: Keys) => [ConfigKey, unknown, string] | undefined) =>
+    z.superRefine<Keys>(
+      (config, ctx) => {
+        const found = check(config);
+        if (found) ctx.addIssue(problem([found[0]], found[1], found[2]));
+      },
+      { when: ({ issues }) => !issues.some((issue) => reads.includes(issue.path?.[0] as ConfigKey)) },
+    );
+  return [
+    rule(["namespace", "createNamespace"], (c) =>
+      c.namespace === "default" && c.createNamespace === true
+        ? ["createNamespace", true, `must be false for the "default" namespace, which always exists.`]
+        : undefined,
+    ),
+    rule(["namespace", "createNamespace", "podSecurity"], (c) =>
+      c.podSecurity !== undefined && !createsNamespace(c)
+        ? [
+            "podSecurity",
+            c.podSecurity,
+            `${quote(c.podSecurity)} applies only to a namespace the lab creates, and it uses ` +
+              `${quote(c.namespace)} as it is (createNamespace false); allowed: "" here.`,
+          ]
+        : undefined,
+    ),
+    rule(["kubeconfig"], (c) =>
+      c.kubeconfig !== undefined && !options.fileExists(c.kubeconfig)
+        ? [
+            "kubeconfig",
+            c.kubeconfig,
+            `${quote(c.kubeconfig)} does not exist; give the path of a readable kubeconfig file.`,
+          ]
+        : undefined,
+    ),
+    rule(["checkConnectTimeoutSeconds", "checkMaxTimeSeconds"], (c) =>
+      c.checkConnectTimeoutSeconds > c.checkMaxTimeSeconds
+        ? [
+            "checkConnectTimeoutSeconds",
+            c.checkConnectTimeoutSeconds,
+            `${c.checkConnectTimeoutSeconds} is longer than checkMaxTimeSeconds (${c.checkMaxTimeSeconds}); ` +
+              "allowed: at most checkMaxTimeSeconds.",
+          ]
+        : undefined,
+    ),
+    rule(["checkExecTimeoutSeconds", "checkMaxTimeSeconds"], (c) =>
+      c.checkExecTimeoutSeconds <= c.checkMaxTimeSeconds
+        ? [
+            "checkExecTimeoutSeconds",
+            c.checkExecTimeoutSeconds,
+            `${c.checkExecTimeoutSeconds} must be longer than checkMaxTimeSeconds (${c.checkMaxTimeSeconds}), ` +
+              "so that a probe's own timeout is seen before the exec is cut off.",
+          ]
+        : undefined,
+    ),
+  ];
+}
+
+/** The whole configuration: the keys, the rules across them, then the shape the program uses. */
+function labConfigSchema(options: ParseOptions) {
+  return keys.check(...crossKeyRules(options)).transform((c) => ({
+    namespace: c.namespace,
+    createNamespace: createsNamespace(c),
+    /** undefined: the lab leaves the namespace's Pod Security labels alone. */
+    podSecurity: c.podSecurity,
+    upsertExisting: c.upsertExisting,
+    kubeconfig: c.kubeconfig,
+    context: c.context,
+    clusterDomain: c.clusterDomain,
+    imagePullPolicy: c.imagePullPolicy,
+    podStartTimeoutSeconds: c.podStartTimeoutSeconds,
+    labs: c.labs,
+    placement: c.placement,
+    images: c.images,
+    services: c.services,
+    checks: {
+      enabled: c.checks,
+      strict: c.strict,
+      run: c.checksRun,
+      only: c.checksOnly,
+      skip: c.checksSkip,
+      connectTimeoutSeconds: c.checkConnectTimeoutSeconds,
+      maxTimeSeconds: c.checkMaxTimeSeconds,
+      execTimeoutSeconds: c.checkExecTimeoutSeconds,
+      execAttempts: c.checkExecAttempts,
+      closedPort: c.closedPort,
+    },
+  }));
+}
+
+export type LabConfig = z.output<ReturnType<typeof labConfigSchema>>;
+export type ImagesConfig = LabConfig["images"];
+export type ChecksConfig = LabConfig["checks"];
+
+export const DEFAULT_CHECKS: ChecksConfig = { ...CHECK_DEFAULTS, only: [], skip: [] };
+
+// ---- Problems: the one place zod's issues become the lab's messages.
 
 export interface ConfigProblem {
   key: string;
@@ -120,6 +509,22 @@ export class LabConfigError extends Error {
   }
 }
 
+/** One problem per issue (per unknown key), keyed by its dotted path, in the order of CONFIG_KEYS. */
+export function problemsOf(issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
+  const problems = issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((name) => ({ key: [...path, name].join("."), message: issue.message }));
+    }
+    return [{ key: path.join("."), message: issue.message }];
+  });
+  const rank = (problem: ConfigProblem) => {
+    const index = CONFIG_KEYS.indexOf(problem.key.split(".")[0] as ConfigKey);
+    return index === -1 ? CONFIG_KEYS.length : index;
+  };
+  return problems.sort((a, b) => rank(a) - rank(b));
+}
+
 export function formatProblems(problems: readonly ConfigProblem[]): string {
   const noun = problems.length === 1 ? "problem" : "problems";
   return [
@@ -130,388 +535,22 @@ export function formatProblems(problems: readonly ConfigProblem[]): string {
   ].join("\n");
 }
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-// Registry host[:port]/path[:tag][@digest], the characters a reference may hold.
-const IMAGE_REFERENCE =
-  /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
-const CONTEXT_NAME = /^[A-Za-z0-9._@:/+=-]{1,253}$/;
-const RESERVED_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease"]);
-
-const quote = (value: unknown): string => JSON.stringify(value);
-
-/** Collects problems while reading values, so that every bad value is reported in one go. */
-class Reader {
-  readonly problems: ConfigProblem[] = [];
-
-  constructor(private readonly raw: Readonly<Record<string, string>>) {}
-
-  problem(key: string, message: string): void {
-    this.problems.push({ key, message });
-  }
-
-  string(key: string): string | undefined {
-    return this.raw[key];
-  }
-
-  boolean(key: string, fallback: boolean): boolean {
-    const value = this.raw[key];
-    if (value === undefined) return fallback;
-    if (value === "true") return true;
-    if (value === "false") return false;
-    this.problem(key, `${quote(value)} is not a boolean; allowed: true or false.`);
-    return fallback;
-  }
-
-  integer(key: string, fallback: number, min: number, max: number, unit = ""): number {
-    const value = this.raw[key];
-    if (value === undefined) return fallback;
-    return checkInteger(this, key, value, min, max, unit) ?? fallback;
-  }
-
-  json(key: string): Record<string, unknown> | undefined {
-    const value = this.raw[key];
-    if (value === undefined) return undefined;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      this.problem(
-        key,
-        `${quote(value)} is not a structured value; set its fields with --path, e.g. ${key}.<field>.`,
-      );
-      return undefined;
-    }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      this.problem(key, `${quote(value)} must be an object of fields.`);
-      return undefined;
-    }
-    return parsed as Record<string, unknown>;
-  }
-}
-
-function checkInteger(
-  reader: Reader,
-  key: string,
-  value: unknown,
-  min: number,
-  max: number,
-  unit = "",
-): number | undefined {
-  const text = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : "";
-  if (!/^-?\d+$/.test(text)) {
-    reader.problem(key, `${quote(value)} is not a whole number; allowed: ${min}-${max}${unit}.`);
-    return undefined;
-  }
-  const number = Number(text);
-  if (number < min || number > max) {
-    reader.problem(key, `${number} is out of range; allowed: ${min}-${max}${unit}.`);
-    return undefined;
-  }
-  return number;
-}
-
-function checkUnknownFields(
-  reader: Reader,
-  key: string,
-  value: Record<string, unknown>,
-  known: readonly string[],
-) {
-  for (const field of Object.keys(value)) {
-    if (!known.includes(field)) {
-      reader.problem(`${key}.${field}`, `unknown field; allowed fields: ${known.join(", ")}.`);
-    }
-  }
-}
-
-function readNamespace(reader: Reader): { namespace: string; createNamespace: boolean } {
-  const namespace = reader.string("namespace") ?? "netlab";
-  if (namespace.length > 63 || !DNS1123_LABEL.test(namespace)) {
-    reader.problem(
-      "namespace",
-      `${quote(namespace)} is not a DNS-1123 label; allowed: at most 63 lower-case letters, digits and '-', ` +
-        "starting and ending with a letter or digit.",
-    );
-  } else if (RESERVED_NAMESPACES.has(namespace)) {
-    reader.problem(
-      "namespace",
-      `${quote(namespace)} belongs to the cluster itself; use a namespace of your own.`,
-    );
-  }
-  const isDefault = namespace === "default";
-  const createNamespace = reader.boolean("createNamespace", !isDefault);
-  if (isDefault && createNamespace) {
-    reader.problem("createNamespace", `must be false for the "default" namespace, which always exists.`);
-  }
-  return { namespace, createNamespace };
-}
-
-function readOptionalText(reader: Reader, key: string, pattern: RegExp, allowed: string): string | undefined {
-  const value = reader.string(key);
-  if (value === undefined || value === "") return undefined;
-  if (!pattern.test(value)) {
-    reader.problem(key, `${quote(value)} is not allowed; ${allowed}.`);
-    return undefined;
-  }
-  return value;
-}
-
-function readKubeconfig(reader: Reader, fileExists: (path: string) => boolean): string | undefined {
-  const value = readOptionalText(
-    reader,
-    "kubeconfig",
-    // A path, not the file's contents: kubectl in the checks needs a file.
-    /^[^\0\n\r]{1,4096}$/,
-    "give the path of a kubeconfig file (not its contents)",
-  );
-  if (value !== undefined && !fileExists(value)) {
-    reader.problem(
-      "kubeconfig",
-      `${quote(value)} does not exist; give the path of a readable kubeconfig file.`,
-    );
-  }
-  return value;
-}
-
-function readClusterDomain(reader: Reader): string {
-  const value = reader.string("clusterDomain") ?? "cluster.local";
-  if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
-    reader.problem(
-      "clusterDomain",
-      `${quote(value)} is not a DNS domain; allowed: dot-separated lower-case labels, e.g. cluster.local.`,
-    );
-    return "cluster.local";
-  }
-  return value;
-}
-
-function readLabs(reader: Reader): LabName[] {
-  const value = reader.string("labs");
-  if (value === undefined) return [...LAB_NAMES];
-  let names: unknown;
-  try {
-    names = /^\s*[[{]/.test(value) ? JSON.parse(value) : value.split(",");
-  } catch {
-    names = undefined;
-  }
-  if (!Array.isArray(names)) {
-    reader.problem(
-      "labs",
-      `${quote(value)} is not a list; give names separated by commas, e.g. eg1,eg2,services.`,
-    );
-    return [...LAB_NAMES];
-  }
-  const labs: LabName[] = [];
-  for (const entry of names) {
-    const name = typeof entry === "string" ? entry.trim() : entry;
-    if (!(LAB_NAMES as readonly unknown[]).includes(name)) {
-      reader.problem("labs", `${quote(name)} is not a lab; allowed: ${LAB_NAMES.join(", ")}.`);
-    } else if (!labs.includes(name as LabName)) {
-      labs.push(name as LabName);
-    }
-  }
-  if (labs.includes("services") && !labs.includes("eg2")) {
-    reader.problem("labs", `"services" exposes pod-httpd and pod-nginx, so it needs "eg2" too.`);
-  }
-  return labs;
-}
-
-function readEnum<T extends string>(reader: Reader, key: string, value: unknown, allowed: readonly T[]) {
-  if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
-  reader.problem(key, `${quote(value)} is not allowed; allowed: ${allowed.join(", ")}.`);
-  return undefined;
-}
-
-function readImages(reader: Reader): ImagesConfig {
-  const raw = reader.json("images") ?? {};
-  const fields = Object.keys(DEFAULT_IMAGES) as (keyof ImagesConfig)[];
-  checkUnknownFields(reader, "images", raw, fields);
-  const images = { ...DEFAULT_IMAGES };
-  for (const field of fields) {
-    const value = raw[field];
-    if (value === undefined) continue;
-    if (typeof value !== "string" || value.length > 512 || !IMAGE_REFERENCE.test(value)) {
-      reader.problem(
-        `images.${field}`,
-        `${quote(value)} is not an image reference; allowed: [registry[:port]/]name[:tag][@sha256:digest] ` +
-          "in lower case, e.g. httpd:2.4.",
-      );
-    } else {
-      images[field] = value;
-    }
-  }
-  return images;
-}
-
-function readService(reader: Reader, key: string, raw: unknown, defaults: ServiceConfig): ServiceConfig {
-  const service = { ...defaults };
-  if (raw === undefined) return service;
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    reader.problem(
-      key,
-      `${quote(raw)} must be an object with fields name, type, port, targetPort, nodePort.`,
-    );
-    return service;
-  }
-  const fields = raw as Record<string, unknown>;
-  checkUnknownFields(reader, key, fields, ["name", "type", "port", "targetPort", "nodePort"]);
-  if (fields.name !== undefined) {
-    const name = fields.name;
-    if (typeof name !== "string" || name.length > 63 || !DNS1035_LABEL.test(name)) {
-      reader.problem(
-        `${key}.name`,
-        `${quote(name)} is not a DNS-1035 label; allowed: at most 63 lower-case letters, digits and '-', ` +
-          "starting with a letter and ending with a letter or digit.",
-      );
-    } else {
-      service.name = name;
-    }
-  }
-  if (fields.type !== undefined) {
-    const type = readEnum(reader, `${key}.type`, fields.type, SERVICE_TYPES);
-    if (type !== undefined) service.type = type;
-    if (type === "ClusterIP" && fields.nodePort === undefined) delete service.nodePort;
-  }
-  for (const field of ["port", "targetPort"] as const) {
-    if (fields[field] === undefined) continue;
-    const port = checkInteger(reader, `${key}.${field}`, fields[field], 1, 65535);
-    if (port !== undefined) service[field] = port;
-  }
-  if (fields.nodePort !== undefined) {
-    if (fields.nodePort === null || fields.nodePort === "none") {
-      delete service.nodePort;
-    } else {
-      const nodePort = checkInteger(
-        reader,
-        `${key}.nodePort`,
-        fields.nodePort,
-        NODE_PORT_MIN,
-        NODE_PORT_MAX,
-        ', or "none" to let the cluster pick one',
-      );
-      if (nodePort !== undefined) service.nodePort = nodePort;
-    }
-  }
-  if (service.type === "ClusterIP" && service.nodePort !== undefined) {
-    reader.problem(
-      `${key}.nodePort`,
-      `a ClusterIP service has no node port; remove it or set type NodePort.`,
-    );
-  }
-  return service;
-}
-
-function readServices(reader: Reader): LabConfig["services"] {
-  const raw = reader.json("services") ?? {};
-  checkUnknownFields(reader, "services", raw, ["httpd", "nginx"]);
-  const services = {
-    httpd: readService(reader, "services.httpd", raw.httpd, DEFAULT_SERVICES.httpd),
-    nginx: readService(reader, "services.nginx", raw.nginx, DEFAULT_SERVICES.nginx),
-  };
-  if (services.httpd.name === services.nginx.name) {
-    reader.problem("services.nginx.name", `${quote(services.nginx.name)} is also the httpd service's name.`);
-  }
-  if (services.httpd.nodePort !== undefined && services.httpd.nodePort === services.nginx.nodePort) {
-    reader.problem(
-      "services.nginx.nodePort",
-      `${services.nginx.nodePort} is also the httpd service's node port.`,
-    );
-  }
-  return services;
-}
-
-function readChecks(reader: Reader): ChecksConfig {
-  const d = DEFAULT_CHECKS;
-  const checks: ChecksConfig = {
-    enabled: reader.boolean("checks", d.enabled),
-    strict: reader.boolean("strict", d.strict),
-    run: reader.integer("checksRun", d.run, 1, 1_000_000),
-    connectTimeoutSeconds: reader.integer(
-      "checkConnectTimeoutSeconds",
-      d.connectTimeoutSeconds,
-      1,
-      60,
-      " seconds",
-    ),
-    maxTimeSeconds: reader.integer("checkMaxTimeSeconds", d.maxTimeSeconds, 1, 120, " seconds"),
-    execTimeoutSeconds: reader.integer("checkExecTimeoutSeconds", d.execTimeoutSeconds, 5, 600, " seconds"),
-    execAttempts: reader.integer("checkExecAttempts", d.execAttempts, 1, 5),
-    closedPort: reader.integer("closedPort", d.closedPort, 1, 65535),
-  };
-  if (checks.connectTimeoutSeconds > checks.maxTimeSeconds) {
-    reader.problem(
-      "checkConnectTimeoutSeconds",
-      `${checks.connectTimeoutSeconds} is longer than checkMaxTimeSeconds (${checks.maxTimeSeconds}); ` +
-        "allowed: at most checkMaxTimeSeconds.",
-    );
-  }
-  if (checks.execTimeoutSeconds <= checks.maxTimeSeconds) {
-    reader.problem(
-      "checkExecTimeoutSeconds",
-      `${checks.execTimeoutSeconds} must be longer than checkMaxTimeSeconds (${checks.maxTimeSeconds}), ` +
-        "so that a probe's own timeout is seen before the exec is cut off.",
-    );
-  }
-  if (checks.closedPort === TUTORIAL_CONTAINER_PORT) {
-    reader.problem(
-      "closedPort",
-      `${checks.closedPort} is the port cntr-httpd listens on; pick a port nothing serves.`,
-    );
-  }
-  return checks;
-}
-
-export interface ParseOptions {
-  /** Tells whether a kubeconfig path exists; injected so that parsing stays pure. */
-  fileExists: (path: string) => boolean;
-}
-
 /**
  * Validates every key before anything is deployed. `raw` maps keys without the project prefix
  * (e.g. "namespace", "services") to the strings Pulumi stores.
  */
 export function parseLabConfig(raw: Readonly<Record<string, string>>, options: ParseOptions): LabConfig {
-  const reader = new Reader(raw);
-  for (const key of Object.keys(raw)) {
-    if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
-      reader.problem(key, `unknown key; known keys: ${CONFIG_KEYS.join(", ")}.`);
-    }
-  }
-  const { namespace, createNamespace } = readNamespace(reader);
-  const pullPolicy = reader.string("imagePullPolicy");
-  const imagePullPolicy =
-    pullPolicy === undefined
-      ? "IfNotPresent"
-      : (readEnum(reader, "imagePullPolicy", pullPolicy, PULL_POLICIES) ?? "IfNotPresent");
-  const config: LabConfig = {
-    namespace,
-    createNamespace,
-    kubeconfig: readKubeconfig(reader, options.fileExists),
-    context: readOptionalText(
-      reader,
-      "context",
-      CONTEXT_NAME,
-      "allowed: letters, digits and . _ @ : / + = -, as kubeconfig context names use",
-    ),
-    clusterDomain: readClusterDomain(reader),
-    labs: readLabs(reader),
-    imagePullPolicy,
-    images: readImages(reader),
-    services: readServices(reader),
-    checks: readChecks(reader),
-    placement: readEnum(reader, "placement", reader.string("placement") ?? "auto", PLACEMENTS) ?? "auto",
-  };
-  if (reader.problems.length > 0) throw new LabConfigError(reader.problems);
-  return config;
+  const result = labConfigSchema(options).safeParse(raw);
+  if (!result.success) throw new LabConfigError(problemsOf(result.error.issues));
+  return result.data;
 }
 
 /** Picks the project's own keys out of Pulumi's full config map ("<project>:<key>" => value). */
 export function projectKeys(all: Readonly<Record<string, string>>, project: string): Record<string, string> {
   const prefix = `${project}:`;
   const own: Record<string, string> = {};
-  for (const [key, value] of Object.entries(all)) {
-    if (key.startsWith(prefix)) own[key.slice(prefix.length)] = value;
+  for (const [name, value] of Object.entries(all)) {
+    if (name.startsWith(prefix)) own[name.slice(prefix.length)] = value;
   }
   return own;
 }

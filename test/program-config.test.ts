@@ -1,11 +1,12 @@
 // index.ts under other configurations: bad values stop it before anything is registered; every key
 // reaches the resources it is about.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { MockCluster, type Program, type Registered, runProgram, valueOf } from "./support/pulumiMocks";
 
 type Fields = Record<string, unknown>;
@@ -212,6 +213,35 @@ describe("every key reaches the lab", () => {
     expect(gate.state.stdout).toBe("strict mode: no check failed (22 passed, 1 skipped)");
     const dependencies = cluster.request("command:local:Command", "strict-gate").dependencies;
     expect(dependencies.filter((urn) => urn.includes("command:local:Command::check-"))).toHaveLength(23);
+  });
+});
+
+describe("the defaults Pulumi.yaml declares", () => {
+  it("build the tutorial's lab when the engine passes every one of them", async () => {
+    const declared = (
+      parse(readFileSync(path.resolve(__dirname, "..", "Pulumi.yaml"), "utf8")) as {
+        config: Record<string, { default: unknown }>;
+      }
+    ).config;
+    const filled = Object.fromEntries(
+      Object.entries(declared).map(([key, { default: value }]) => [
+        key,
+        typeof value === "object" ? JSON.stringify(value) : String(value),
+      ]),
+    );
+    // Checks off: program.test.ts covers the default lab's checks; here only the values matter.
+    const { cluster, program } = await runProgram({ ...filled, checks: "false" });
+    expect(await valueOf(program.labs)).toEqual(["eg1", "eg2", "services"]);
+    const provider = cluster.byName("pulumi:providers:kubernetes", "cluster");
+    expect(provider.inputs).not.toHaveProperty("kubeconfig");
+    expect(provider.inputs).not.toHaveProperty("context");
+    expect(cluster.ofType("kubernetes:core/v1:Namespace").map((n) => metadataOf(n).name)).toEqual(["netlab"]);
+    expect(cluster.ofType("kubernetes:core/v1:Pod").map((p) => metadataOf(p).name)).toEqual(
+      expect.arrayContaining(["pod-demo", "pod-httpd", "pod-nginx"]),
+    );
+    const httpdPorts = specOf(cluster.byName("kubernetes:core/v1:Service", "svc-nodeport-httpd"))
+      .ports as Fields[];
+    expect(httpdPorts[0]).toMatchObject({ port: 3050, targetPort: 80, nodePort: 31000 });
   });
 });
 

@@ -3,6 +3,8 @@ import {
   DEFAULT_CHECKS,
   DEFAULT_IMAGES,
   DEFAULT_SERVICES,
+  CONFIG_KEYS,
+  CONFIG_SPEC,
   LabConfigError,
   parseLabConfig,
   projectKeys,
@@ -34,15 +36,18 @@ describe("parseLabConfig defaults", () => {
     expect(config).toEqual({
       namespace: "netlab",
       createNamespace: true,
+      podSecurity: undefined,
+      upsertExisting: false,
       kubeconfig: undefined,
       context: undefined,
       clusterDomain: "cluster.local",
       labs: ["eg1", "eg2", "services"],
       imagePullPolicy: "IfNotPresent",
+      podStartTimeoutSeconds: 120,
+      placement: "auto",
       images: DEFAULT_IMAGES,
       services: DEFAULT_SERVICES,
       checks: DEFAULT_CHECKS,
-      placement: "auto",
     });
     expect(config.images).toMatchObject({ httpd: "httpd:latest", nginx: "nginx:latest", client: "centos" });
     expect(config.services.httpd).toEqual({
@@ -88,6 +93,13 @@ describe("parseLabConfig defaults", () => {
       checkExecTimeoutSeconds: "20",
       checkExecAttempts: "1",
       closedPort: "9999",
+      createNamespace: "true",
+      podSecurity: "baseline",
+      upsertExisting: "true",
+      podStartTimeoutSeconds: "600",
+      placement: "spread",
+      checksOnly: "dns.*, pod-demo.localhost",
+      checksSkip: "dns.resolv-conf.?od-*",
     });
     expect(config).toMatchObject({
       namespace: "lab-2",
@@ -106,7 +118,14 @@ describe("parseLabConfig defaults", () => {
         execTimeoutSeconds: 20,
         execAttempts: 1,
         closedPort: 9999,
+        only: ["dns.*", "pod-demo.localhost"],
+        skip: ["dns.resolv-conf.?od-*"],
       },
+      createNamespace: true,
+      podSecurity: "baseline",
+      upsertExisting: true,
+      podStartTimeoutSeconds: 600,
+      placement: "spread",
     });
     expect(config.services.httpd).toEqual({
       name: "svc-nodeport-httpd",
@@ -126,6 +145,41 @@ describe("parseLabConfig defaults", () => {
   it("accepts labs as a comma-separated list", () => {
     expect(parse({ labs: "eg1" }).labs).toEqual(["eg1"]);
     expect(parse({ labs: " eg2 , services " }).labs).toEqual(["eg2", "services"]);
+  });
+
+  it("creates the namespace unless it is default, or as createNamespace says", () => {
+    expect(parse({ createNamespace: "auto" }).createNamespace).toBe(true);
+    expect(parse({ createNamespace: "false" }).createNamespace).toBe(false);
+    expect(parse({ namespace: "default", createNamespace: "auto" }).createNamespace).toBe(false);
+    expect(parse({ namespace: "default", createNamespace: "false" }).createNamespace).toBe(false);
+  });
+
+  it("reads each new key's values", () => {
+    for (const placement of ["auto", "spread", "together"])
+      expect(parse({ placement }).placement).toBe(placement);
+    for (const level of ["privileged", "baseline", "restricted"]) {
+      expect(parse({ podSecurity: level }).podSecurity).toBe(level);
+    }
+    expect(parse({ podSecurity: "" }).podSecurity).toBeUndefined();
+    expect(parse({ podStartTimeoutSeconds: "10" }).podStartTimeoutSeconds).toBe(10);
+    expect(parse({ podStartTimeoutSeconds: "3600" }).podStartTimeoutSeconds).toBe(3600);
+    expect(parse({ checksOnly: "", checksSkip: " " }).checks).toMatchObject({ only: [], skip: [] });
+    expect(parse({ checksOnly: '["dns.*"]' }).checks.only).toEqual(["dns.*"]);
+  });
+
+  it("treats empty kubeconfig and context, the declared defaults, as unset", () => {
+    expect(parse({ kubeconfig: "", context: "" })).toMatchObject({
+      kubeconfig: undefined,
+      context: undefined,
+    });
+  });
+
+  it("takes the typed values Pulumi.yaml declares as well as the strings Pulumi passes", () => {
+    const typed = CONFIG_KEYS.map((key) => [
+      key,
+      CONFIG_SPEC[key].schema.safeParse(CONFIG_SPEC[key].default),
+    ]);
+    expect(typed.filter(([, result]) => !(result as { success: boolean }).success)).toEqual([]);
   });
 
   it("drops the default node port when the httpd service becomes ClusterIP", () => {
@@ -214,6 +268,46 @@ describe("parseLabConfig errors name the key, the value and what is allowed", ()
     [{ checkExecAttempts: "9" }, "checkExecAttempts", /allowed: 1-5/],
     [{ closedPort: "80" }, "closedPort", /the port cntr-httpd listens on/],
     [{ namspace: "netlab" }, "namspace", /unknown key; known keys: namespace,/],
+    [
+      { createNamespace: "yes" },
+      "createNamespace",
+      /"yes" is not a boolean; allowed: true or false, or auto \(create it unless the namespace is "default"\)/,
+    ],
+    [
+      { podSecurity: "strict" },
+      "podSecurity",
+      /"strict" is not allowed; allowed: privileged, baseline, restricted, or "" to leave the namespace unlabelled/,
+    ],
+    [
+      { namespace: "default", podSecurity: "baseline" },
+      "podSecurity",
+      /"baseline" applies only to a namespace the lab creates, and it uses "default" as it is/,
+    ],
+    [{ createNamespace: "false", podSecurity: "restricted" }, "podSecurity", /applies only to a namespace/],
+    [{ upsertExisting: "yes" }, "upsertExisting", /"yes" is not a boolean; allowed: true or false/],
+    [
+      { podStartTimeoutSeconds: "9" },
+      "podStartTimeoutSeconds",
+      /9 is out of range; allowed: 10-3600 seconds/,
+    ],
+    [{ podStartTimeoutSeconds: "3601" }, "podStartTimeoutSeconds", /3601 is out of range/],
+    [
+      { podStartTimeoutSeconds: "2m" },
+      "podStartTimeoutSeconds",
+      /"2m" is not a whole number; allowed: 10-3600/,
+    ],
+    [{ placement: "apart" }, "placement", /"apart" is not allowed; allowed: auto, spread, together/],
+    [
+      { checksOnly: "dns.*,pod demo" },
+      "checksOnly",
+      /"pod demo" is not a check pattern; allowed: letters, digits and \. _ - with \* and \? as wildcards/,
+    ],
+    [{ checksSkip: "dns.*;reboot" }, "checksSkip", /"dns.\*;reboot" is not a check pattern/],
+    [{ checksSkip: "a,,b" }, "checksSkip", /"" is not a check pattern/],
+    [{ labs: "" }, "labs", /"" names no lab; allowed: one or more of eg1, eg2, services/],
+    [{ images: "[1]" }, "images", /\[1\] must be an object with fields httpd, nginx, client, dnsTools/],
+    [{ services: '{"nginx":[]}' }, "services.nginx", /must be an object with fields name, type, port/],
+    [{ services: '{"httpd":{"nodePort":"x"}}' }, "services.httpd.nodePort", /"x" is not a whole number/],
   ])("%j is rejected at %s", (raw, key, message) => {
     expectProblem(raw, key, message);
   });
@@ -236,6 +330,47 @@ describe("parseLabConfig errors name the key, the value and what is allowed", ()
     expect(message).toMatch(/^invalid lab configuration \(4 problems\):\n {2}- namespace: "BAD"/);
     expect(message).toContain("  - services.httpd.nodePort: 1 is out of range; allowed: 30000-32767");
     expect(message).toContain("nothing was deployed");
+  });
+});
+
+describe("the combined message", () => {
+  it("names every bad value, its key and what is allowed, in the order of the keys", () => {
+    const raw = {
+      namespace: "Bad_NS",
+      checkExecAttempts: "0",
+      closedPort: "80",
+      labs: "eg1,eg9",
+      images: JSON.stringify({ httpd: "httpd;touch /tmp/x" }),
+    };
+    expect(() => parse(raw)).toThrow(
+      new LabConfigError([
+        {
+          key: "namespace",
+          message:
+            "\"Bad_NS\" is not a DNS-1123 label; allowed: at most 63 lower-case letters, digits and '-', " +
+            "starting and ending with a letter or digit.",
+        },
+        { key: "labs", message: '"eg9" is not a lab; allowed: eg1, eg2, services.' },
+        {
+          key: "images.httpd",
+          message:
+            '"httpd;touch /tmp/x" is not an image reference; allowed: [registry[:port]/]name[:tag][@sha256:digest] ' +
+            "in lower case, e.g. httpd:2.4.",
+        },
+        { key: "checkExecAttempts", message: "0 is out of range; allowed: 1-5." },
+        { key: "closedPort", message: "80 is the port cntr-httpd listens on; pick a port nothing serves." },
+      ]),
+    );
+  });
+
+  it("runs a rule across keys only when the keys it reads are valid", () => {
+    const keys = problemsOf({ checkMaxTimeSeconds: "500", checkConnectTimeoutSeconds: "50" }).map(
+      (p) => p.key,
+    );
+    expect(keys).toEqual(["checkMaxTimeSeconds"]);
+    expect(
+      problemsOf({ services: '{"httpd":{"port":0},"nginx":{"name":"svc-nodeport-httpd"}}' }),
+    ).toHaveLength(1);
   });
 });
 
