@@ -9,11 +9,15 @@ import { PodPair } from "./components/PodPair";
 import { summarize } from "./lib/checks/report";
 import { connectLatency } from "./lib/checks/timing";
 import { discoveryCommand, parseClusterFacts, placementProblem } from "./lib/cluster";
-import { readLabConfig } from "./lib/stackConfig";
+import { enforcedLevel, ENFORCE_LABEL, labProblem, nodeProbeSkipReason } from "./lib/podSecurity";
+import { readLabConfig, selectedChecks } from "./lib/stackConfig";
 import { labTopology } from "./lib/topology";
 import { POD_DEMO, POD_HTTPD, POD_NGINX, STOP_GRACE_SECONDS } from "./lib/tutorial";
 
 const config = readLabConfig();
+const topology = labTopology(config);
+// checksOnly / checksSkip: the checks left out are not created at all.
+const selection = selectedChecks(topology, config.checks);
 const labOn = (lab: (typeof config.labs)[number]) => config.labs.includes(lab);
 
 // The cluster: its nodes and where kube-dns runs, read before anything is built.
@@ -28,9 +32,17 @@ const clusterFacts = command.local
     }),
   })
   .stdout.apply(parseClusterFacts);
-// Every object of the lab waits for this: a placement the cluster cannot honour builds nothing.
-const placed = clusterFacts.apply((facts) => {
-  const problem = placementProblem(config.placement, facts);
+// The namespace's Pod Security level: the one the lab gives the namespace it creates, or the one an existing
+// namespace enforces.
+const podSecurity = clusterFacts.apply((facts) =>
+  config.createNamespace
+    ? (config.podSecurity ?? "privileged")
+    : enforcedLevel(facts.namespaceLabels[config.namespace]),
+);
+// Every object of the lab waits for this: a placement the cluster cannot honour, or a namespace whose Pod
+// Security level would reject the lab's pods, builds nothing.
+const placed = pulumi.all([clusterFacts, podSecurity]).apply(([facts, level]) => {
+  const problem = placementProblem(config.placement, facts) ?? labProblem(level);
   if (problem !== undefined) throw new pulumi.RunError(problem);
   return config.namespace;
 });
@@ -39,7 +51,15 @@ const placed = clusterFacts.apply((facts) => {
 const namespace = config.createNamespace
   ? new k8s.core.v1.Namespace(
       "lab-namespace",
-      { metadata: { name: placed, labels: { [PART_OF_LABEL]: PART_OF_VALUE } } },
+      {
+        metadata: {
+          name: placed,
+          labels: {
+            [PART_OF_LABEL]: PART_OF_VALUE,
+            ...(config.podSecurity === undefined ? {} : { [ENFORCE_LABEL]: config.podSecurity }),
+          },
+        },
+      },
       { provider: cluster },
     ).metadata.name
   : placed;
@@ -117,7 +137,9 @@ const connectivity = config.checks.enabled
   ? new ConnectivityChecks(
       "checks",
       {
-        topology: labTopology(config),
+        topology,
+        leaveOut: selection.leftOut,
+        nodeProbeSkipReason: podSecurity.apply((level) => nodeProbeSkipReason(level, config.namespace)),
         namespace,
         pods: Object.fromEntries(
           [podDemo, podPair?.first, podPair?.second].flatMap((pod) =>
@@ -173,6 +195,7 @@ export const summary = connectivity?.results.apply((results) => {
     failed,
     skipped,
     total,
+    leftOut: selection.leftOut.length,
     medianConnectMs: connectLatency(results),
     latencyNote:
       "median TCP connect time of the passed HTTP checks per kind of path: one probe each, not a benchmark",

@@ -43,7 +43,11 @@ export interface ConnectivityChecksArgs {
   imagePullPolicy: PullPolicy;
   /** The cluster's nodes and where kube-dns runs, as found before the lab was built. */
   cluster: pulumi.Input<ClusterFacts>;
+  /** Why the node probes cannot run in the namespace (its Pod Security level), when they cannot. */
+  nodeProbeSkipReason?: pulumi.Input<string | undefined>;
   runner: RunnerOptions;
+  /** Ids of the checks not to create (checksOnly / checksSkip). */
+  leaveOut?: readonly string[];
   /** Bump to rerun every check. */
   run: number;
   /** Fail the update when any check fails. */
@@ -97,6 +101,7 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
               imagePullPolicy: args.imagePullPolicy,
               command: IDLE_COMMAND,
               terminationGracePeriodSeconds: STOP_GRACE_SECONDS,
+              enabled: pulumi.output(args.nodeProbeSkipReason).apply((reason) => reason === undefined),
               kubectl: {
                 kubeconfig: topology.kubectl.kubeconfig,
                 context: topology.kubectl.context,
@@ -126,6 +131,7 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
           ),
           withNodeProbes ? nodeProbePods : noProbes,
           cluster,
+          pulumi.output(args.nodeProbeSkipReason),
           pulumi.all(
             serviceNames.map((name) => {
               const service = this.service(args.services, name);
@@ -133,12 +139,13 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
             }),
           ),
         ])
-        .apply(([podFacts, nodeProbes, clusterFacts, services]) => ({
+        .apply(([podFacts, nodeProbes, clusterFacts, nodeProbeSkipReason, services]) => ({
           podIPs: Object.fromEntries(podNames.map((name, i) => [name, podFacts[i]?.[0] as string])),
           podNodes: Object.fromEntries(podNames.map((name, i) => [name, podFacts[i]?.[1] as string])),
           nodes: clusterFacts.nodes,
           nodeProbes,
           kubeDnsNodes: clusterFacts.kubeDnsNodes,
+          ...(nodeProbeSkipReason === undefined ? {} : { nodeProbeSkipReason }),
           services: Object.fromEntries(
             serviceNames.map((name, i) => {
               const [clusterIP, nodePort] = services[i] as [string, number | undefined];
@@ -176,7 +183,8 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
 
     this.commands = {};
     const runs: pulumi.Output<CheckRun>[] = [];
-    for (const shape of planChecks(topology, UNRESOLVED_FACTS)) {
+    const leftOut = new Set(args.leaveOut ?? []);
+    for (const shape of planChecks(topology, UNRESOLVED_FACTS).filter((p) => !leftOut.has(p.id))) {
       const plan = liveFactsAbout(shape.tests).apply((facts) => {
         const found = planChecks(topology, facts).find((p) => p.id === shape.id);
         if (found === undefined)
@@ -205,7 +213,7 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
     const allRuns = pulumi.all(runs);
     this.results = allRuns.apply((all) => all.map((run) => judgeCheck(run.plan, run.steps)));
     this.summary = this.results.apply(summarize);
-    this.report = this.results.apply(formatReport);
+    this.report = this.results.apply((results) => formatReport(results, args.leaveOut ?? []));
     this.facts = pulumi.all([live, allRuns]).apply(([facts, all]) => ({ ...facts, ...discoveredFacts(all) }));
 
     const labPods = Object.values(args.pods);

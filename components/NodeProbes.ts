@@ -17,7 +17,12 @@ export interface NodeProbesArgs {
   terminationGracePeriodSeconds?: number;
   /** How the lab reaches the cluster, to find the probe on each node. */
   kubectl: DiscoveryTarget;
+  /** False where the namespace forbids hostNetwork: the DaemonSet then selects no node, so no pod is rejected. */
+  enabled?: pulumi.Input<boolean>;
 }
+
+/** A node label no node has: a DaemonSet that selects it runs nowhere. */
+export const NO_NODE_SELECTOR = { "k8s-networking-lab/node-probes": "disabled" };
 
 /**
  * One pod on every schedulable node that shares the node's network (hostNetwork, never privileged), so that
@@ -45,6 +50,9 @@ export class NodeProbes extends pulumi.ComponentResource {
           template: {
             metadata: { labels: { ...selector, [PART_OF_LABEL]: PART_OF_VALUE } },
             spec: {
+              nodeSelector: pulumi
+                .output(args.enabled ?? true)
+                .apply((enabled) => (enabled ? undefined : NO_NODE_SELECTOR)),
               hostNetwork: true,
               terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
               containers: [

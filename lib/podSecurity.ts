@@ -1,7 +1,6 @@
 // What the Pod Security level of the lab's namespace allows the lab to run.
 
-export const POD_SECURITY_LEVELS = ["privileged", "baseline", "restricted"] as const;
-export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
+import { POD_SECURITY_LEVELS, type PodSecurityLevel } from "./config";
 
 /** The label the Pod Security admission reads on a namespace. */
 export const ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";

@@ -71,6 +71,8 @@ export interface LiveFacts {
   nodeProbes: Record<string, string>;
   /** The nodes kube-dns's endpoints run on. */
   kubeDnsNodes: string[];
+  /** Why the node probes cannot run in the lab's namespace (its Pod Security level), if they cannot. */
+  nodeProbeSkipReason?: string;
   /** By service name. */
   services: Record<string, { clusterIP: string; nodePort?: number }>;
 }
@@ -139,7 +141,9 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
   /** A check from a node's host network: skipped when the probes cannot run, or there is no such node. */
   const fromNode = (node: string | undefined, missing: () => string) => {
     const skipReason =
-      nodeProbe?.skipReason ?? (node === undefined && facts.nodes.length > 0 ? missing() : undefined);
+      nodeProbe?.skipReason ??
+      facts.nodeProbeSkipReason ??
+      (node === undefined && facts.nodes.length > 0 ? missing() : undefined);
     return skipReason === undefined ? {} : { skipReason };
   };
 
@@ -466,6 +470,7 @@ export function factsAbout(facts: LiveFacts, tests: readonly string[]): LiveFact
     nodes: facts.nodes,
     nodeProbes: named("node-probes").length > 0 ? facts.nodeProbes : {},
     kubeDnsNodes: facts.kubeDnsNodes,
+    ...(facts.nodeProbeSkipReason === undefined ? {} : { nodeProbeSkipReason: facts.nodeProbeSkipReason }),
     services: pick(facts.services, named("service")),
   };
 }

@@ -53,7 +53,7 @@ function clip(text: string, width: number): string {
 const OBSERVED_WIDTH = 60;
 
 /** A table a person reads first, then the failures with what to run to see them. */
-export function formatReport(results: readonly CheckResult[]): string {
+export function formatReport(results: readonly CheckResult[], leftOut: readonly string[] = []): string {
   const summary = summarize(results);
   const rows = results.map((r) => [
     r.id,
@@ -77,6 +77,9 @@ export function formatReport(results: readonly CheckResult[]): string {
       ? `${summary.passed}/${summary.total} checks passed.${skipped}`
       : `${summary.failed}/${summary.total} checks failed: ${summary.failedIds.join(", ")}${summary.skipped === 0 ? "" : ` (${summary.skipped} skipped)`}`,
   );
+  if (leftOut.length > 0) {
+    lines.push(`${leftOut.length} check(s) left out by checksOnly/checksSkip: ${leftOut.join(", ")}`);
+  }
   for (const r of results.filter((result) => result.outcome === "skipped")) {
     lines.push(`skipped ${r.id}: ${r.skipReason ?? "no reason given"}`);
   }

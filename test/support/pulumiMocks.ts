@@ -122,6 +122,15 @@ type Fields = Record<string, unknown>;
 const field = (object: unknown, key: string): Fields =>
   ((object as Fields | undefined)?.[key] ?? {}) as Fields;
 
+export interface MockOptions {
+  /** Run the strict-mode gate's script (false: record it only). */
+  runStrictGate: boolean;
+  /** Nodes of the pretended cluster: 1 (the default) or 2. */
+  nodes?: number;
+  /** Labels of namespaces that exist before the lab, by name. */
+  namespaceLabels?: Record<string, Record<string, string>>;
+}
+
 export class MockCluster {
   readonly registered: Registered[] = [];
   readonly requests: RegistrationRequest[] = [];
@@ -134,7 +143,7 @@ export class MockCluster {
    * fail the whole mocked run; tests run its script themselves. */
   constructor(
     readonly scenario: Scenario = "healthy",
-    private readonly options: { runStrictGate: boolean; nodes?: number } = { runStrictGate: true },
+    private readonly options: MockOptions = { runStrictGate: true },
   ) {}
 
   /** The nodes of the pretended cluster. */
@@ -178,6 +187,7 @@ export class MockCluster {
       clusterDomain: this.config.clusterDomain ?? "cluster.local",
       nodeIP: WORLD.nodeIP,
       nodes: this.nodes,
+      namespaceLabels: this.options.namespaceLabels ?? {},
       daemonSets: probes,
       pods,
       services,
@@ -295,22 +305,26 @@ export class MockCluster {
 
 export type Program = typeof import("../../index");
 
+/** Waits until the SDK has sent every registration it queued (components register their outputs late). */
+export async function pendingRegistrations(): Promise<void> {
+  const settings = (await import("@pulumi/pulumi/runtime/settings")) as unknown as {
+    waitForRPCs(): Promise<void>;
+  };
+  await settings.waitForRPCs();
+}
+
 /** Runs index.ts under mocks with the given config, and waits until its exports are known. */
 export async function runProgram(
   config: Record<string, string> = {},
   scenario: Scenario = "healthy",
-  options: { runStrictGate: boolean; nodes?: number } = { runStrictGate: true },
+  options: MockOptions = { runStrictGate: true },
 ): Promise<{ cluster: MockCluster; program: Program }> {
   const cluster = new MockCluster(scenario, options);
   cluster.install(config);
   vi.resetModules();
   const program: Program = await import("../../index");
-  await Promise.all([
-    valueOf(program.labNamespace),
-    valueOf(program.pods),
-    valueOf(program.serviceEndpoints),
-    valueOf(program.report),
-    valueOf(program.facts),
-  ]);
+  // Every export, so that no component registers its outputs after the next program's mocks are installed.
+  await Promise.all(Object.values(program).map((value) => valueOf(value as pulumi.Input<unknown>)));
+  await pendingRegistrations();
   return { cluster, program };
 }
