@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # A single-node Kubernetes cluster on this machine, built from source.
 #
-#   e2e/cluster.sh up       build what is missing, then start a fresh cluster
-#   e2e/cluster.sh down     stop everything it started and remove its state
-#   e2e/cluster.sh status   show what is running
+#   e2e/cluster/cluster.sh up       build what is missing, then start a fresh cluster
+#   e2e/cluster/cluster.sh down     stop everything it started and remove its state
+#   e2e/cluster/cluster.sh status   show what is running
 #
 # Everything runs as plain host processes started by this script (pid files
 # in $NETLAB_E2E_STATE/run); nothing is installed as a system service.

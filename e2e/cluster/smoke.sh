@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the tutorial's manual networking checks against the e2e cluster.
 #
-#   e2e/smoke.sh [--capture DIR] [--keep]
+#   e2e/cluster/smoke.sh [--capture DIR] [--keep]
 #
-# Applies e2e/manifests/ into the namespace netlab-smoke, prints PASS/FAIL
+# Applies e2e/cluster/manifests/ into the namespace netlab-smoke, prints PASS/FAIL
 # per check and exits non-zero if any check failed. --capture DIR also writes
 # the pods' real /etc/hosts and /etc/resolv.conf and kubectl listings to DIR.
 # --keep leaves the namespace in place afterwards.
@@ -31,7 +31,7 @@ while (($#)); do
   esac
 done
 
-[[ -f "${KUBECONFIG_FILE}" ]] || { echo "no kubeconfig at ${KUBECONFIG_FILE}: run e2e/cluster.sh up" >&2; exit 1; }
+[[ -f "${KUBECONFIG_FILE}" ]] || { echo "no kubeconfig at ${KUBECONFIG_FILE}: run e2e/cluster/cluster.sh up" >&2; exit 1; }
 
 k() { timeout 60 "${KUBECTL}" --kubeconfig "${KUBECONFIG_FILE}" --request-timeout=30s "$@"; }
 kn() { k -n "${NS}" "$@"; }
@@ -168,7 +168,7 @@ capture() {
   local dir="$1" when
   mkdir -p "${dir}"
   when="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  local ver="Kubernetes ${K8S_VERSION}, e2e/cluster.sh node, ${when}"
+  local ver="Kubernetes ${K8S_VERSION}, e2e/cluster/cluster.sh node, ${when}"
   {
     echo "# kubectl -n ${NS} exec pod-demo -c cntr-centos -- cat /etc/hosts (${ver})"
     kexec pod-demo cntr-centos cat /etc/hosts
@@ -186,7 +186,7 @@ capture() {
     kexec probe-hostnet probe cat /etc/resolv.conf
   } >"${dir}/hostnetwork-pod.resolv.conf.txt"
   {
-    echo "# kubectl -n ${NS} get pods -o wide (manifests from e2e/manifests/; ${ver})"
+    echo "# kubectl -n ${NS} get pods -o wide (manifests from e2e/cluster/manifests/; ${ver})"
     kn get pods -o wide
   } >"${dir}/kubectl-get-pods-wide.txt"
   {
