@@ -615,6 +615,7 @@ cmd_up() {
   setup_host_network
   make_pki
   write_configs
+  if ((nodes == 2)); then node2_prepare_async; fi
 
   start_etcd
   start_apiserver
@@ -625,7 +626,10 @@ cmd_up() {
   start_kube_proxy
   wait_until kubelet 120 "node ${NODE_NAME} Ready" node_ready
   deploy_coredns
-  if ((nodes == 2)); then node2_up; fi
+  if ((nodes == 2)); then
+    node2_prepare_wait
+    node2_join
+  fi
   log "cluster up in $((SECONDS - start))s (${nodes} node$( ((nodes == 1)) || echo s))"
   print_access
 }

@@ -287,22 +287,51 @@ node2_start_kube_proxy() {
     in_node2 curl -sf --max-time 2 http://127.0.0.1:10256/healthz
 }
 
-# node2_up: joins node 2 to the running node 1.
-node2_up() {
-  local start=${SECONDS}
+# node2_prepare: everything of node 2 that needs no API server (namespace,
+# veth, cgroups, certificates from the cluster CA, configuration, containerd
+# with its images); cmd_up runs it alongside node 1's control plane.
+node2_prepare() {
   mkdir -p "${NODE2_DIR}"
   node2_network
   node2_cgroups
   node2_pki
   node2_configs
   node2_start_containerd
+}
+
+# node2_join: the kubelet registers node 2 (tainted), its network is wired,
+# kube-proxy starts; untainted once Ready.
+node2_join() {
   node2_start_kubelet
   node2_wire
   node2_start_kube_proxy
   wait_until node-2-kubelet 120 "node ${NODE2_NAME} Ready" node2_ready
   kc taint node "${NODE2_NAME}" "${NODE2_TAINT}:NoSchedule-" >/dev/null \
     || die "could not remove the taint ${NODE2_TAINT} from ${NODE2_NAME}"
+}
+
+# node2_up: adds node 2 to the running node 1.
+node2_up() {
+  local start=${SECONDS}
+  node2_prepare
+  node2_join
   log "node 2 up in $((SECONDS - start))s"
+}
+
+# node2_prepare_async: node2_prepare in the background (log
+# ${LOGS}/node-2-prepare.log); node2_prepare_wait waits for it (every step in
+# it is bounded) and fails with its log when it failed.
+node2_prepare_async() {
+  log "node 2: preparing in the background (log: ${LOGS}/node-2-prepare.log)"
+  (node2_prepare) >"${LOGS}/node-2-prepare.log" 2>&1 &
+  NODE2_PREPARE_PID=$!
+}
+
+node2_prepare_wait() {
+  local rc=0
+  wait "${NODE2_PREPARE_PID}" || rc=$?
+  cat "${LOGS}/node-2-prepare.log" >&2
+  ((rc == 0)) || die "preparing node 2 failed (exit ${rc})"
 }
 
 # node2_down [keep-node1]: removes node 2 completely. With keep-node1, node 1
