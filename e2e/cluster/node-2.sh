@@ -104,7 +104,7 @@ node2_host_rules() {
 # bridge plugin's per-pod masquerade chains.
 nat_position() {
   local n
-  n="$(iptables -t nat -S POSTROUTING | tail -n +2 | grep -n -- '-j KUBE-POSTROUTING' | head -n 1 | cut -d: -f1)"
+  n="$(iptables -t nat -S POSTROUTING | tail -n +2 | grep -n -- '-j KUBE-POSTROUTING' | head -n 1 | cut -d: -f1 || true)"
   echo "$((${n:-0} + 1))"
 }
 
@@ -117,7 +117,7 @@ node2_add_host_rules() {
     case "${table}" in
       nat) ipt_ensure nat "${chain}" "$(nat_position)" "${rule[@]}" ;;
       *)
-        # A RETURN goes first; the DROP right before the chain's final drop.
+        # A RETURN goes first, ahead of the chain's pod-CIDR drop; the DROP last.
         if [[ "${rule[*]}" == *"-j RETURN" ]]; then
           ipt_ensure "${table}" "${chain}" 1 "${rule[@]}"
         else
