@@ -308,6 +308,14 @@ node2_join() {
   wait_until node-2-kubelet 120 "node ${NODE2_NAME} Ready" node2_ready
   kc taint node "${NODE2_NAME}" "${NODE2_TAINT}:NoSchedule-" >/dev/null \
     || die "could not remove the taint ${NODE2_TAINT} from ${NODE2_NAME}"
+  # The node lifecycle controller lifts its not-ready taints a moment after
+  # Ready; until then the scheduler would not place pods on node 2.
+  wait_until node-2-kubelet 60 "no taints left on ${NODE2_NAME}" node2_untainted
+}
+
+node2_untainted() {
+  local taints
+  taints="$(kc get node "${NODE2_NAME}" -o jsonpath='{.spec.taints}')" && [[ -z "${taints}" ]]
 }
 
 # node2_up: adds node 2 to the running node 1.
@@ -332,6 +340,29 @@ node2_prepare_wait() {
   wait "${NODE2_PREPARE_PID}" || rc=$?
   cat "${LOGS}/node-2-prepare.log" >&2
   ((rc == 0)) || die "preparing node 2 failed (exit ${rc})"
+}
+
+# node2_conntrack_flush [PODCIDR]: deletes the host's conntrack entries that
+# mention node 2's address or pods in either direction (a Service connection
+# from a node-1 pod to a node-2 endpoint names node 2 only in its reply).
+node2_conntrack_flush() {
+  local pods="${1:-}" line proto src dst sport dport n=0
+  command -v conntrack >/dev/null || return 0
+  local -a want=(-e "=${NODE2_IP} ")
+  [[ -z "${pods}" ]] || want+=(-e "=${pods%0/*}")
+  while IFS= read -r line; do
+    proto="${line%% *}"
+    src="$(grep -o -m1 'src=[^ ]*' <<<"${line}" | head -n 1)"
+    dst="$(grep -o -m1 'dst=[^ ]*' <<<"${line}" | head -n 1)"
+    sport="$(grep -o -m1 'sport=[^ ]*' <<<"${line}" | head -n 1 || true)"
+    dport="$(grep -o -m1 'dport=[^ ]*' <<<"${line}" | head -n 1 || true)"
+    local -a args=(-p "${proto}" -s "${src#src=}" -d "${dst#dst=}")
+    [[ -z "${sport}" ]] || args+=(--sport "${sport#sport=}")
+    [[ -z "${dport}" ]] || args+=(--dport "${dport#dport=}")
+    conntrack -D "${args[@]}" >/dev/null 2>&1 && n=$((n + 1))
+    ((n < 10000)) || break
+  done < <(conntrack -L 2>/dev/null | grep -F "${want[@]}" || true)
+  ((n == 0)) || log "node 2: ${n} conntrack entries deleted"
 }
 
 # node2_down [keep-node1]: removes node 2 completely. With keep-node1, node 1
@@ -363,14 +394,7 @@ node2_down() {
   ip route del "${NODE2_IP}/32" 2>/dev/null || true
   ip link del "${NODE2_VETH}" 2>/dev/null || true
   ip netns del "${NODE2_NETNS}" 2>/dev/null || true
-  if command -v conntrack >/dev/null; then
-    conntrack -D -s "${NODE2_IP}" >/dev/null 2>&1 || true
-    conntrack -D -d "${NODE2_IP}" >/dev/null 2>&1 || true
-    if [[ -n "${pods}" ]]; then
-      conntrack -D -s "${pods%/*}" --mask-src 255.255.255.0 >/dev/null 2>&1 || true
-      conntrack -D -d "${pods%/*}" --mask-dst 255.255.255.0 >/dev/null 2>&1 || true
-    fi
-  fi
+  node2_conntrack_flush "${pods}"
   rm -rf "${NODE2_DIR:?}" 2>/dev/null || { unmount_state "${NODE2_DIR}"; rm -rf "${NODE2_DIR:?}"; }
   if [[ -e "/run/netns/${NODE2_NETNS}" ]] || ip link show "${NODE2_VETH}" >/dev/null 2>&1; then
     log "node 2's namespace or veth is still there"
