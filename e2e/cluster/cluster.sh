@@ -809,9 +809,11 @@ main() {
       *) usage ;;
     esac
   done
-  [[ "${nodes}" == 1 || "${nodes}" == 2 ]] || die "--nodes / NETLAB_E2E_NODES must be 1 or 2, not '${nodes}'"
   case "${cmd}" in
-    up) cmd_up "${nodes}" ;;
+    up)
+      [[ "${nodes}" == 1 || "${nodes}" == 2 ]] || die "--nodes / NETLAB_E2E_NODES must be 1 or 2, not '${nodes}'"
+      cmd_up "${nodes}"
+      ;;
     down) cmd_down ;;
     status) cmd_status ;;
     *) usage ;;
