@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the pinned cluster components from Go modules into the e2e cache.
 #
-#   e2e/build.sh [all|kubernetes|etcd|coredns]
+#   e2e/cluster/build.sh [all|kubernetes|etcd|coredns]
 #
 # Each component is compiled from its published Go module through a small
 # generated wrapper module that lives in the cache (never in the repo).

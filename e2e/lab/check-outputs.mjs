@@ -1,6 +1,6 @@
 // Asserts the lab's stack outputs against the live e2e cluster.
 //
-//   node e2e/check-outputs.mjs <mode> <stack-outputs.json> <kubectl-pods.json> <kubectl-services.json> <kube-dns.json>
+//   node e2e/lab/check-outputs.mjs <mode> <stack-outputs.json> <kubectl-pods.json> <kubectl-services.json> <kube-dns.json>
 //
 // mode "healthy": every check of the default lab is present and passed, and the values the checks saw
 // match the cluster (pod IPs, kube-dns IP, ClusterIPs, node port).
@@ -14,7 +14,7 @@ const outputs = read(outputsFile);
 const pods = read(podsFile).items;
 const services = read(servicesFile).items;
 const kubeDns = read(kubeDnsFile);
-const expectedIds = read(new URL("../test/support/default-check-ids.json", import.meta.url));
+const expectedIds = read(new URL("../../test/support/default-check-ids.json", import.meta.url));
 
 const problems = [];
 const expect = (ok, message) => {

@@ -1,17 +1,17 @@
 # shellcheck shell=bash
-# Shared by e2e/build-pulumi.sh and e2e/pulumi-env.sh: where the Pulumi engine
+# Shared by e2e/engine/build-pulumi.sh and e2e/engine/pulumi-env.sh: where the Pulumi engine
 # lives in the e2e cache and which versions it must match. The versions come
 # from the repository's package-lock.json only, so the npm packages and the
 # binaries cannot drift apart.
 
-NETLAB_REPO_DIR="${NETLAB_REPO_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+NETLAB_REPO_DIR="${NETLAB_REPO_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}"
 NETLAB_E2E_CACHE="${NETLAB_E2E_CACHE:-/var/cache/netlab-e2e}"
 NETLAB_E2E_STATE="${NETLAB_E2E_STATE:-/var/lib/netlab-e2e}"
 
 # The Kubernetes provider is built from the newest module version of
 # github.com/pulumi/pulumi-kubernetes/provider/v4 that the Go module proxy
 # serves here. That pseudo-version is the commit tagged v4.25.0 upstream; the
-# npm SDK in package-lock.json may be newer (see e2e/PULUMI-ENGINE.md).
+# npm SDK in package-lock.json may be newer (see e2e/engine/PULUMI-ENGINE.md).
 NETLAB_K8S_PROVIDER_MODULE_VERSION="${NETLAB_K8S_PROVIDER_MODULE_VERSION:-v4.0.0-20260115033456-f47bc2d6f199}"
 NETLAB_K8S_PROVIDER_SOURCE_VERSION="${NETLAB_K8S_PROVIDER_SOURCE_VERSION:-4.25.0}"
 

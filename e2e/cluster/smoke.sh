@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Runs the tutorial's manual networking checks against the e2e cluster.
 #
-#   e2e/smoke.sh [--capture DIR] [--keep]
+#   e2e/cluster/smoke.sh [--capture DIR] [--keep]
 #
-# Applies e2e/manifests/ into the namespace netlab-smoke, prints PASS/FAIL
+# Applies e2e/cluster/manifests/ into the namespace netlab-smoke, prints PASS/FAIL
 # per check and exits non-zero if any check failed. --capture DIR also writes
 # the pods' real /etc/hosts and /etc/resolv.conf and kubectl listings to DIR.
 # --keep leaves the namespace in place afterwards.
+#
+# On a two-node cluster (cluster.sh up --nodes 2) it also applies
+# manifests/cross-node/ (pods pinned to each node) and checks traffic between
+# the nodes: pod to pod both ways with the client's pod IP seen by the server,
+# a Service by name across nodes, the NodePort of a node-1 pod through node
+# 2's address, node 2's host network to a node-1 pod, and fault.sh's
+# block-cross-node / unblock-cross-node.
 set -euo pipefail
 
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,6 +25,8 @@ STATE="${NETLAB_E2E_STATE:-/var/lib/netlab-e2e}"
 KUBECONFIG_FILE="${STATE}/kubeconfig"
 NS="netlab-smoke"
 DNS_SVC_IP="10.96.0.10"
+NODE1_NAME="netlab-e2e-node"
+NODE2_NAME="netlab-e2e-node-2"
 KUBECTL="$(netlab_bin_dir "${CACHE}")/kubectl"
 [[ -x "${KUBECTL}" ]] || KUBECTL="$(command -v kubectl)"
 
@@ -31,7 +40,7 @@ while (($#)); do
   esac
 done
 
-[[ -f "${KUBECONFIG_FILE}" ]] || { echo "no kubeconfig at ${KUBECONFIG_FILE}: run e2e/cluster.sh up" >&2; exit 1; }
+[[ -f "${KUBECONFIG_FILE}" ]] || { echo "no kubeconfig at ${KUBECONFIG_FILE}: run e2e/cluster/cluster.sh up" >&2; exit 1; }
 
 k() { timeout 60 "${KUBECTL}" --kubeconfig "${KUBECONFIG_FILE}" --request-timeout=30s "$@"; }
 kn() { k -n "${NS}" "$@"; }
@@ -43,6 +52,7 @@ kexec() {
 
 PASSED=0
 FAILED=0
+FAULT_SET=0
 pass() { PASSED=$((PASSED + 1)); printf 'PASS  %s\n' "$1"; }
 fail() {
   FAILED=$((FAILED + 1)); printf 'FAIL  %s\n' "$1"
@@ -82,6 +92,7 @@ check_nslookup() {
 }
 
 cleanup() {
+  if ((FAULT_SET)); then "${E2E_DIR}/fault.sh" unblock-cross-node >/dev/null 2>&1 || true; fi
   if ((KEEP)); then
     echo "namespace ${NS} kept"
     return 0
@@ -98,7 +109,11 @@ main() {
   # The default service account is created asynchronously.
   local i
   for ((i = 0; i < 30; i++)); do kn get serviceaccount default >/dev/null 2>&1 && break; sleep 1; done
+  local nodes
+  nodes="$(k get nodes -o name | wc -l)"
+  echo "nodes: ${nodes}"
   kn apply -f "${E2E_DIR}/manifests/" >/dev/null
+  if ((nodes == 2)); then kn apply -f "${E2E_DIR}/manifests/cross-node/" >/dev/null; fi
 
   if kn wait --for=condition=Ready pod --all --timeout=50s >/dev/null 2>&1; then
     pass "all pods Ready"
@@ -106,11 +121,13 @@ main() {
     fail "all pods Ready" "$(kn get pods -o wide 2>&1; kn describe pods 2>&1 | grep -A8 -E '^Events:' | tail -n 40)"
   fi
 
-  local demo_ip httpd_ip nginx_ip node_ip svc_ip
+  local demo_ip httpd_ip nginx_ip node_ip probe_ip svc_ip
   demo_ip="$(kn get pod pod-demo -o jsonpath='{.status.podIP}')"
   httpd_ip="$(kn get pod pod-httpd -o jsonpath='{.status.podIP}')"
   nginx_ip="$(kn get pod pod-nginx -o jsonpath='{.status.podIP}')"
-  node_ip="$(k get nodes -o jsonpath='{.items[0].status.addresses[?(@.type=="InternalIP")].address}')"
+  node_ip="$(k get node "${NODE1_NAME}" -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')"
+  # The node the hostNetwork probe runs on (node 1 or, on two nodes, either).
+  probe_ip="$(kn get pod probe-hostnet -o jsonpath='{.status.hostIP}')"
   svc_ip="$(kn get svc svc-nodeport-httpd -o jsonpath='{.spec.clusterIP}')"
   echo "pod-demo ${demo_ip}, pod-httpd ${httpd_ip}, pod-nginx ${nginx_ip}, node ${node_ip}, svc-nodeport-httpd ${svc_ip}"
 
@@ -125,7 +142,7 @@ main() {
     timeout 10 curl -sS --max-time 5 "http://${demo_ip}/"
   check "node (hostNetwork pod) curls pod-httpd IP ${httpd_ip}" '<h1>It works!</h1>' \
     kexec probe-hostnet probe curl -sS --max-time 5 "http://${httpd_ip}/"
-  check "hostNetwork pod has the node's address ${node_ip}" "inet ${node_ip//./\\.}/" \
+  check "hostNetwork pod has the node's address ${probe_ip}" "inet ${probe_ip//./\\.}/" \
     kexec probe-hostnet probe ip -4 addr show
 
   # 3. Pod to pod by IP (the httpd image has no curl: bash's /dev/tcp).
@@ -157,10 +174,90 @@ main() {
   check "hostNetwork pod curls NodePort ${node_ip}:31000" '<h1>It works!</h1>' \
     kexec probe-hostnet probe curl -sS --max-time 5 "http://${node_ip}:31000/"
 
+  if ((nodes == 2)); then cross_node_checks; fi
+
   if [[ -n "${CAPTURE_DIR}" ]]; then capture "${CAPTURE_DIR}"; fi
 
   echo "${PASSED} passed, ${FAILED} failed"
   ((FAILED == 0))
+}
+
+# check_source_ip NAME CLIENT_IP SERVER_POD TOKEN: the server's access log has
+# a request carrying TOKEN whose client address is CLIENT_IP (no masquerade).
+check_source_ip() {
+  local name="$1" want="$2" pod="$3" token="$4" log line try
+  for ((try = 0; try < 5; try++)); do
+    log="$(k -n "${NS}" logs "${pod}" --tail=200 2>&1 || true)"
+    line="$(grep -F "${token}" <<<"${log}" | tail -n 1 || true)"
+    [[ -n "${line}" ]] && break
+    sleep 1
+  done
+  if [[ "${line%% *}" == "${want}" ]]; then
+    pass "${name}"
+  else
+    fail "${name} (the server logged the client as '${line%% *}')" "${line:-no request with ${token} in the log of ${pod}}"
+  fi
+}
+
+# The checks between the two nodes (manifests/cross-node/).
+cross_node_checks() {
+  local node2_ip web1 web2 client1 client2 where
+  node2_ip="$(k get node "${NODE2_NAME}" -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')"
+  web1="$(kn get pod xn-web-1 -o jsonpath='{.status.podIP}')"
+  web2="$(kn get pod xn-web-2 -o jsonpath='{.status.podIP}')"
+  client1="$(kn get pod xn-client-1 -o jsonpath='{.status.podIP}')"
+  client2="$(kn get pod xn-client-2 -o jsonpath='{.status.podIP}')"
+  echo "cross-node: node 2 ${node2_ip}; node 1 pods xn-web-1 ${web1}, xn-client-1 ${client1};" \
+    "node 2 pods xn-web-2 ${web2}, xn-client-2 ${client2}"
+  where="$(kn get pods xn-web-1 xn-client-1 xn-web-2 xn-client-2 xn-hostnet-2 \
+    -o jsonpath='{range .items[*]}{.metadata.name}={.spec.nodeName} {end}')"
+  if [[ "${where}" == "xn-web-1=${NODE1_NAME} xn-client-1=${NODE1_NAME} xn-web-2=${NODE2_NAME} xn-client-2=${NODE2_NAME} xn-hostnet-2=${NODE2_NAME} " ]]; then
+    pass "cross-node pods are on their nodes"
+  else
+    fail "cross-node pods are on their nodes" "${where}"
+  fi
+
+  # Pod to pod across the nodes, both ways, and the server sees the client's pod IP.
+  check "xn-client-1 (node 1) curls xn-web-2 ${web2} (node 2)" '<h1>It works!</h1>' \
+    kexec xn-client-1 client curl -sS --max-time 5 "http://${web2}/?from=xn-client-1"
+  check_source_ip "xn-web-2 sees xn-client-1's pod IP ${client1} (no masquerade)" "${client1}" xn-web-2 "from=xn-client-1"
+  check "xn-client-2 (node 2) curls xn-web-1 ${web1} (node 1)" '<h1>It works!</h1>' \
+    kexec xn-client-2 client curl -sS --max-time 5 "http://${web1}/?from=xn-client-2"
+  check_source_ip "xn-web-1 sees xn-client-2's pod IP ${client2} (no masquerade)" "${client2}" xn-web-1 "from=xn-client-2"
+
+  # A Service by name from node 2 (kube-dns runs on node 1) to a pod on node 1.
+  check "xn-client-2 (node 2) curls service xn-web-1:3051 by name" '<h1>It works!</h1>' \
+    kexec xn-client-2 client curl -sS --max-time 5 http://xn-web-1:3051/
+
+  # NodePort through node 2's address to a pod on node 1.
+  check "node 1 curls NodePort ${node2_ip}:31001 (node 2) -> xn-web-1 on node 1" '<h1>It works!</h1>' \
+    timeout 10 curl -sS --max-time 5 "http://${node2_ip}:31001/"
+  check "xn-client-1 curls NodePort ${node2_ip}:31001 (node 2) -> xn-web-1 on node 1" '<h1>It works!</h1>' \
+    kexec xn-client-1 client curl -sS --max-time 5 "http://${node2_ip}:31001/"
+
+  # Node 2's host network to a pod on node 1.
+  check "xn-hostnet-2 has node 2's address ${node2_ip}" "inet ${node2_ip//./\\.}/" \
+    kexec xn-hostnet-2 client ip -4 addr show
+  check "node 2 (hostNetwork pod xn-hostnet-2) curls xn-web-1 ${web1} (node 1)" '<h1>It works!</h1>' \
+    kexec xn-hostnet-2 client curl -sS --max-time 5 "http://${web1}/"
+
+  # fault.sh: blocked, node 1's pod times out (curl exit 28); unblocked, it works again.
+  local out rc=0
+  FAULT_SET=1
+  if "${E2E_DIR}/fault.sh" block-cross-node >/dev/null; then
+    out="$(kexec xn-client-1 client curl -sS --max-time 3 "http://${web2}/" 2>&1)" || rc=$?
+    if [[ ${rc} -eq 28 ]]; then
+      pass "fault.sh block-cross-node: xn-client-1 -> xn-web-2 times out (curl exit 28)"
+    else
+      fail "fault.sh block-cross-node: xn-client-1 -> xn-web-2 should time out (curl exit ${rc})" "${out}"
+    fi
+  else
+    fail "fault.sh block-cross-node"
+  fi
+  "${E2E_DIR}/fault.sh" unblock-cross-node >/dev/null || fail "fault.sh unblock-cross-node"
+  FAULT_SET=0
+  check "fault.sh unblock-cross-node: xn-client-1 curls xn-web-2 again" '<h1>It works!</h1>' \
+    kexec xn-client-1 client curl -sS --max-time 5 "http://${web2}/"
 }
 
 # capture DIR: real files and listings from the running pods, for fixtures.
@@ -168,7 +265,7 @@ capture() {
   local dir="$1" when
   mkdir -p "${dir}"
   when="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  local ver="Kubernetes ${K8S_VERSION}, e2e/cluster.sh node, ${when}"
+  local ver="Kubernetes ${K8S_VERSION}, e2e/cluster/cluster.sh node, ${when}"
   {
     echo "# kubectl -n ${NS} exec pod-demo -c cntr-centos -- cat /etc/hosts (${ver})"
     kexec pod-demo cntr-centos cat /etc/hosts
@@ -186,7 +283,7 @@ capture() {
     kexec probe-hostnet probe cat /etc/resolv.conf
   } >"${dir}/hostnetwork-pod.resolv.conf.txt"
   {
-    echo "# kubectl -n ${NS} get pods -o wide (manifests from e2e/manifests/; ${ver})"
+    echo "# kubectl -n ${NS} get pods -o wide (manifests from e2e/cluster/manifests/; ${ver})"
     kn get pods -o wide
   } >"${dir}/kubectl-get-pods-wide.txt"
   {

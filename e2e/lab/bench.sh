@@ -7,7 +7,7 @@
 #
 # Runs NETLAB_BENCH_ROUNDS rounds (default 3) of A then B, prints every round's wall times and the median
 # ratio A/B. Both paths end with every check passing, or the bench fails.
-# Needs: e2e/cluster.sh up, e2e/build-pulumi.sh.
+# Needs: e2e/cluster/cluster.sh up, e2e/engine/build-pulumi.sh.
 set -euo pipefail
 
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,11 +31,11 @@ wait_namespace_gone() {
   done
 }
 
-[[ -f "${KUBECONFIG_FILE}" ]] || fail "no kubeconfig at ${KUBECONFIG_FILE}: run e2e/cluster.sh up"
+[[ -f "${KUBECONFIG_FILE}" ]] || fail "no kubeconfig at ${KUBECONFIG_FILE}: run e2e/cluster/cluster.sh up"
 k get namespace "${NAMESPACE}" >/dev/null 2>&1 && fail "namespace ${NAMESPACE} exists: destroy the lab first"
-bash "${E2E_DIR}/build-pulumi.sh" >/dev/null
-# shellcheck source-path=SCRIPTDIR source=pulumi-env.sh
-source "${E2E_DIR}/pulumi-env.sh"
+bash "${E2E_DIR}/../engine/build-pulumi.sh" >/dev/null
+# shellcheck source-path=SCRIPTDIR source=../engine/pulumi-env.sh
+source "${E2E_DIR}/../engine/pulumi-env.sh"
 
 rm -rf "${OUT}"
 mkdir -p "${OUT}"
@@ -151,7 +151,7 @@ YAML
   k get services -n "${NAMESPACE}" -o json >"${OUT}/services.json"
   deploy_ms=$(($(now_ms) - start))
   # The checks time themselves, so that starting ts-node is not counted against the plain path.
-  (cd "${ROOT}" && npx ts-node --transpile-only e2e/sequential-checks.ts "${KUBECONFIG_FILE}" "${CONTEXT}" \
+  (cd "${ROOT}" && npx ts-node --transpile-only e2e/lab/sequential-checks.ts "${KUBECONFIG_FILE}" "${CONTEXT}" \
     "${OUT}/pods.json" "${OUT}/services.json") | tee "${OUT}/sequential.txt" || fail "checks failed in the plain run"
   k delete namespace "${NAMESPACE}" --wait=false >/dev/null
   wait_namespace_gone

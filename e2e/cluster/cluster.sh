@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# A single-node Kubernetes cluster on this machine, built from source.
+# A Kubernetes cluster on this machine, built from source: one node, or two.
 #
-#   e2e/cluster.sh up       build what is missing, then start a fresh cluster
-#   e2e/cluster.sh down     stop everything it started and remove its state
-#   e2e/cluster.sh status   show what is running
+#   e2e/cluster/cluster.sh up [--nodes 1|2]   build what is missing, then start a fresh cluster
+#   e2e/cluster/cluster.sh down               stop everything it started and remove its state
+#   e2e/cluster/cluster.sh status             show what is running
+#
+# --nodes wins over $NETLAB_E2E_NODES; the default is 1. Node 2 runs in its
+# own network namespace (see node-2.sh). `up` on a healthy cluster only adds
+# or removes node 2 to match the number asked for.
 #
 # Everything runs as plain host processes started by this script (pid files
 # in $NETLAB_E2E_STATE/run); nothing is installed as a system service.
@@ -42,7 +46,7 @@ RUN="${STATE}/run"
 CTRD_SOCK="${STATE}/containerd/containerd.sock"
 KUBECONFIG_OUT="${STATE}/kubeconfig"
 # What `up` creates inside ${STATE} (and `down` removes).
-OWN_STATE=(pki conf logs run containerd etcd kubelet cni kubeconfig)
+OWN_STATE=(pki conf logs run containerd etcd kubelet cni kubeconfig node-2)
 # Component start order; `down` stops them in reverse.
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy)
 # Host sysctls that the node components change; saved by `up`, restored by `down`.
@@ -58,6 +62,9 @@ die() { log "ERROR: $*"; exit 1; }
 KUBECTL="${BIN_DIR}/kubectl"
 [[ -x "${KUBECTL}" ]] || KUBECTL="$(command -v kubectl || echo kubectl)"
 kc() { timeout 30 "${KUBECTL}" --kubeconfig "${KUBECONFIG_OUT}" "$@"; }
+
+# shellcheck source-path=SCRIPTDIR source=node-2.sh
+source "${E2E_DIR}/node-2.sh"
 
 pid_of() {
   local f="${RUN}/$1.pid" pid
@@ -115,7 +122,7 @@ have_binaries() {
 check_host() {
   [[ ${EUID} -eq 0 ]] || die "must run as root"
   local t
-  for t in containerd containerd-shim-runc-v2 runc ctr iptables iptables-save ip openssl setsid findmnt curl; do
+  for t in containerd containerd-shim-runc-v2 runc ctr iptables iptables-save ip openssl setsid findmnt curl nsenter; do
     command -v "${t}" >/dev/null || die "missing host tool ${t} (apt-get install containerd runc iptables iproute2 openssl util-linux)"
   done
   [[ -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local && -x /usr/lib/cni/loopback ]] \
@@ -125,22 +132,25 @@ check_host() {
 # ---------------------------------------------------------------- certificates
 
 # sign NAME CN O EKU [SANS]: key + certificate signed by the CA named in
-# $SIGN_CA (default: the cluster CA).
+# $SIGN_CA (default: the cluster CA), written to $SIGN_OUT (default: $PKI).
+# With SIGN_RANDOM_SERIAL=1 the CA's serial file is left untouched.
 sign() {
   local name="$1" cn="$2" org="$3" eku="$4" sans="${5:-}" subj="/CN=$2"
+  local out="${SIGN_OUT:-${PKI}}"
   [[ -n "${org}" ]] && subj="/O=${org}/CN=${cn}"
-  openssl ecparam -name prime256v1 -genkey -noout -out "${PKI}/${name}.key" 2>/dev/null
-  openssl req -new -key "${PKI}/${name}.key" -subj "${subj}" -out "${PKI}/${name}.csr" 2>/dev/null
+  openssl ecparam -name prime256v1 -genkey -noout -out "${out}/${name}.key" 2>/dev/null
+  openssl req -new -key "${out}/${name}.key" -subj "${subj}" -out "${out}/${name}.csr" 2>/dev/null
   {
     echo "basicConstraints=critical,CA:FALSE"
     echo "keyUsage=critical,digitalSignature,keyEncipherment"
     echo "extendedKeyUsage=${eku}"
     [[ -n "${sans}" ]] && echo "subjectAltName=${sans}"
-  } >"${PKI}/${name}.ext"
-  local ca="${SIGN_CA:-ca}"
-  openssl x509 -req -in "${PKI}/${name}.csr" -CA "${PKI}/${ca}.crt" -CAkey "${PKI}/${ca}.key" \
-    -CAcreateserial -days 30 -sha256 -extfile "${PKI}/${name}.ext" -out "${PKI}/${name}.crt" 2>/dev/null
-  rm -f "${PKI}/${name}.csr" "${PKI}/${name}.ext"
+  } >"${out}/${name}.ext"
+  local ca="${SIGN_CA:-ca}" serial=(-CAcreateserial)
+  [[ "${SIGN_RANDOM_SERIAL:-0}" == 1 ]] && serial=(-set_serial "0x$(openssl rand -hex 16)")
+  openssl x509 -req -in "${out}/${name}.csr" -CA "${PKI}/${ca}.crt" -CAkey "${PKI}/${ca}.key" \
+    "${serial[@]}" -days 30 -sha256 -extfile "${out}/${name}.ext" -out "${out}/${name}.crt" 2>/dev/null
+  rm -f "${out}/${name}.csr" "${out}/${name}.ext"
 }
 
 # make_ca NAME CN: self-signed CA key and certificate.
@@ -174,13 +184,15 @@ make_pki() {
   openssl rsa -in "${PKI}/sa.key" -pubout -out "${PKI}/sa.pub" 2>/dev/null
 }
 
-# kubeconfig FILE USER CERTNAME [CONTEXT]
+# kubeconfig FILE USER CERT [CONTEXT]: CERT is a name in $PKI or an absolute
+# path without the .crt/.key suffix.
 write_kubeconfig() {
   local file="$1" user="$2" cert="$3" ctx="${4:-${CLUSTER_NAME}}"
   local ca crt key
+  [[ "${cert}" == /* ]] || cert="${PKI}/${cert}"
   ca="$(base64 -w0 <"${PKI}/ca.crt")"
-  crt="$(base64 -w0 <"${PKI}/${cert}.crt")"
-  key="$(base64 -w0 <"${PKI}/${cert}.key")"
+  crt="$(base64 -w0 <"${cert}.crt")"
+  key="$(base64 -w0 <"${cert}.key")"
   cat >"${file}" <<EOF
 apiVersion: v1
 kind: Config
@@ -266,21 +278,24 @@ cleanup_host_network() {
 
 # ---------------------------------------------------------------- configuration
 
-write_configs() {
-  mkdir -p "${CONF}" "${STATE}/cni/net.d" "${STATE}/cni/ipam" "${STATE}/containerd" "${STATE}/etcd"
-  cat >"${CONF}/containerd.toml" <<EOF
+# containerd_config DIR CNI_DIR [RUNC_ROOT]: containerd's configuration with
+# its root, state and sockets under DIR and the CNI configuration in
+# CNI_DIR/net.d; RUNC_ROOT gives runc a state folder of its own.
+containerd_config() {
+  local dir="$1" cni="$2" runc_root="${3:-}"
+  cat <<EOF
 version = 2
-root = "${STATE}/containerd/root"
-state = "${STATE}/containerd/state"
+root = "${dir}/root"
+state = "${dir}/state"
 disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs",
   "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
   "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
 
 [grpc]
-  address = "${CTRD_SOCK}"
+  address = "${dir}/containerd.sock"
 
 [ttrpc]
-  address = "${STATE}/containerd/containerd.sock.ttrpc"
+  address = "${dir}/containerd.sock.ttrpc"
 
 [debug]
   address = ""
@@ -303,29 +318,36 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
       runtime_type = "io.containerd.runc.v2"
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
         SystemdCgroup = false
+EOF
+  [[ -z "${runc_root}" ]] || echo "        Root = \"${runc_root}\""
+  cat <<EOF
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
-    conf_dir = "${STATE}/cni/net.d"
+    conf_dir = "${cni}/net.d"
     max_conf_num = 1
   [plugins."io.containerd.grpc.v1.cri".registry]
     config_path = ""
 EOF
+}
 
-  cat >"${STATE}/cni/net.d/10-netlab.conflist" <<EOF
+# cni_config NAME BRIDGE SUBNET GATEWAY IPMASQ IPAM_DIR: the bridge network
+# of one node.
+cni_config() {
+  cat <<EOF
 {
   "cniVersion": "1.0.0",
-  "name": "netlab",
+  "name": "$1",
   "plugins": [
     {
       "type": "bridge",
-      "bridge": "${CNI_BRIDGE}",
+      "bridge": "$2",
       "isGateway": true,
-      "ipMasq": true,
+      "ipMasq": $5,
       "hairpinMode": true,
       "ipam": {
         "type": "host-local",
-        "dataDir": "${STATE}/cni/ipam",
-        "ranges": [[{ "subnet": "${NODE_POD_CIDR}", "gateway": "${CNI_GATEWAY}" }]],
+        "dataDir": "$6",
+        "ranges": [[{ "subnet": "$3", "gateway": "$4" }]],
         "routes": [{ "dst": "0.0.0.0/0" }]
       }
     },
@@ -333,11 +355,16 @@ EOF
   ]
 }
 EOF
+}
 
-  cat >"${CONF}/kubelet.yaml" <<EOF
+# kubelet_config NODE_IP CERT SOCKET: the kubelet configuration every node
+# shares (CERT: the serving certificate's path without .crt/.key).
+kubelet_config() {
+  local ip="$1" cert="$2" sock="$3"
+  cat <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
-address: ${NODE_IP}
+address: ${ip}
 port: 10250
 healthzBindAddress: 127.0.0.1
 healthzPort: 10248
@@ -350,9 +377,9 @@ authentication:
     clientCAFile: ${PKI}/ca.crt
 authorization:
   mode: Webhook
-tlsCertFile: ${PKI}/kubelet-server.crt
-tlsPrivateKeyFile: ${PKI}/kubelet-server.key
-containerRuntimeEndpoint: unix://${CTRD_SOCK}
+tlsCertFile: ${cert}.crt
+tlsPrivateKeyFile: ${cert}.key
+containerRuntimeEndpoint: unix://${sock}
 cgroupDriver: cgroupfs
 failCgroupV1: false
 failSwapOn: false
@@ -360,7 +387,6 @@ clusterDNS:
 - ${DNS_SVC_IP}
 clusterDomain: ${CLUSTER_DOMAIN}
 resolvConf: /etc/resolv.conf
-podCIDR: ${NODE_POD_CIDR}
 maxPods: 60
 serializeImagePulls: false
 imageGCHighThresholdPercent: 99
@@ -375,14 +401,17 @@ serverTLSBootstrap: false
 protectKernelDefaults: false
 registerNode: true
 EOF
+}
 
-  cat >"${CONF}/kube-proxy.yaml" <<EOF
+# kube_proxy_config NODE_NAME: kube-proxy's configuration for one node.
+kube_proxy_config() {
+  cat <<EOF
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 mode: iptables
 clientConnection:
   kubeconfig: ${CONF}/kube-proxy.kubeconfig
-hostnameOverride: ${NODE_NAME}
+hostnameOverride: $1
 clusterCIDR: ${POD_CIDR}
 bindAddress: 0.0.0.0
 healthzBindAddress: 127.0.0.1:10256
@@ -393,6 +422,19 @@ conntrack:
   tcpEstablishedTimeout: 0s
   tcpCloseWaitTimeout: 0s
 EOF
+}
+
+write_configs() {
+  mkdir -p "${CONF}" "${STATE}/cni/net.d" "${STATE}/cni/ipam" "${STATE}/containerd" "${STATE}/etcd"
+  containerd_config "${STATE}/containerd" "${STATE}/cni" >"${CONF}/containerd.toml"
+  cni_config netlab "${CNI_BRIDGE}" "${NODE_POD_CIDR}" "${CNI_GATEWAY}" true "${STATE}/cni/ipam" \
+    >"${STATE}/cni/net.d/10-netlab.conflist"
+  {
+    kubelet_config "${NODE_IP}" "${PKI}/kubelet-server" "${CTRD_SOCK}"
+    # Only read in standalone mode; the controller-manager assigns the same.
+    echo "podCIDR: ${NODE_POD_CIDR}"
+  } >"${CONF}/kubelet.yaml"
+  kube_proxy_config "${NODE_NAME}" >"${CONF}/kube-proxy.yaml"
 
   write_kubeconfig "${KUBECONFIG_OUT}" netlab-e2e-admin admin
   write_kubeconfig "${CONF}/controller-manager.kubeconfig" system:kube-controller-manager controller-manager
@@ -530,7 +572,9 @@ deploy_coredns() {
 
 # ---------------------------------------------------------------- commands
 
+# cmd_up NODES
 cmd_up() {
+  local nodes="$1"
   check_host
   local t
   for t in buildah debootstrap gcc; do
@@ -538,10 +582,21 @@ cmd_up() {
   done
   if cluster_healthy; then
     log "cluster already up"
+    if ((nodes == 2)) && ! node2_healthy; then
+      if node2_present; then
+        log "node 2 is not healthy; removing it first"
+        node2_down keep-node1
+      fi
+      node2_up
+    elif ((nodes == 1)) && node2_present; then
+      log "removing node 2 (--nodes 1)"
+      node2_down keep-node1
+      log "node 2 removed"
+    fi
     print_access
     return 0
   fi
-  if [[ -d "${RUN}" || -d "${STATE}/containerd" ]] || ip link show "${NODE_IF}" >/dev/null 2>&1; then
+  if [[ -d "${RUN}" || -d "${STATE}/containerd" ]] || ip link show "${NODE_IF}" >/dev/null 2>&1 || node2_present; then
     log "leftovers of a previous cluster found; cleaning them up first"
     cmd_down
   fi
@@ -560,6 +615,7 @@ cmd_up() {
   setup_host_network
   make_pki
   write_configs
+  if ((nodes == 2)); then node2_prepare_async; fi
 
   start_etcd
   start_apiserver
@@ -570,7 +626,11 @@ cmd_up() {
   start_kube_proxy
   wait_until kubelet 120 "node ${NODE_NAME} Ready" node_ready
   deploy_coredns
-  log "cluster up in $((SECONDS - start))s"
+  if ((nodes == 2)); then
+    node2_prepare_wait
+    node2_join
+  fi
+  log "cluster up in $((SECONDS - start))s (${nodes} node$( ((nodes == 1)) || echo s))"
   print_access
 }
 
@@ -584,6 +644,9 @@ print_access() {
   echo "kubeconfig: ${KUBECONFIG_OUT} (context ${CLUSTER_NAME})"
   echo "  export KUBECONFIG=${KUBECONFIG_OUT}"
   echo "node ${NODE_NAME} ${NODE_IP}, pods ${POD_CIDR}, services ${SERVICE_CIDR}, DNS ${DNS_SVC_IP}"
+  if node2_present; then
+    echo "node ${NODE2_NAME} ${NODE2_IP} (netns ${NODE2_NETNS}), pods $(node2_pod_cidr || echo '?')"
+  fi
   if [[ "${NETLAB_E2E_QUIET:-0}" != 1 ]]; then
     echo "----- ${KUBECONFIG_OUT} -----"
     cat "${KUBECONFIG_OUT}"
@@ -617,13 +680,14 @@ stop_component() {
   rm -f "${RUN}/${name}.pid"
 }
 
-# Kills every process in the kubelet's pod cgroups (the containers of this
-# node), found through the cgroup hierarchy the kubelet created.
+# kill_pod_processes [CGROUP]: kills every process in a kubelet's pod cgroups
+# (the containers of its node), found through the cgroup hierarchy the kubelet
+# created under CGROUP (node 1: kubepods).
 kill_pod_processes() {
-  local dir pid round
+  local cg="${1:-kubepods}" dir pid round
   for round in 1 2 3; do
     local found=0
-    for dir in /sys/fs/cgroup/pids/kubepods /sys/fs/cgroup/memory/kubepods /sys/fs/cgroup/unified/kubepods; do
+    for dir in "/sys/fs/cgroup/pids/${cg}" "/sys/fs/cgroup/memory/${cg}" "/sys/fs/cgroup/unified/${cg}"; do
       [[ -d "${dir}" ]] || continue
       while IFS= read -r pid; do
         [[ -n "${pid}" ]] || continue
@@ -637,46 +701,55 @@ kill_pod_processes() {
   done
 }
 
-# The runc shims started by our containerd write shim.pid into their bundle
-# directories under our containerd state dir.
+# kill_shims [DIR]: the runc shims started by a containerd write shim.pid
+# into their bundle directories under its state dir DIR.
 kill_shims() {
-  local f pid
-  [[ -d "${STATE}/containerd/state" ]] || return 0
+  local dir="${1:-${STATE}/containerd/state}" f pid
+  [[ -d "${dir}" ]] || return 0
   while IFS= read -r f; do
     pid="$(cat "${f}" 2>/dev/null || true)"
     [[ "${pid}" =~ ^[0-9]+$ ]] || continue
     if [[ "$(readlink "/proc/${pid}/exe" 2>/dev/null || true)" == *containerd-shim* ]]; then
       stop_pid containerd-shim "${pid}"
     fi
-  done < <(find "${STATE}/containerd/state" -name shim.pid 2>/dev/null)
+  done < <(find "${dir}" -name shim.pid 2>/dev/null)
 }
 
+# remove_pod_cgroups [CGROUP]: removes CGROUP (default kubepods) and
+# everything below it in every hierarchy.
 remove_pod_cgroups() {
-  local dir
-  for dir in /sys/fs/cgroup/*/kubepods; do
+  local cg="${1:-kubepods}" dir
+  for dir in /sys/fs/cgroup/*/"${cg}"; do
     [[ -d "${dir}" ]] || continue
     find "${dir}" -depth -type d -exec rmdir {} \; 2>/dev/null || true
   done
 }
 
+# unmount_state [DIR]: unmounts everything under DIR (default: $STATE).
 unmount_state() {
-  local m round
+  local top="${1:-${STATE}}" m round
   for round in 1 2 3; do
     local any=0
     while IFS= read -r m; do
-      [[ "${m}" == "${STATE}"/* ]] || continue
+      [[ "${m}" == "${top}"/* ]] || continue
       any=1
       umount "${m}" 2>/dev/null || umount -l "${m}" 2>/dev/null || true
     done < <(findmnt -rn -o TARGET | sort -r)
     ((any)) || return 0
   done
-  findmnt -rn -o TARGET | grep -F "${STATE}/" >&2 && log "some mounts under ${STATE} remain"
+  findmnt -rn -o TARGET | grep -F "${top}/" >&2 && log "some mounts under ${top} remain"
   return 0
 }
 
 cmd_down() {
   check_host
   local i
+  # Node 2 first: its processes, mounts, cgroups, namespace and veth (the
+  # host's iptables go below, with node 1's).
+  if node2_present; then
+    log "stopping node 2"
+    node2_down
+  fi
   for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
     case "${COMPONENTS[i]}" in
       containerd)
@@ -703,8 +776,9 @@ cmd_down() {
 }
 
 cmd_status() {
-  local c pid rc=0
-  for c in "${COMPONENTS[@]}"; do
+  local c pid rc=0 all=("${COMPONENTS[@]}")
+  node2_present && all+=("${NODE2_COMPONENTS[@]}")
+  for c in "${all[@]}"; do
     if pid="$(pid_of "${c}")"; then
       printf '%-24s running  pid %s\n' "${c}" "${pid}"
     else
@@ -717,15 +791,32 @@ cmd_status() {
     kc get nodes -o wide 2>&1 || rc=1
     kc get pods -A -o wide 2>&1 || rc=1
   fi
+  if node2_present; then
+    echo "node 2: netns ${NODE2_NETNS}, ${NODE2_IP} via ${NODE2_VETH}, pods $(node2_pod_cidr || echo '?')$(fault_active && echo ', cross-node traffic BLOCKED (fault.sh)')"
+  fi
   return "${rc}"
 }
 
+usage() { echo "usage: $0 up [--nodes 1|2] | down | status" >&2; exit 2; }
+
 main() {
-  case "${1:-}" in
-    up) cmd_up ;;
+  local cmd="${1:-}" nodes="${NETLAB_E2E_NODES:-1}"
+  (($# == 0)) || shift
+  while (($#)); do
+    case "$1" in
+      --nodes) [[ "${cmd}" == up && $# -ge 2 ]] || usage; nodes="$2"; shift 2 ;;
+      --nodes=*) [[ "${cmd}" == up ]] || usage; nodes="${1#--nodes=}"; shift ;;
+      *) usage ;;
+    esac
+  done
+  case "${cmd}" in
+    up)
+      [[ "${nodes}" == 1 || "${nodes}" == 2 ]] || die "--nodes / NETLAB_E2E_NODES must be 1 or 2, not '${nodes}'"
+      cmd_up "${nodes}"
+      ;;
     down) cmd_down ;;
     status) cmd_status ;;
-    *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+    *) usage ;;
   esac
 }
 

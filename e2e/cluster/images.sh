@@ -5,9 +5,9 @@
 # process and CoreDNS. Every image is saved as a docker-archive tarball in the
 # cache, keyed by a hash of its recipe, and reused when present.
 #
-#   e2e/images.sh build             build missing tarballs
-#   e2e/images.sh import SOCKET     build, then import into containerd (k8s.io)
-#   e2e/images.sh list              print image names
+#   e2e/cluster/images.sh build             build missing tarballs
+#   e2e/cluster/images.sh import SOCKET     build, then import into containerd (k8s.io)
+#   e2e/cluster/images.sh list              print image names
 set -euo pipefail
 
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -189,7 +189,7 @@ build_static_image() {
       bah config --entrypoint '["/pause"]' "${ctr}"
       ;;
     coredns)
-      [[ -x "${BIN_DIR}/coredns" ]] || die "coredns binary missing in ${BIN_DIR}: run e2e/build.sh coredns"
+      [[ -x "${BIN_DIR}/coredns" ]] || die "coredns binary missing in ${BIN_DIR}: run e2e/cluster/build.sh coredns"
       install -m 0755 "${BIN_DIR}/coredns" "${mnt}/coredns"
       mkdir -p "${mnt}/etc/coredns" "${mnt}/tmp"
       bah config --entrypoint '["/coredns"]' --port 53/udp --port 53/tcp --port 9153/tcp "${ctr}"

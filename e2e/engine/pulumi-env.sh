@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# Source this to use the Pulumi engine that e2e/build-pulumi.sh built:
+# Source this to use the Pulumi engine that e2e/engine/build-pulumi.sh built:
 #
-#   source e2e/pulumi-env.sh && pulumi version
+#   source e2e/engine/pulumi-env.sh && pulumi version
 #
 # It sets PATH (the engine's bin first), PULUMI_HOME, a file backend under
 # ${NETLAB_E2E_STATE:-/var/lib/netlab-e2e}, a passphrase for the stack secrets
@@ -10,12 +10,12 @@
 # every network access of the CLI (update check, plugin downloads).
 # It only sets variables; it does not change the calling shell's options.
 
-# shellcheck source=e2e/pulumi/lib.sh
+# shellcheck source-path=SCRIPTDIR source=pulumi/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/pulumi/lib.sh"
 
 if netlab_pulumi_versions; then
   if [[ ! -x "${NETLAB_PULUMI_DIR}/bin/pulumi" ]]; then
-    echo "pulumi-env.sh: ${NETLAB_PULUMI_DIR}/bin/pulumi is missing: run e2e/build-pulumi.sh first" >&2
+    echo "pulumi-env.sh: ${NETLAB_PULUMI_DIR}/bin/pulumi is missing: run e2e/engine/build-pulumi.sh first" >&2
   fi
   case ":${PATH}:" in
     *":${NETLAB_PULUMI_DIR}/bin:"*) ;;

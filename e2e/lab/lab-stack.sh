@@ -1,9 +1,9 @@
 # shellcheck shell=bash disable=SC2034
-# Shared by e2e/run.sh and e2e/bench.sh: where the e2e cluster is, and a copy of the lab's project with a
+# Shared by e2e/lab/run.sh and e2e/lab/bench.sh: where the e2e cluster is, and a copy of the lab's project with a
 # stack pointed at that cluster and its local images. Callers set WORK and STACK, and source
-# e2e/pulumi-env.sh before creating the stack.
+# e2e/engine/pulumi-env.sh before creating the stack.
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STATE="${NETLAB_E2E_STATE:-/var/lib/netlab-e2e}"
 KUBECONFIG_FILE="${STATE}/kubeconfig"
 CONTEXT="netlab-e2e"

@@ -1,18 +1,18 @@
-// The lab's checks run one after another, without Pulumi, for e2e/bench.sh.
+// The lab's checks run one after another, without Pulumi, for e2e/lab/bench.sh.
 //
-//   npx ts-node e2e/sequential-checks.ts <kubeconfig> <context> <pods.json> <services.json>
+//   npx ts-node e2e/lab/sequential-checks.ts <kubeconfig> <context> <pods.json> <services.json>
 //
 // Reads the live facts from `kubectl get -o json` output, plans the default lab's checks with the lab's own
 // planner, runs each check's script with sh in turn, judges it, and prints the summary and the wall time
 // of the checks alone.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { judgeCheck } from "../lib/checks/judge";
-import { type LiveFacts, planChecks } from "../lib/checks/plan";
-import { formatReport } from "../lib/checks/report";
-import { buildRunnerScript, parseRunnerOutput } from "../lib/checks/runner";
-import { parseLabConfig } from "../lib/config";
-import { labTopology } from "../lib/topology";
+import { judgeCheck } from "../../lib/checks/judge";
+import { type LiveFacts, planChecks } from "../../lib/checks/plan";
+import { formatReport } from "../../lib/checks/report";
+import { buildRunnerScript, parseRunnerOutput } from "../../lib/checks/runner";
+import { parseLabConfig } from "../../lib/config";
+import { labTopology } from "../../lib/topology";
 
 interface PodList {
   items: { metadata: { name: string }; status: { podIP: string; hostIP: string } }[];

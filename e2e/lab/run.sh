@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The lab end to end, with the real Pulumi engine, on the cluster of `e2e/cluster.sh up`:
+# The lab end to end, with the real Pulumi engine, on the cluster of `e2e/cluster/cluster.sh up`:
 #
 #   1. an `e2e` stack pointing the lab at the local images and kubeconfig
 #   2. `pulumi preview`, then `pulumi up`: every check passes
@@ -10,7 +10,7 @@
 #   6. `pulumi destroy`: the namespace and everything in it are gone
 #
 # Prints each step's wall time; exits non-zero at the first step that fails.
-# Needs: e2e/cluster.sh up (a Ready node), e2e/build-pulumi.sh (run here when binaries are missing).
+# Needs: e2e/cluster/cluster.sh up (a Ready node), e2e/engine/build-pulumi.sh (run here when binaries are missing).
 set -euo pipefail
 
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -38,13 +38,13 @@ fail() {
 }
 
 preflight() {
-  [[ -f "${KUBECONFIG_FILE}" ]] || fail "no kubeconfig at ${KUBECONFIG_FILE}: run e2e/cluster.sh up"
+  [[ -f "${KUBECONFIG_FILE}" ]] || fail "no kubeconfig at ${KUBECONFIG_FILE}: run e2e/cluster/cluster.sh up"
   k get nodes -o jsonpath='{.items[*].status.conditions[?(@.type=="Ready")].status}' | grep -q True ||
-    fail "the e2e node is not Ready: run e2e/cluster.sh up (and e2e/cluster.sh status)"
+    fail "the e2e node is not Ready: run e2e/cluster/cluster.sh up (and e2e/cluster/cluster.sh status)"
   [[ -d "${ROOT}/node_modules/@pulumi/pulumi" ]] || (cd "${ROOT}" && npm ci --ignore-scripts --no-audit --no-fund)
-  bash "${E2E_DIR}/build-pulumi.sh"
-  # shellcheck source-path=SCRIPTDIR source=pulumi-env.sh
-  source "${E2E_DIR}/pulumi-env.sh"
+  bash "${E2E_DIR}/../engine/build-pulumi.sh"
+  # shellcheck source-path=SCRIPTDIR source=../engine/pulumi-env.sh
+  source "${E2E_DIR}/../engine/pulumi-env.sh"
   pulumi version
 }
 

@@ -3,10 +3,10 @@
 # so that an e2e run takes minutes, not the cold build's hour; otherwise says what is missing.
 set -euo pipefail
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source-path=SCRIPTDIR source=versions.sh
-source "${E2E_DIR}/versions.sh"
-# shellcheck source-path=SCRIPTDIR source=pulumi/lib.sh
-source "${E2E_DIR}/pulumi/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../cluster/versions.sh
+source "${E2E_DIR}/../cluster/versions.sh"
+# shellcheck source-path=SCRIPTDIR source=../engine/pulumi/lib.sh
+source "${E2E_DIR}/../engine/pulumi/lib.sh"
 CACHE="${NETLAB_E2E_CACHE:-/var/cache/netlab-e2e}"
 netlab_pulumi_versions
 

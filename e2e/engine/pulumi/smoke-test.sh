@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Proves the engine from e2e/build-pulumi.sh works without a cluster and
+# Proves the engine from e2e/engine/build-pulumi.sh works without a cluster and
 # without network: a throw-away TypeScript project outside the repository
 # (its node_modules is a link to the repository's) with one local.Command and
 # one Pod rendered to YAML by a Kubernetes provider with renderYamlToDirectory.
 #
-#   e2e/pulumi/smoke-test.sh [WORKDIR]
+#   e2e/engine/pulumi/smoke-test.sh [WORKDIR]
 #
 # Without WORKDIR it uses a new temporary folder and removes it on success.
 # Runs stack init, preview, up, stack output, a second up that must change
@@ -12,9 +12,9 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO="$(cd "${HERE}/../.." && pwd)"
-# shellcheck source=e2e/pulumi-env.sh
-source "${REPO}/e2e/pulumi-env.sh"
+REPO="$(cd "${HERE}/../../.." && pwd)"
+# shellcheck source-path=SCRIPTDIR source=../pulumi-env.sh
+source "${HERE}/../pulumi-env.sh"
 
 log() { printf '[smoke %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FAIL: $*"; exit 1; }

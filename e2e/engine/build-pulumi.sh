@@ -2,25 +2,25 @@
 # Builds the Pulumi engine and the plugins the lab needs, offline, from Go
 # modules, into the e2e cache (never into the repository):
 #
-#   e2e/build-pulumi.sh
+#   e2e/engine/build-pulumi.sh
 #
 #   ${NETLAB_E2E_CACHE:-/var/cache/netlab-e2e}/pulumi/<pulumi-version>/
 #     bin/pulumi                          CLI, github.com/pulumi/pulumi/pkg/v3
-#     bin/pulumi-language-nodejs          Node.js language host (e2e/pulumi/language-nodejs)
+#     bin/pulumi-language-nodejs          Node.js language host (e2e/engine/pulumi/language-nodejs)
 #     bin/pulumi-resource-pulumi-nodejs   shim for pulumi.dynamic providers
-#     providers/command-<v>/...           command provider (e2e/pulumi/command-provider)
+#     providers/command-<v>/...           command provider (e2e/engine/pulumi/command-provider)
 #     providers/kubernetes-<v>/...        github.com/pulumi/pulumi-kubernetes/provider/v4
 #     ambient/                            providers put on $PATH (see PULUMI-ENGINE.md)
 #     src/, go/, logs/                    wrapper modules, Go caches, build logs
 #   ${NETLAB_E2E_CACHE}/pulumi-home       PULUMI_HOME with the providers installed
 #
-# Versions come from package-lock.json (e2e/pulumi/lib.sh). Every step is
+# Versions come from package-lock.json (e2e/engine/pulumi/lib.sh). Every step is
 # skipped when its output is already there and up to date, so a rerun is cheap.
-# Source e2e/pulumi-env.sh afterwards to use the engine.
+# Source e2e/engine/pulumi-env.sh afterwards to use the engine.
 set -euo pipefail
 
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=e2e/pulumi/lib.sh
+# shellcheck source-path=SCRIPTDIR source=pulumi/lib.sh
 source "${E2E_DIR}/pulumi/lib.sh"
 
 log() { printf '[build-pulumi %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -327,4 +327,4 @@ if [[ "${NETLAB_PULUMI_TRIM_GO_CACHES:-0}" == 1 ]]; then
 fi
 total=$(( $(date +%s) - SCRIPT_START ))
 printf '%s total %ss\n' "$(date -u +%FT%TZ)" "${total}" >>"${TIMINGS}"
-log "all done in ${total}s; source e2e/pulumi-env.sh to use it"
+log "all done in ${total}s; source e2e/engine/pulumi-env.sh to use it"
