@@ -27,6 +27,13 @@ export interface MultiContainerPodArgs {
   terminationGracePeriodSeconds?: number;
   /** Where the scheduler may put the pod relative to other pods (eg2's placement). */
   affinity?: k8s.types.input.core.v1.Affinity;
+  /**
+   * Seconds `pulumi up` waits for the pod to be Ready before it fails (the Kubernetes provider's own wait,
+   * 10 minutes by default), e.g. when an image cannot be pulled. Given to the provider as the pod's
+   * `customTimeouts` for create and update: deletion keeps its own default, and the pod carries no
+   * annotation for it.
+   */
+  startTimeoutSeconds?: number;
 }
 
 /** The label that selects exactly one lab pod. */
@@ -82,7 +89,7 @@ export class MultiContainerPod extends pulumi.ComponentResource {
           })),
         },
       },
-      { parent: this },
+      { parent: this, ...startTimeouts(args.startTimeoutSeconds) },
     );
 
     this.namespace = this.pod.metadata.namespace;
@@ -118,4 +125,13 @@ function ownersOfPorts(containers: readonly ContainerArgs[]): Record<string, str
     }
   }
   return owners;
+}
+
+/** The pod's custom timeouts for a start timeout: create and update, not delete. */
+function startTimeouts(seconds: number | undefined): Pick<pulumi.CustomResourceOptions, "customTimeouts"> {
+  if (seconds === undefined) return {};
+  if (!Number.isInteger(seconds) || seconds <= 0) {
+    throw new Error(`startTimeoutSeconds must be a whole number of seconds above 0, not ${seconds}`);
+  }
+  return { customTimeouts: { create: `${seconds}s`, update: `${seconds}s` } };
 }

@@ -6,13 +6,24 @@
 #
 #   ${NETLAB_E2E_CACHE:-/var/cache/netlab-e2e}/pulumi/<pulumi-version>/
 #     bin/pulumi                          CLI, github.com/pulumi/pulumi/pkg/v3
-#     bin/pulumi-language-nodejs          Node.js language host (e2e/engine/pulumi/language-nodejs)
+#     bin/pulumi-language-nodejs          Node.js language host: a copy of the real one
+#                                         (real/) or of the stand-in (standin/)
 #     bin/pulumi-resource-pulumi-nodejs   shim for pulumi.dynamic providers
-#     providers/command-<v>/...           command provider (e2e/engine/pulumi/command-provider)
+#     real/language-nodejs-<v>/...        upstream sdk/nodejs/cmd/pulumi-language-nodejs
+#     standin/pulumi-language-nodejs      e2e/engine/pulumi/language-nodejs
+#     providers/command-<v>/...           upstream pulumi-command provider/
+#     providers/command-<v>+netlab/...    e2e/engine/pulumi/command-provider (stand-in)
 #     providers/kubernetes-<v>/...        github.com/pulumi/pulumi-kubernetes/provider/v4
 #     ambient/                            providers put on $PATH (see PULUMI-ENGINE.md)
+#     plugins.tsv                         what is installed, real or stand-in (plugins.sh)
 #     src/, go/, logs/                    wrapper modules, Go caches, build logs
 #   ${NETLAB_E2E_CACHE}/pulumi-home       PULUMI_HOME with the providers installed
+#
+# The real language host and command provider are built when git copies of
+# their repositories are named (stand-ins otherwise; section 2 below):
+#
+#   NETLAB_PULUMI_GIT_DIR=/path/to/pulumi.git \
+#   NETLAB_PULUMI_COMMAND_GIT_DIR=/path/to/pulumi-command.git e2e/engine/build-pulumi.sh
 #
 # Versions come from package-lock.json (e2e/engine/pulumi/lib.sh). Every step is
 # skipped when its output is already there and up to date, so a rerun is cheap.
@@ -177,39 +188,206 @@ EOF
 }
 
 # ---------------------------------------------------------------------------
-# 2. The Go helpers written for this repo: Node.js language host and the
-#    command provider. Built in one wrapper module against the same pkg/v3
-#    and sdk/v3 as the CLI.
+# 2. The Node.js language host and the command provider: the real ones, built
+#    from git copies of their upstream repositories when the environment names
+#    them, else this repo's stand-ins (e2e/engine/pulumi/language-nodejs,
+#    e2e/engine/pulumi/command-provider), which need nothing but the module proxy.
+#
+#    NETLAB_PULUMI_GIT_DIR          git directory of github.com/pulumi/pulumi;
+#                                   its tag v<@pulumi/pulumi version> gives
+#                                   sdk/nodejs/cmd/pulumi-language-nodejs
+#    NETLAB_PULUMI_COMMAND_GIT_DIR  git directory of github.com/pulumi/pulumi-command;
+#                                   its tag v<@pulumi/command version> gives provider/
+#
+#    A named git directory that cannot be used is an error, not a fallback.
+#    Upstream sources are extracted into the cache (src/upstream/), never into
+#    the repository.
 # ---------------------------------------------------------------------------
 COMMAND_PLUGIN_VERSION="${NETLAB_COMMAND_VERSION}+netlab"
 LANGHOST_VERSION="${PV}+netlab"
 COMMAND_DIR="${PROVIDERS}/command-${COMMAND_PLUGIN_VERSION}"
+STANDIN_DIR="${NETLAB_PULUMI_DIR}/standin"
+LANGHOST_STANDIN="${STANDIN_DIR}/pulumi-language-nodejs"
+COMMAND_STANDIN="${COMMAND_DIR}/pulumi-resource-command"
+LANGHOST_REAL="${NETLAB_PULUMI_DIR}/real/language-nodejs-${PV}/pulumi-language-nodejs"
+COMMAND_REAL_DIR="${PROVIDERS}/command-${NETLAB_COMMAND_VERSION}"
+COMMAND_REAL="${COMMAND_REAL_DIR}/pulumi-resource-command"
+PULUMI_GIT_DIR="${NETLAB_PULUMI_GIT_DIR:-}"
+COMMAND_GIT_DIR="${NETLAB_PULUMI_COMMAND_GIT_DIR:-}"
+# What was selected, for the manifest: "real <tag> <commit>" or "stand-in".
+LANGHOST_ORIGIN=
+COMMAND_ORIGIN=
 
-build_helpers() {
-  local dir="${SRC}/helpers" lh="${BIN}/pulumi-language-nodejs" cp="${COMMAND_DIR}/pulumi-resource-command"
-  local lh_stamp cp_stamp
+# build_standins [language-nodejs] [command-provider]: builds the named
+# stand-ins in one wrapper module against the CLI's pkg/v3 and sdk/v3.
+build_standins() {
+  local dir="${SRC}/helpers" want_lh=0 want_cp=0 what lh_stamp cp_stamp
+  for what in "$@"; do
+    case "${what}" in
+      language-nodejs) want_lh=1 ;;
+      command-provider) want_cp=1 ;;
+    esac
+  done
   lh_stamp="$(STAMP_EXTRA="${LANGHOST_VERSION} ${PV}" stamp_of "${E2E_DIR}/pulumi/language-nodejs/main.go")"
   cp_stamp="$(STAMP_EXTRA="${COMMAND_PLUGIN_VERSION} ${PV}" stamp_of "${E2E_DIR}/pulumi/command-provider/main.go")"
-  if up_to_date "${lh}" "${lh_stamp}" && up_to_date "${cp}" "${cp_stamp}"; then
-    log "pulumi-language-nodejs and pulumi-resource-command: present, skipping"
-    return
+  if (( want_lh )) && up_to_date "${LANGHOST_STANDIN}" "${lh_stamp}"; then
+    log "stand-in pulumi-language-nodejs ${LANGHOST_VERSION}: present, skipping"
+    want_lh=0
   fi
+  if (( want_cp )) && up_to_date "${COMMAND_STANDIN}" "${cp_stamp}"; then
+    log "stand-in pulumi-resource-command ${COMMAND_PLUGIN_VERSION}: present, skipping"
+    want_cp=0
+  fi
+  (( want_lh || want_cp )) || return 0
   write_pulumi_wrapper "${dir}" netlab.local/pulumi-helpers-build
   rm -rf "${dir}/cmd"
-  mkdir -p "${dir}/cmd" "${COMMAND_DIR}"
+  mkdir -p "${dir}/cmd" "${STANDIN_DIR}" "${COMMAND_DIR}"
   cp -r "${E2E_DIR}/pulumi/language-nodejs" "${E2E_DIR}/pulumi/command-provider" "${dir}/cmd/"
   timed "helpers: go mod tidy" "${LOGS}/helpers-tidy.log" \
     in_dir "${dir}" "${NICE[@]}" "${GO}" mod tidy
-  timed "helpers: go build pulumi-language-nodejs" "${LOGS}/langhost-build.log" \
-    in_dir "${dir}" "${NICE[@]}" "${GO}" build -trimpath \
-    -ldflags "-s -w -X main.version=${LANGHOST_VERSION}" -o "${lh}.tmp" ./cmd/language-nodejs
-  mv "${lh}.tmp" "${lh}"
-  printf '%s\n' "${lh_stamp}" >"${lh}.stamp"
-  timed "helpers: go build pulumi-resource-command" "${LOGS}/command-build.log" \
-    in_dir "${dir}" "${NICE[@]}" "${GO}" build -trimpath \
-    -ldflags "-s -w -X main.version=${COMMAND_PLUGIN_VERSION}" -o "${cp}.tmp" ./cmd/command-provider
-  mv "${cp}.tmp" "${cp}"
-  printf '%s\n' "${cp_stamp}" >"${cp}.stamp"
+  if (( want_lh )); then
+    timed "helpers: go build pulumi-language-nodejs" "${LOGS}/langhost-build.log" \
+      in_dir "${dir}" "${NICE[@]}" "${GO}" build -trimpath \
+      -ldflags "-s -w -X main.version=${LANGHOST_VERSION}" -o "${LANGHOST_STANDIN}.tmp" ./cmd/language-nodejs
+    mv "${LANGHOST_STANDIN}.tmp" "${LANGHOST_STANDIN}"
+    printf '%s\n' "${lh_stamp}" >"${LANGHOST_STANDIN}.stamp"
+  fi
+  if (( want_cp )); then
+    timed "helpers: go build pulumi-resource-command" "${LOGS}/command-build.log" \
+      in_dir "${dir}" "${NICE[@]}" "${GO}" build -trimpath \
+      -ldflags "-s -w -X main.version=${COMMAND_PLUGIN_VERSION}" -o "${COMMAND_STANDIN}.tmp" ./cmd/command-provider
+    mv "${COMMAND_STANDIN}.tmp" "${COMMAND_STANDIN}"
+    printf '%s\n' "${cp_stamp}" >"${COMMAND_STANDIN}.stamp"
+  fi
+}
+
+# tag_commit GITDIR TAG: the commit TAG points at; dies when it cannot be had.
+tag_commit() {
+  local gitdir=$1 tag=$2 commit
+  [[ -d "${gitdir}" ]] || die "${gitdir}: no such git directory"
+  git --git-dir="${gitdir}" rev-parse --git-dir >/dev/null 2>&1 || die "${gitdir} is not a git directory"
+  commit="$(git --git-dir="${gitdir}" rev-parse --verify --quiet "refs/tags/${tag}^{commit}")" ||
+    die "${gitdir} has no tag ${tag}"
+  printf '%s\n' "${commit}"
+}
+
+# extract_tree GITDIR COMMIT FOLDER DEST: FOLDER of COMMIT, as DEST/FOLDER.
+# `git archive` first; when the copy lacks some blobs (archive fails), file by
+# file, skipping the missing ones and saying which. Output in LOGFILE.
+extract_tree() {
+  local gitdir=$1 commit=$2 folder=$3 dest=$4 mode_type_object mode type object path missing=0
+  rm -rf "${dest}"
+  mkdir -p "${dest}"
+  if git --git-dir="${gitdir}" archive --format=tar "${commit}" "${folder}" | tar -x -C "${dest}"; then
+    return 0
+  fi
+  echo "git archive failed; extracting ${folder} file by file" >&2
+  rm -rf "${dest}"
+  mkdir -p "${dest}"
+  while IFS=$'\t' read -r mode_type_object path; do
+    read -r mode type object <<<"${mode_type_object}"
+    [[ "${type}" == blob ]] || continue
+    mkdir -p "${dest}/$(dirname "${path}")"
+    if git --git-dir="${gitdir}" cat-file blob "${object}" >"${dest}/${path}" 2>/dev/null; then
+      [[ "${mode}" == 100755 ]] && chmod +x "${dest}/${path}"
+    else
+      rm -f "${dest}/${path}"
+      echo "missing from the git copy, skipped: ${path}" >&2
+      missing=$((missing + 1))
+    fi
+  done < <(git --git-dir="${gitdir}" ls-tree -r --full-tree "${commit}" -- "${folder}")
+  echo "${missing} file(s) missing" >&2
+}
+
+# The real Node.js language host: sdk/nodejs/cmd/pulumi-language-nodejs at the
+# tag of the CLI's version. Its go.mod points pkg/v3 and sdk/v3 at folders of
+# the upstream repository; they are replaced by the CLI's module versions.
+build_real_langhost() {
+  local tag="v${PV}" commit stamp dir mod info r
+  commit="$(tag_commit "${PULUMI_GIT_DIR}" "${tag}")" || exit 1
+  LANGHOST_ORIGIN="real pulumi/pulumi ${tag} ${commit}"
+  stamp="$(STAMP_EXTRA="${LANGHOST_ORIGIN} ${PV}" stamp_of /dev/null)"
+  if up_to_date "${LANGHOST_REAL}" "${stamp}"; then
+    log "pulumi-language-nodejs ${PV} (pulumi/pulumi ${tag}): present, skipping"
+    return
+  fi
+  dir="${SRC}/upstream/pulumi-${commit:0:12}"
+  mod="${dir}/sdk/nodejs/cmd/pulumi-language-nodejs"
+  timed "language host: extract ${tag} sdk/nodejs/cmd/pulumi-language-nodejs" "${LOGS}/langhost-real-extract.log" \
+    extract_tree "${PULUMI_GIT_DIR}" "${commit}" sdk/nodejs/cmd/pulumi-language-nodejs "${dir}"
+  [[ -f "${mod}/go.mod" && -f "${mod}/main.go" ]] || die "no go.mod and main.go in ${mod}"
+  while IFS= read -r r; do
+    [[ -n "${r}" ]] && "${GO}" mod edit -dropreplace="${r}" "${mod}/go.mod"
+  done < <(local_replaces "${mod}/go.mod")
+  "${GO}" mod edit -require="${PKG_MOD}@v${PV}" -require="${SDK_MOD}@v${PV}" "${mod}/go.mod"
+  info="$(mod_json "${PKG_MOD}@v${PV}")"
+  while IFS= read -r r; do
+    [[ -n "${r}" ]] && "${GO}" mod edit -replace="${r}" "${mod}/go.mod"
+  done < <(module_replaces "$(json_field "${info}" GoMod)")
+  mkdir -p "$(dirname "${LANGHOST_REAL}")"
+  timed "language host: go mod tidy" "${LOGS}/langhost-real-tidy.log" \
+    in_dir "${mod}" "${NICE[@]}" "${GO}" mod tidy
+  timed "language host: go build pulumi-language-nodejs ${PV}" "${LOGS}/langhost-real-build.log" \
+    in_dir "${mod}" "${NICE[@]}" "${GO}" build -trimpath \
+    -ldflags "-s -w -X ${SDK_MOD}/go/common/version.Version=v${PV}" -o "${LANGHOST_REAL}.tmp" .
+  mv "${LANGHOST_REAL}.tmp" "${LANGHOST_REAL}"
+  printf '%s\n' "${stamp}" >"${LANGHOST_REAL}.stamp"
+  rm -rf "${dir}"
+}
+
+# The real command provider: provider/ of pulumi-command at the tag of the npm
+# package's version, built as it is.
+COMMAND_VERSION_VAR="github.com/pulumi/pulumi-command/provider/pkg/version.Version"
+build_real_command() {
+  local tag="v${NETLAB_COMMAND_VERSION}" commit stamp dir
+  commit="$(tag_commit "${COMMAND_GIT_DIR}" "${tag}")" || exit 1
+  COMMAND_ORIGIN="real pulumi/pulumi-command ${tag} ${commit}"
+  stamp="$(STAMP_EXTRA="${COMMAND_ORIGIN} ${NETLAB_COMMAND_VERSION}" stamp_of /dev/null)"
+  if up_to_date "${COMMAND_REAL}" "${stamp}"; then
+    log "pulumi-resource-command ${NETLAB_COMMAND_VERSION} (pulumi/pulumi-command ${tag}): present, skipping"
+    return
+  fi
+  dir="${SRC}/upstream/pulumi-command-${commit:0:12}"
+  timed "command provider: extract ${tag} provider/" "${LOGS}/command-real-extract.log" \
+    extract_tree "${COMMAND_GIT_DIR}" "${commit}" provider "${dir}"
+  [[ -f "${dir}/provider/go.mod" ]] || die "no go.mod in ${dir}/provider"
+  mkdir -p "${COMMAND_REAL_DIR}"
+  timed "command provider: go build pulumi-resource-command ${NETLAB_COMMAND_VERSION}" \
+    "${LOGS}/command-real-build.log" \
+    in_dir "${dir}/provider" "${NICE[@]}" "${GO}" build -trimpath \
+    -ldflags "-s -w -X ${COMMAND_VERSION_VAR}=${NETLAB_COMMAND_VERSION}" \
+    -o "${COMMAND_REAL}.tmp" ./cmd/pulumi-resource-command
+  mv "${COMMAND_REAL}.tmp" "${COMMAND_REAL}"
+  printf '%s\n' "${stamp}" >"${COMMAND_REAL}.stamp"
+  rm -rf "${dir}"
+}
+
+build_language_and_command() {
+  local standins=()
+  if [[ -n "${PULUMI_GIT_DIR}" ]]; then
+    build_real_langhost
+  else
+    standins+=(language-nodejs)
+    LANGHOST_ORIGIN="stand-in e2e/engine/pulumi/language-nodejs"
+  fi
+  if [[ -n "${COMMAND_GIT_DIR}" ]]; then
+    build_real_command
+  else
+    standins+=(command-provider)
+    COMMAND_ORIGIN="stand-in e2e/engine/pulumi/command-provider"
+  fi
+  if (( ${#standins[@]} > 0 )); then
+    build_standins "${standins[@]}"
+  fi
+  # The CLI takes the language host that sits beside it.
+  local lh="${LANGHOST_STANDIN}"
+  [[ -n "${PULUMI_GIT_DIR}" ]] && lh="${LANGHOST_REAL}"
+  if ! cmp -s "${lh}" "${BIN}/pulumi-language-nodejs"; then
+    cp "${lh}" "${BIN}/pulumi-language-nodejs.tmp"
+    mv "${BIN}/pulumi-language-nodejs.tmp" "${BIN}/pulumi-language-nodejs"
+  fi
+  rm -f "${BIN}/pulumi-language-nodejs.stamp"   # from before stand-ins had their own folder
+  log "pulumi-language-nodejs: ${LANGHOST_ORIGIN}"
 }
 
 # The engine runs pulumi.dynamic providers through this plugin name; it starts
@@ -298,8 +476,25 @@ install_plugin() { # install_plugin NAME VERSION BINARY
     "${BIN}/pulumi" plugin install resource "${name}" "${version}" --file "${binary}" --reinstall
 }
 
+# uninstall_plugin NAME VERSION: removes exactly that version's folder (not
+# `pulumi plugin rm`, whose version is a range: 1.2.1 also matches 1.2.1+netlab).
+uninstall_plugin() {
+  local folder="${PULUMI_HOME_DIR}/plugins/resource-$1-v$2"
+  if [[ -e "${folder}" ]]; then
+    rm -rf "${folder}" "${folder}.lock" "${folder}.partial"
+    log "plugin $1 $2: removed"
+  fi
+}
+
 install_plugins() {
-  install_plugin command "${COMMAND_PLUGIN_VERSION}" "${COMMAND_DIR}/pulumi-resource-command"
+  # One command provider only, so that the engine cannot pick the other one.
+  if [[ -n "${COMMAND_GIT_DIR}" ]]; then
+    install_plugin command "${NETLAB_COMMAND_VERSION}" "${COMMAND_REAL}"
+    uninstall_plugin command "${COMMAND_PLUGIN_VERSION}"
+  else
+    install_plugin command "${COMMAND_PLUGIN_VERSION}" "${COMMAND_STANDIN}"
+    uninstall_plugin command "${NETLAB_COMMAND_VERSION}"
+  fi
   install_plugin kubernetes "${K8S_VERSION}" "${K8S_DIR}/pulumi-resource-kubernetes"
   rm -f "${AMBIENT}/pulumi-resource-kubernetes"
   if [[ "${NETLAB_K8S_NPM_VERSION}" != "${K8S_VERSION}" ]]; then
@@ -311,14 +506,41 @@ install_plugins() {
 
 log "versions from package-lock.json: @pulumi/pulumi ${PV}, @pulumi/kubernetes ${NETLAB_K8S_NPM_VERSION}, @pulumi/command ${NETLAB_COMMAND_VERSION}"
 log "cache: ${NETLAB_PULUMI_DIR}; PULUMI_HOME: ${PULUMI_HOME_DIR}"
+# write_manifest: plugins.tsv, what is installed and where it came from, one
+# binary a line: name, kind (real, stand-in, shim), version, source, path,
+# sha256. e2e/engine/pulumi/plugins.sh prints it.
+write_manifest() {
+  local manifest="${NETLAB_PULUMI_DIR}/plugins.tsv" command_version command_path
+  if [[ -n "${COMMAND_GIT_DIR}" ]]; then command_version="${NETLAB_COMMAND_VERSION}"; else command_version="${COMMAND_PLUGIN_VERSION}"; fi
+  command_path="${PULUMI_HOME_DIR}/plugins/resource-command-v${command_version}/pulumi-resource-command"
+  local langhost_version="${LANGHOST_VERSION}"
+  [[ -n "${PULUMI_GIT_DIR}" ]] && langhost_version="${PV}"
+  row() { # row NAME KIND VERSION SOURCE PATH
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$(sha256sum "$5" | cut -d' ' -f1)"
+  }
+  {
+    printf '# name\tkind\tversion\tsource\tpath\tsha256\n'
+    row pulumi real "${PV}" "module ${PKG_MOD}@v${PV}" "${BIN}/pulumi"
+    row pulumi-language-nodejs "${LANGHOST_ORIGIN%% *}" "${langhost_version}" "${LANGHOST_ORIGIN#* }" \
+      "${BIN}/pulumi-language-nodejs"
+    row pulumi-resource-pulumi-nodejs shim - "written by e2e/engine/build-pulumi.sh" "${BIN}/pulumi-resource-pulumi-nodejs"
+    row pulumi-resource-command "${COMMAND_ORIGIN%% *}" "${command_version}" "${COMMAND_ORIGIN#* }" "${command_path}"
+    row pulumi-resource-kubernetes real "${K8S_VERSION}" "module ${K8S_MOD}@${K8S_MODVER}" \
+      "${PULUMI_HOME_DIR}/plugins/resource-kubernetes-v${K8S_VERSION}/pulumi-resource-kubernetes"
+  } >"${manifest}.tmp"
+  mv "${manifest}.tmp" "${manifest}"
+}
+
 build_cli
-build_helpers
+build_language_and_command
 write_dynamic_shim
 build_kubernetes
 install_plugins
+write_manifest
 
 log "installed plugins:"
 PULUMI_HOME="${PULUMI_HOME_DIR}" PULUMI_SKIP_UPDATE_CHECK=true "${BIN}/pulumi" plugin ls >&2
+bash "${E2E_DIR}/pulumi/plugins.sh" >&2
 # The Go caches make later rebuilds (say, after an edit of a helper) take
 # seconds, but hold most of the disk used; drop them on request.
 if [[ "${NETLAB_PULUMI_TRIM_GO_CACHES:-0}" == 1 ]]; then

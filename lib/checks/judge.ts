@@ -158,10 +158,22 @@ function judgeResolvConf(
 function judgeDns(step: StepResult, name: string, address: string): Verdict {
   const answer = parseNslookup(step.stdout, step.stderr, step.remoteExit ?? -1);
   const via = answer.server === undefined ? "" : ` (server ${answer.server})`;
-  if (answer.error === "timeout")
-    return fail("timeout", `no answer for ${name}${via}: ${excerpt(step.stdout + step.stderr)}`);
-  if (answer.error !== undefined)
-    return fail("dns-failure", `${name}: ${answer.error}${via}: ${excerpt(step.stdout + step.stderr)}`);
+  const output = excerpt(`${step.stdout}\n${step.stderr}`);
+  switch (answer.error) {
+    case undefined:
+      break;
+    case "timeout":
+      return fail("timeout", `no answer for ${name}${via}: ${output}`);
+    case "port-unreachable":
+      return fail(
+        "refused",
+        `nothing listens on ${answer.server ?? "the DNS server"} port 53: the query for ${name} was refused (ICMP port unreachable, as from a Service without ready endpoints): ${output}`,
+      );
+    case "refused":
+      return fail("refused", `the DNS server${via} refused to answer for ${name} (rcode REFUSED): ${output}`);
+    default:
+      return fail("dns-failure", `${name}: ${answer.error}${via}: ${output}`);
+  }
   const observed = `${answer.name ?? name} -> ${answer.addresses.join(", ")}${via}`;
   return answer.addresses.includes(address) ? pass(observed) : fail("wrong-answer", observed);
 }

@@ -34,12 +34,39 @@ export function classifyConnectFailure(exitCode: number, stderr: string): Connec
   return undefined;
 }
 
+/**
+ * Why a lookup found no address: the name does not exist (`nxdomain`), the server failed (`servfail`) or
+ * declined to answer (`refused`, rcode REFUSED), nothing listens on the server's port 53
+ * (`port-unreachable`: ICMP port unreachable, which the tools print as "connection refused"; a Service
+ * without ready endpoints answers so), or no answer came at all (`timeout`).
+ */
+export type NslookupError = "nxdomain" | "servfail" | "refused" | "port-unreachable" | "timeout";
+
 export interface NslookupAnswer {
+  /** The server asked: from the `Server:` line, or from the error when no server answered. */
   server: string | undefined;
   /** The name the answer is for, as the server returned it. */
   name: string | undefined;
   addresses: string[];
-  error: "nxdomain" | "timeout" | "servfail" | undefined;
+  error: NslookupError | undefined;
+}
+
+/** The server named in a transport error: bind's "communications error to 10.96.0.10#53: ...",
+ * busybox's "write to '10.96.0.10': ...". */
+function serverInError(text: string): string | undefined {
+  return (
+    /communications error to ([0-9a-fA-F.:]+?)#\d+/.exec(text)?.[1] ??
+    /(?:write to|read from) '([0-9a-fA-F.:]+)'/.exec(text)?.[1]
+  );
+}
+
+function nslookupError(text: string, exitCode: number): NslookupError {
+  // Before the timeout: busybox also prints "connection timed out" when every write was refused.
+  if (/connection refused/i.test(text)) return "port-unreachable";
+  if (/server can't find \S+: REFUSED/.test(text)) return "refused";
+  if (exitCode === 124 || /timed out|no servers could be reached/i.test(text)) return "timeout";
+  if (/SERVFAIL/.test(text)) return "servfail";
+  return "nxdomain";
 }
 
 /** Reads bind9's and busybox's nslookup output. */
@@ -47,7 +74,7 @@ export function parseNslookup(stdout: string, stderr: string, exitCode: number):
   const text = `${stdout}\n${stderr}`;
   const lines = stdout.split("\n").map((line) => line.trim());
   const serverLine = lines.find((line) => line.startsWith("Server:"));
-  const server = serverLine?.replace(/^Server:\s*/, "").trim() || undefined;
+  const server = serverLine?.replace(/^Server:\s*/, "").trim() || serverInError(text);
   let name: string | undefined;
   const addresses: string[] = [];
   let inAnswer = false;
@@ -63,12 +90,7 @@ export function parseNslookup(stdout: string, stderr: string, exitCode: number):
     if (inAnswer && addressMatch?.[1] !== undefined) addresses.push(addressMatch[1]);
     if (line === "") inAnswer = false;
   }
-  let error: NslookupAnswer["error"];
-  if (addresses.length === 0) {
-    if (exitCode === 124 || /timed out|no servers could be reached/i.test(text)) error = "timeout";
-    else if (/SERVFAIL/.test(text)) error = "servfail";
-    else error = "nxdomain";
-  }
+  const error = addresses.length === 0 ? nslookupError(text, exitCode) : undefined;
   return { server, name, addresses: [...new Set(addresses)], error };
 }
 

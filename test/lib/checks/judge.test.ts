@@ -130,6 +130,36 @@ describe("dns checks", () => {
       judgeCheck(plan(dns("x", "10.96.0.1")), [step(capture("nslookup-busybox", "no-server"))]).failure,
     ).toBe("timeout");
   });
+
+  it.each([
+    ["nslookup-bind", "silent-server", "timeout"],
+    ["nslookup-busybox", "silent-server", "timeout"],
+    ["nslookup-bind", "rcode-refused", "refused"],
+    ["nslookup-busybox", "rcode-refused", "refused"],
+    ["nslookup-bind", "port-unreachable", "refused"],
+    ["nslookup-busybox", "port-unreachable", "refused"],
+    ["nslookup-bind", "nxdomain", "dns-failure"],
+    ["nslookup-busybox", "nxdomain", "dns-failure"],
+  ])("fail on %s/%s as %s", (group, name, kind) => {
+    const result = judgeCheck(plan(dns("svc-clusterip-nginx", "10.96.203.5")), [step(capture(group, name))]);
+    expect(result).toMatchObject({ outcome: "failed", failure: kind });
+  });
+
+  it("tell a server that refuses from a port where nothing listens", () => {
+    const refusing = judgeCheck(plan(dns("svc-clusterip-nginx", "10.96.203.5")), [
+      step(capture("nslookup-bind", "rcode-refused")),
+    ]);
+    expect(refusing.observed).toMatch(
+      /^the DNS server \(server 10\.96\.0\.10\) refused to answer for svc-clusterip-nginx \(rcode REFUSED\): /,
+    );
+    const closed = judgeCheck(plan(dns("svc-clusterip-nginx", "10.96.203.5")), [
+      step(capture("nslookup-busybox", "port-unreachable")),
+    ]);
+    expect(closed.observed).toMatch(
+      /^nothing listens on 10\.96\.0\.10 port 53: the query for svc-clusterip-nginx was refused \(ICMP port unreachable/,
+    );
+    expect(closed.observed).toContain("nslookup: write to '10.96.0.10': Connection refused");
+  });
 });
 
 describe("pod identity and shared network", () => {

@@ -102,11 +102,47 @@ describe("parseNslookup", () => {
     ["nslookup-busybox", "kubernetes-default", "nxdomain"],
     ["nslookup-bind", "no-server", "timeout"],
     ["nslookup-busybox", "no-server", "timeout"],
+    ["nslookup-bind", "silent-server", "timeout"],
+    ["nslookup-busybox", "silent-server", "timeout"],
+    ["nslookup-bind", "rcode-refused", "refused"],
+    ["nslookup-busybox", "rcode-refused", "refused"],
+    ["nslookup-bind", "port-unreachable", "port-unreachable"],
+    ["nslookup-busybox", "port-unreachable", "port-unreachable"],
   ])("%s/%s is a failure: %s", (group, name, error) => {
     const c = capture(group, name);
     const answer = parseNslookup(c.stdout, c.stderr, c.exit);
     expect(answer.addresses).toEqual([]);
     expect(answer.error).toBe(error);
+  });
+
+  it("takes a refusal over busybox's own 'connection timed out' line", () => {
+    const c = capture("nslookup-busybox", "port-unreachable");
+    expect(c.stdout).toMatch(/connection timed out/);
+    expect(c.stderr).toMatch(/Connection refused/);
+    expect(parseNslookup(c.stdout, c.stderr, c.exit).error).toBe("port-unreachable");
+  });
+
+  it("names the server from the transport error when none answered", () => {
+    for (const [group, name] of [
+      ["nslookup-bind", "port-unreachable"],
+      ["nslookup-busybox", "port-unreachable"],
+      ["nslookup-bind", "no-server"],
+      ["nslookup-bind", "rcode-refused"],
+      ["nslookup-busybox", "rcode-refused"],
+    ] as const) {
+      const c = capture(group, name);
+      expect(parseNslookup(c.stdout, c.stderr, c.exit).server, `${group}/${name}`).toBe("10.96.0.10");
+    }
+    // busybox's timeout names no server at all.
+    const silent = capture("nslookup-busybox", "silent-server");
+    expect(parseNslookup(silent.stdout, silent.stderr, silent.exit).server).toBeUndefined();
+  });
+
+  it("is a timeout when coreutils' timeout stopped nslookup, whatever it printed", () => {
+    expect(parseNslookup(";; communications error to 10.96.0.10#53: timed out\n", "", 124).error).toBe(
+      "timeout",
+    );
+    expect(parseNslookup("", "", 124).error).toBe("timeout");
   });
 });
 
