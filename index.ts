@@ -73,6 +73,7 @@ const podDemo = labOn("eg1")
         labels: { ...POD_DEMO.labels },
         imagePullPolicy: config.imagePullPolicy,
         terminationGracePeriodSeconds: STOP_GRACE_SECONDS,
+        startTimeoutSeconds: config.podStartTimeoutSeconds,
         containers: [
           { name: POD_DEMO.server.container, image: config.images.httpd, ports: [POD_DEMO.server.port] },
           {
@@ -96,6 +97,7 @@ const podPair = labOn("eg2")
         namespace,
         imagePullPolicy: config.imagePullPolicy,
         placement: config.placement,
+        startTimeoutSeconds: config.podStartTimeoutSeconds,
         first: { podName: POD_HTTPD.podName, containerName: POD_HTTPD.container, image: config.images.httpd },
         second: {
           podName: POD_NGINX.podName,
@@ -150,6 +152,7 @@ const connectivity = config.checks.enabled
         clientImage: config.images.client,
         dnsToolsImage: config.images.dnsTools,
         imagePullPolicy: config.imagePullPolicy,
+        startTimeoutSeconds: config.podStartTimeoutSeconds,
         cluster: clusterFacts,
         runner: {
           execTimeoutSeconds: config.checks.execTimeoutSeconds,

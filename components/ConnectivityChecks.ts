@@ -41,6 +41,8 @@ export interface ConnectivityChecksArgs {
   /** Image of the DNS probe: needs nslookup. */
   dnsToolsImage: pulumi.Input<string>;
   imagePullPolicy: PullPolicy;
+  /** Seconds each probe pod may take to become Ready before the update fails. */
+  startTimeoutSeconds?: number;
   /** The cluster's nodes and where kube-dns runs, as found before the lab was built. */
   cluster: pulumi.Input<ClusterFacts>;
   /** Why the node probes cannot run in the namespace (its Pod Security level), when they cannot. */
@@ -82,6 +84,7 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
           namespace: args.namespace,
           imagePullPolicy: args.imagePullPolicy,
           terminationGracePeriodSeconds: STOP_GRACE_SECONDS,
+          startTimeoutSeconds: args.startTimeoutSeconds,
           containers: [{ name: container, image, command: IDLE_COMMAND }],
           ...extra,
         },
@@ -101,6 +104,7 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
               imagePullPolicy: args.imagePullPolicy,
               command: IDLE_COMMAND,
               terminationGracePeriodSeconds: STOP_GRACE_SECONDS,
+              startTimeoutSeconds: args.startTimeoutSeconds,
               enabled: pulumi.output(args.nodeProbeSkipReason).apply((reason) => reason === undefined),
               kubectl: {
                 kubeconfig: topology.kubectl.kubeconfig,

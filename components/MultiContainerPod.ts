@@ -128,7 +128,9 @@ function ownersOfPorts(containers: readonly ContainerArgs[]): Record<string, str
 }
 
 /** The pod's custom timeouts for a start timeout: create and update, not delete. */
-function startTimeouts(seconds: number | undefined): Pick<pulumi.CustomResourceOptions, "customTimeouts"> {
+export function startTimeouts(
+  seconds: number | undefined,
+): Pick<pulumi.CustomResourceOptions, "customTimeouts"> {
   if (seconds === undefined) return {};
   if (!Number.isInteger(seconds) || seconds <= 0) {
     throw new Error(`startTimeoutSeconds must be a whole number of seconds above 0, not ${seconds}`);

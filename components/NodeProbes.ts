@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { daemonSetPodsCommand, type DiscoveryTarget, parseReadyPodsByNode } from "../lib/cluster";
 import type { PullPolicy } from "../lib/config";
-import { PART_OF_LABEL, PART_OF_VALUE, POD_SELECTOR_LABEL } from "./MultiContainerPod";
+import { PART_OF_LABEL, PART_OF_VALUE, POD_SELECTOR_LABEL, startTimeouts } from "./MultiContainerPod";
 
 export interface NodeProbesArgs {
   namespace: pulumi.Input<string>;
@@ -19,6 +19,8 @@ export interface NodeProbesArgs {
   kubectl: DiscoveryTarget;
   /** False where the namespace forbids hostNetwork: the DaemonSet then selects no node, so no pod is rejected. */
   enabled?: pulumi.Input<boolean>;
+  /** Seconds the probes may take to run on every node before the update fails. */
+  startTimeoutSeconds?: number;
 }
 
 /** A node label no node has: a DaemonSet that selects it runs nowhere. */
@@ -68,7 +70,7 @@ export class NodeProbes extends pulumi.ComponentResource {
           },
         },
       },
-      { parent: this },
+      { parent: this, ...startTimeouts(args.startTimeoutSeconds) },
     );
     this.uid = this.daemonSet.metadata.uid;
     // Read after the DaemonSet is created (its UID is known only then), and again on every update.

@@ -19,6 +19,8 @@ export interface PodPairArgs {
   imagePullPolicy?: PullPolicy;
   /** Different nodes when the cluster has several (auto, the default), always (spread), or one node. */
   placement?: Placement;
+  /** Seconds each pod may take to become Ready before the update fails. */
+  startTimeoutSeconds?: number;
 }
 
 /** The label both pods of a pair carry, so that each can be placed relative to the other. */
@@ -79,6 +81,7 @@ export class PodPair extends pulumi.ComponentResource {
           namespace: args.namespace,
           labels: { [PAIR_LABEL]: name },
           affinity,
+          startTimeoutSeconds: args.startTimeoutSeconds,
           imagePullPolicy: args.imagePullPolicy,
           containers: [{ name: spec.containerName, image: spec.image, ports: [spec.port] }],
         },
