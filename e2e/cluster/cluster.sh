@@ -5,7 +5,7 @@
 #   e2e/cluster/cluster.sh down               stop everything it started and remove its state
 #   e2e/cluster/cluster.sh status             show what is running
 #
-# --nodes wins over $NETLAB_E2E_NODES; the default is 1. Node 2 runs in its
+# --nodes wins over $NETLAB_E2E_NODES; the default is 2. Node 2 runs in its
 # own network namespace (see node-2.sh). `up` on a healthy cluster only adds
 # or removes node 2 to match the number asked for.
 #
@@ -800,7 +800,7 @@ cmd_status() {
 usage() { echo "usage: $0 up [--nodes 1|2] | down | status" >&2; exit 2; }
 
 main() {
-  local cmd="${1:-}" nodes="${NETLAB_E2E_NODES:-1}"
+  local cmd="${1:-}" nodes="${NETLAB_E2E_NODES:-2}"
   (($# == 0)) || shift
   while (($#)); do
     case "$1" in
