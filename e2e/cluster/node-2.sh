@@ -140,30 +140,41 @@ node2_remove_host_rules() {
 
 # ---------------------------------------------------------------- fault injection
 
-# fault_block: node 1 drops everything it sends to node 2's pod CIDR (its
-# pods' traffic, replies included, and its own), in a chain that comes first
+# fault_block: pod traffic between the nodes is dropped; the nodes' own traffic
+# (API server <-> kubelets, node 2's pods -> the API) still flows, so kubectl
+# exec works on both nodes. Node 1 forwards nothing to or from node 2's veth
+# (its pods to anything on node 2, anything from node 2 to its pods, replies
+# included) and sends nothing itself to node 2's pod CIDR. The chains come first
 # in FORWARD and OUTPUT so that no ESTABLISHED accept lets anything through.
 fault_block() {
   local pods
   pods="$(node2_pod_cidr)" || die "node 2 is not up (no ${NODE2_DIR}/pod-cidr)"
+  local comment=(-m comment --comment "netlab-e2e: fault block-cross-node")
   iptables -N "${FAULT_CHAIN}" 2>/dev/null || true
   iptables -F "${FAULT_CHAIN}"
-  iptables -A "${FAULT_CHAIN}" -d "${pods}" -m comment --comment "netlab-e2e: fault block-cross-node" -j DROP
-  local chain
-  for chain in FORWARD OUTPUT; do
-    iptables -C "${chain}" -j "${FAULT_CHAIN}" 2>/dev/null || iptables -I "${chain}" 1 -j "${FAULT_CHAIN}"
-  done
+  iptables -A "${FAULT_CHAIN}" -d "${pods}" "${comment[@]}" -j DROP
+  iptables -N "${FAULT_CHAIN}-FWD" 2>/dev/null || true
+  iptables -F "${FAULT_CHAIN}-FWD"
+  iptables -A "${FAULT_CHAIN}-FWD" -i "${NODE2_VETH}" "${comment[@]}" -j DROP
+  iptables -A "${FAULT_CHAIN}-FWD" -o "${NODE2_VETH}" "${comment[@]}" -j DROP
+  iptables -C OUTPUT -j "${FAULT_CHAIN}" 2>/dev/null || iptables -I OUTPUT 1 -j "${FAULT_CHAIN}"
+  iptables -C FORWARD -j "${FAULT_CHAIN}-FWD" 2>/dev/null || iptables -I FORWARD 1 -j "${FAULT_CHAIN}-FWD"
 }
 
 fault_unblock() {
+  ipt_remove filter OUTPUT -j "${FAULT_CHAIN}"
+  ipt_remove filter FORWARD -j "${FAULT_CHAIN}-FWD"
+  # Rules of an earlier version of this fault, which jumped to one chain from both.
+  ipt_remove filter FORWARD -j "${FAULT_CHAIN}"
   local chain
-  for chain in FORWARD OUTPUT; do ipt_remove filter "${chain}" -j "${FAULT_CHAIN}"; done
-  iptables -F "${FAULT_CHAIN}" 2>/dev/null || true
-  iptables -X "${FAULT_CHAIN}" 2>/dev/null || true
+  for chain in "${FAULT_CHAIN}" "${FAULT_CHAIN}-FWD"; do
+    iptables -F "${chain}" 2>/dev/null || true
+    iptables -X "${chain}" 2>/dev/null || true
+  done
 }
 
 fault_active() {
-  iptables -C FORWARD -j "${FAULT_CHAIN}" 2>/dev/null
+  iptables -C FORWARD -j "${FAULT_CHAIN}-FWD" 2>/dev/null
 }
 
 # ---------------------------------------------------------------- pieces of node 2
