@@ -1,19 +1,25 @@
 // Asserts the lab's stack outputs against the live e2e cluster.
 //
-//   node e2e/lab/check-outputs.mjs <mode> <stack-outputs.json> <kubectl-pods.json> <kubectl-services.json> <kube-dns.json>
+//   node e2e/lab/check-outputs.mjs <mode> <stack-outputs.json> <kubectl-pods.json> <kubectl-services.json> \
+//     <kube-dns.json> <kubectl-nodes.json>
 //
-// mode "healthy": every check of the default lab is present and passed, and the values the checks saw
-// match the cluster (pod IPs, kube-dns IP, ClusterIPs, node port).
+// mode "healthy": every check of the default lab is present and passed (on one node, the checks that need a
+// second node are skipped), and the values the checks saw match the cluster (pod IPs, nodes, kube-dns IP,
+// ClusterIPs, node port).
 // mode "broken-nginx-target": only the checks that go through svc-clusterip-nginx's service port fail,
 // each as "refused"; everything else still passes.
+// mode "cross-node-blocked": pod traffic between the nodes is dropped: exactly the checks whose path is
+// cross-node fail, as "timeout" or "unreachable"; everything else still passes.
+// In every mode, `junit` and `diagram` agree with `checks` (same ids, same outcomes).
 import { readFileSync } from "node:fs";
 
-const [mode, outputsFile, podsFile, servicesFile, kubeDnsFile] = process.argv.slice(2);
+const [mode, outputsFile, podsFile, servicesFile, kubeDnsFile, nodesFile] = process.argv.slice(2);
 const read = (file) => JSON.parse(readFileSync(file, "utf8"));
 const outputs = read(outputsFile);
 const pods = read(podsFile).items;
 const services = read(servicesFile).items;
 const kubeDns = read(kubeDnsFile);
+const nodes = read(nodesFile).items;
 const expectedIds = read(new URL("../../test/support/default-check-ids.json", import.meta.url));
 
 const problems = [];
@@ -31,36 +37,86 @@ const same = (actual, wanted, what) =>
 const results = outputs.checks ?? [];
 same(results.map((r) => r.id), expectedIds, "check ids");
 for (const r of results) {
-  for (const field of ["claim", "source", "target", "command", "expected", "observed", "outcome"]) {
+  for (const field of ["claim", "source", "target", "expected", "observed", "outcome", "path", "section"]) {
     expect(typeof r[field] === "string" && r[field] !== "", `${r.id}: ${field} is empty`);
   }
   expect(Number.isInteger(r.durationMs) && r.durationMs >= 0, `${r.id}: durationMs ${r.durationMs}`);
 }
 
-const brokenIds = new Set(["service.svc-clusterip-nginx.cluster-ip"]);
+// What each check should have come to in this mode.
+const oneNode = nodes.length === 1;
+const needsSecondNode = (r) => /\.other-node$/.test(r.id);
+const expectedOutcome = (r) => {
+  if (oneNode && needsSecondNode(r)) return ["skipped"];
+  if (mode === "broken-nginx-target" && r.id === "service.svc-clusterip-nginx.cluster-ip") return ["failed", "refused"];
+  if (mode === "cross-node-blocked" && r.path === "cross-node") return ["failed", ["timeout", "unreachable"]];
+  return ["passed"];
+};
+let failed = 0;
+let skipped = 0;
 for (const r of results) {
-  const shouldFail = mode === "broken-nginx-target" && brokenIds.has(r.id);
-  if (shouldFail) {
-    same([r.outcome, r.failure], ["failed", "refused"], `${r.id} outcome`);
-  } else {
-    same([r.outcome, r.failure ?? null], ["passed", null], `${r.id} outcome (observed: ${r.observed})`);
+  const [outcome, kinds] = expectedOutcome(r);
+  if (outcome === "failed") failed += 1;
+  if (outcome === "skipped") skipped += 1;
+  const kindOk = kinds === undefined ? r.failure === undefined : [kinds].flat().includes(r.failure);
+  expect(
+    r.outcome === outcome && kindOk,
+    `${r.id} (${r.path} ${r.sourceNode}>${r.targetNode}): ${r.outcome} ${r.failure ?? ""}, want ${outcome} ${[kinds].flat().join("/")} (observed: ${r.observed})`,
+  );
+}
+if (mode === "cross-node-blocked") {
+  expect(failed > 0, "cross-node-blocked: no check crosses nodes, so the fault proves nothing");
+}
+same(
+  {
+    passed: outputs.summary?.passed,
+    failed: outputs.summary?.failed,
+    skipped: outputs.summary?.skipped,
+    total: outputs.summary?.total,
+  },
+  { passed: expectedIds.length - failed - skipped, failed, skipped, total: expectedIds.length },
+  "summary",
+);
+const summaryLine = (outputs.report ?? "").split("\n").find((line) => /^\d+\/\d+ checks (passed|failed)/.test(line));
+expect(
+  failed === 0
+    ? summaryLine?.startsWith(`${expectedIds.length - skipped}/${expectedIds.length} checks passed.`)
+    : summaryLine?.startsWith(`${failed}/${expectedIds.length} checks failed`),
+  `report: unexpected summary line ${JSON.stringify(summaryLine)}`,
+);
+
+// The nodes, and where the pods run, must be the cluster's.
+const internalIP = (node) => node.status.addresses.find((a) => a.type === "InternalIP")?.address;
+same(
+  outputs.facts.nodes.map((n) => [n.name, n.internalIP]),
+  nodes.map((n) => [n.metadata.name, internalIP(n)]).sort(),
+  "facts.nodes",
+);
+const podNode = Object.fromEntries(pods.map((p) => [p.metadata.name, p.spec.nodeName]));
+for (const [name, node] of Object.entries(outputs.facts.podNodes)) same(node, podNode[name], `facts.podNodes.${name}`);
+for (const p of outputs.pods) same(p.node, podNode[p.name], `pods[${p.name}].node`);
+if (!oneNode) {
+  expect(podNode["pod-httpd"] !== podNode["pod-nginx"], "placement auto: pod-httpd and pod-nginx share a node");
+  const probes = pods.filter((p) => p.metadata.name.startsWith("netlab-node-probe-"));
+  same(probes.map((p) => p.spec.nodeName).sort(), nodes.map((n) => n.metadata.name).sort(), "a node probe per node");
+}
+for (const r of results) {
+  for (const [end, field] of [
+    [r.from, "sourceNode"],
+    [r.to, "targetNode"],
+  ]) {
+    if (end.kind === "pod" && r[field] !== undefined) same(r[field], podNode[end.pod], `${r.id}: ${field}`);
+  }
+  if (r.path === "same-node" || r.path === "cross-node") {
+    same(r.path, r.sourceNode === r.targetNode ? "same-node" : "cross-node", `${r.id}: path`);
   }
 }
-const failed = mode === "broken-nginx-target" ? brokenIds.size : 0;
-same(outputs.summary, { passed: expectedIds.length - failed, failed, total: expectedIds.length }, "summary");
-const lastLine = (outputs.report ?? "").split("\n").filter((line) => line.trim() !== "").pop();
-expect(
-  failed === 0 ? lastLine === `${expectedIds.length}/${expectedIds.length} checks passed.` : /checks failed/.test(outputs.report),
-  `report: unexpected text ${JSON.stringify(lastLine)}`,
-);
 
 // The facts must be the cluster's.
 const podIP = Object.fromEntries(pods.map((p) => [p.metadata.name, p.status.podIP]));
 for (const [name, ip] of Object.entries(outputs.facts.podIPs)) same(ip, podIP[name], `facts.podIPs.${name}`);
 for (const p of outputs.pods) same(p.ip, podIP[p.name], `pods[${p.name}].ip`);
 same(outputs.facts.kubeDnsIP, kubeDns.spec.clusterIP, "facts.kubeDnsIP");
-const demo = pods.find((p) => p.metadata.name === "pod-demo");
-same(outputs.facts.nodeIP, demo?.status.hostIP, "facts.nodeIP (the node of pod-demo)");
 for (const svc of services) {
   const name = svc.metadata.name;
   const fact = outputs.facts.services[name];
@@ -69,12 +125,38 @@ for (const svc of services) {
   same(endpoint?.clusterIP, svc.spec.clusterIP, `serviceEndpoints[${name}].clusterIP`);
   if (svc.spec.type === "NodePort") same(fact?.nodePort, svc.spec.ports[0].nodePort, `facts.services.${name}.nodePort`);
 }
-const dnsAnswer = results.find((r) => r.id === "dns.svc-clusterip-nginx.fqdn")?.observed ?? "";
-const nginxIP = services.find((s) => s.metadata.name === "svc-clusterip-nginx")?.spec.clusterIP;
-expect(dnsAnswer.includes(`-> ${nginxIP}`), `dns.svc-clusterip-nginx.fqdn observed ${dnsAnswer}, want ${nginxIP}`);
+if (mode === "healthy") {
+  const dnsAnswer = results.find((r) => r.id === "dns.svc-clusterip-nginx.fqdn")?.observed ?? "";
+  const nginxIP = services.find((s) => s.metadata.name === "svc-clusterip-nginx")?.spec.clusterIP;
+  expect(dnsAnswer.includes(`-> ${nginxIP}`), `dns.svc-clusterip-nginx.fqdn observed ${dnsAnswer}, want ${nginxIP}`);
+  const http = ["localhost", "pod-ip", "pod-name", "cluster-ip", "node-port"];
+  for (const r of results.filter((result) => result.outcome === "passed" && http.includes(result.via))) {
+    if (r.id.endsWith(".closed-port")) continue;
+    expect(r.timing !== undefined, `${r.id}: no timing`);
+  }
+}
+
+// JUnit: one testcase per check, same id and outcome.
+const junit = outputs.junit ?? "";
+const cases = [...junit.matchAll(/<testcase name="([^"]+)"[^>]*?(\/>|>[\s\S]*?<\/testcase>)/g)].map((m) => [
+  m[1],
+  m[2].includes("<skipped") ? "skipped" : /<(failure|error)[ >]/.test(m[2]) ? "failed" : "passed",
+]);
+same(cases, results.map((r) => [r.id, r.outcome]), "junit testcases");
+// Diagram: one arrow per check, styled by outcome (--> passed, ==> failed, -.-> skipped).
+const arrows = (outputs.diagram ?? "").split("\n").filter((line) => /\s(-->|==>|-\.->)\|/.test(line));
+const styled = { passed: "-->", failed: "==>", skipped: "-.->" };
+same(
+  arrows.map((line) => /\s(-->|==>|-\.->)\|/.exec(line)[1]).sort(),
+  results.map((r) => styled[r.outcome]).sort(),
+  "diagram arrows by outcome",
+);
 
 if (problems.length > 0) {
   console.error(`stack outputs (${mode}): ${problems.length} problem(s):\n  ${problems.join("\n  ")}`);
   process.exit(1);
 }
-console.log(`stack outputs (${mode}): ${results.length} checks as expected, facts match the cluster`);
+console.log(
+  `stack outputs (${mode}): ${results.length} checks as expected (${failed} failed, ${skipped} skipped), ` +
+    `facts, nodes, junit and diagram match the cluster`,
+);

@@ -2,20 +2,26 @@
 //
 //   npx ts-node e2e/lab/sequential-checks.ts <kubeconfig> <context> <pods.json> <services.json>
 //
-// Reads the live facts from `kubectl get -o json` output, plans the default lab's checks with the lab's own
-// planner, runs each check's script with sh in turn, judges it, and prints the summary and the wall time
-// of the checks alone.
+// Reads the live facts from `kubectl get -o json` output and the lab's own discovery of the cluster (nodes,
+// kube-dns), plans the default lab's checks with the lab's own planner, runs each check's script with sh in
+// turn, judges it, and prints the summary and the wall time of the checks alone.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { judgeCheck } from "../../lib/checks/judge";
 import { type LiveFacts, planChecks } from "../../lib/checks/plan";
 import { formatReport } from "../../lib/checks/report";
 import { buildRunnerScript, parseRunnerOutput } from "../../lib/checks/runner";
+import { discoveryCommand, parseClusterFacts } from "../../lib/cluster";
 import { parseLabConfig } from "../../lib/config";
+import { NODE_PROBE } from "../../lib/tutorial";
 import { labTopology } from "../../lib/topology";
 
 interface PodList {
-  items: { metadata: { name: string }; status: { podIP: string; hostIP: string } }[];
+  items: {
+    metadata: { name: string };
+    spec: { nodeName: string };
+    status: { podIP: string; hostIP: string };
+  }[];
 }
 interface ServiceList {
   items: { metadata: { name: string }; spec: { clusterIP: string; ports: { nodePort?: number }[] } }[];
@@ -34,9 +40,18 @@ if (
 const pods = (JSON.parse(readFileSync(podsFile, "utf8")) as PodList).items;
 const services = (JSON.parse(readFileSync(servicesFile, "utf8")) as ServiceList).items;
 const config = parseLabConfig({ kubeconfig, context }, { fileExists: () => true });
+const cluster = parseClusterFacts(
+  execFileSync("sh", ["-c", discoveryCommand({ kubeconfig, context, timeoutSeconds: 30 })], {
+    encoding: "utf8",
+  }),
+);
+const probes = pods.filter((p) => p.metadata.name.startsWith(`${NODE_PROBE.name}-`));
 const facts: LiveFacts = {
   podIPs: Object.fromEntries(pods.map((p) => [p.metadata.name, p.status.podIP])),
-  nodeIP: pods.find((p) => p.metadata.name === "netlab-node-probe")?.status.hostIP ?? "",
+  podNodes: Object.fromEntries(pods.map((p) => [p.metadata.name, p.spec.nodeName])),
+  nodes: cluster.nodes,
+  nodeProbes: Object.fromEntries(probes.map((p) => [p.spec.nodeName, p.metadata.name])),
+  kubeDnsNodes: cluster.kubeDnsNodes,
   services: Object.fromEntries(
     services.map((s) => {
       const nodePort = s.spec.ports[0]?.nodePort;
