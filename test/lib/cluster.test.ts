@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import {
+  daemonSetPodsCommand,
+  discoveryCommand,
+  parseClusterFacts,
+  parseReadyPodsByNode,
+  placementProblem,
+} from "../../lib/cluster";
+import { fixtureText } from "../support/fixtures";
+
+describe("discovery", () => {
+  it("is one bounded kubectl call with the lab's kubeconfig and context, quoted", () => {
+    expect(discoveryCommand({ kubeconfig: "/tmp/kube config", context: "kind-kind", timeoutSeconds: 30 })).toBe(
+      "timeout 35 kubectl --kubeconfig '/tmp/kube config' --context kind-kind --request-timeout=30s get " +
+        "nodes,namespaces,endpointslices.discovery.k8s.io --all-namespaces --output json",
+    );
+  });
+
+  it("reads the nodes, their InternalIP, whether pods may land there, namespaces' labels and kube-dns's nodes", () => {
+    const facts = parseClusterFacts(fixtureText("kubectl", "two-node-discovery.json"));
+    expect(facts.nodes).toEqual([
+      { name: "netlab-e2e-node", internalIP: "10.250.0.1", schedulable: true },
+      { name: "netlab-e2e-node-2", internalIP: "10.250.0.2", schedulable: true },
+    ]);
+    expect(facts.kubeDnsNodes).toEqual(["netlab-e2e-node"]);
+    expect(facts.namespaceLabels["kube-system"]).toMatchObject({ "kubernetes.io/metadata.name": "kube-system" });
+  });
+
+  it("says what kubectl printed when it is not JSON", () => {
+    expect(() => parseClusterFacts("error: You must be logged in to the server (Unauthorized)")).toThrow(
+      "kubectl did not answer with JSON: error: You must be logged in",
+    );
+  });
+
+  it("does not count a cordoned or NoSchedule-tainted node as schedulable", () => {
+    const node = (name: string, spec: object) => ({
+      kind: "Node",
+      metadata: { name },
+      spec,
+      status: { addresses: [{ type: "InternalIP", address: "10.0.0.1" }] },
+    });
+    const facts = parseClusterFacts(
+      JSON.stringify({
+        items: [
+          node("a", { unschedulable: true }),
+          node("b", { taints: [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }] }),
+          node("c", { taints: [{ key: "x", effect: "PreferNoSchedule" }] }),
+        ],
+      }),
+    );
+    expect(facts.nodes.map((n) => [n.name, n.schedulable])).toEqual([
+      ["a", false],
+      ["b", false],
+      ["c", true],
+    ]);
+  });
+});
+
+describe("placementProblem", () => {
+  const nodes = (n: number) => ({
+    nodes: Array.from({ length: n }, (_, i) => ({ name: `node-${i + 1}`, internalIP: `10.0.0.${i}`, schedulable: true })),
+    namespaceLabels: {},
+    kubeDnsNodes: [],
+  });
+
+  it("lets auto and together run on one node, and spread only on two or more", () => {
+    expect(placementProblem("auto", nodes(1))).toBeUndefined();
+    expect(placementProblem("together", nodes(1))).toBeUndefined();
+    expect(placementProblem("spread", nodes(2))).toBeUndefined();
+    expect(placementProblem("spread", nodes(1))).toBe(
+      'placement: "spread" puts pod-httpd and pod-nginx on different nodes, but the cluster has 1 schedulable ' +
+        'node(s) (node-1). Use "auto" (different nodes when there are several) or "together", or add a node.',
+    );
+  });
+
+  it("stops on a cluster where no pod can be scheduled", () => {
+    expect(placementProblem("auto", nodes(0))).toMatch(/no schedulable node/);
+  });
+});
+
+describe("the node probes", () => {
+  it("waits, bounded, for the DaemonSet, then lists its pods", () => {
+    expect(
+      daemonSetPodsCommand({ timeoutSeconds: 30 }, "netlab", "netlab-node-probe", {
+        "k8s-networking-lab/pod": "netlab-node-probe",
+      }),
+    ).toBe(
+      "timeout 35 kubectl --request-timeout=30s rollout status daemonset/netlab-node-probe --namespace netlab " +
+        "--timeout=30s >/dev/null 2>&1; timeout 35 kubectl --request-timeout=30s get pods --namespace netlab " +
+        "--selector k8s-networking-lab/pod=netlab-node-probe --output json",
+    );
+  });
+
+  it("maps each node to its ready, running probe pod", () => {
+    expect(parseReadyPodsByNode(fixtureText("kubectl", "two-node-probe-pods.json"))).toEqual({
+      "netlab-e2e-node": expect.stringMatching(/^netlab-node-probe-[a-z0-9]{5}$/),
+      "netlab-e2e-node-2": expect.stringMatching(/^netlab-node-probe-[a-z0-9]{5}$/),
+    });
+  });
+
+  it("leaves out pods that are not ready or are going away", () => {
+    const pod = (name: string, node: string, ready: string, extra: object = {}) => ({
+      metadata: { name, ...extra },
+      spec: { nodeName: node },
+      status: { phase: "Running", conditions: [{ type: "Ready", status: ready }] },
+    });
+    const json = JSON.stringify({
+      items: [
+        pod("p1", "a", "False"),
+        pod("p2", "b", "True", { deletionTimestamp: "2026-11-27T19:00:00Z" }),
+        pod("p3", "b", "True"),
+      ],
+    });
+    expect(parseReadyPodsByNode(json)).toEqual({ b: "p3" });
+  });
+});
