@@ -10,7 +10,9 @@ import { fixtureText } from "../support/fixtures";
 
 describe("discovery", () => {
   it("is one bounded kubectl call with the lab's kubeconfig and context, quoted", () => {
-    expect(discoveryCommand({ kubeconfig: "/tmp/kube config", context: "kind-kind", timeoutSeconds: 30 })).toBe(
+    expect(
+      discoveryCommand({ kubeconfig: "/tmp/kube config", context: "kind-kind", timeoutSeconds: 30 }),
+    ).toBe(
       "timeout 35 kubectl --kubeconfig '/tmp/kube config' --context kind-kind --request-timeout=30s get " +
         "nodes,namespaces,endpointslices.discovery.k8s.io --all-namespaces --output json",
     );
@@ -23,7 +25,9 @@ describe("discovery", () => {
       { name: "netlab-e2e-node-2", internalIP: "10.250.0.2", schedulable: true },
     ]);
     expect(facts.kubeDnsNodes).toEqual(["netlab-e2e-node"]);
-    expect(facts.namespaceLabels["kube-system"]).toMatchObject({ "kubernetes.io/metadata.name": "kube-system" });
+    expect(facts.namespaceLabels["kube-system"]).toMatchObject({
+      "kubernetes.io/metadata.name": "kube-system",
+    });
   });
 
   it("says what kubectl printed when it is not JSON", () => {
@@ -58,7 +62,11 @@ describe("discovery", () => {
 
 describe("placementProblem", () => {
   const nodes = (n: number) => ({
-    nodes: Array.from({ length: n }, (_, i) => ({ name: `node-${i + 1}`, internalIP: `10.0.0.${i}`, schedulable: true })),
+    nodes: Array.from({ length: n }, (_, i) => ({
+      name: `node-${i + 1}`,
+      internalIP: `10.0.0.${i}`,
+      schedulable: true,
+    })),
     namespaceLabels: {},
     kubeDnsNodes: [],
   });

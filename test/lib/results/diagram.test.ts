@@ -1,8 +1,10 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CheckResult } from "../../../lib/checks/types";
 import { edgeLabel, formatDiagram, shortLabel } from "../../../lib/results/diagram";
 import { MermaidIds, mermaidLabel, mermaidText } from "../../../lib/results/mermaid";
-import { labFixture } from "./fixtures";
+import { labFixture, RESULTS_FIXTURES_DIR } from "./fixtures";
 
 /** The lines of the flowchart (after the front matter), without indentation. */
 function body(text: string): string[] {
@@ -326,5 +328,27 @@ describe("formatDiagram with little to go on", () => {
       'svc_elsewhere_unknown("unknown<br/>in elsewhere")',
     ]);
     expect(lines).toContain('ctr_pending_app -->|"✓ localhost"| svc_elsewhere_unknown');
+  });
+});
+
+describe("formatDiagram on the results of a real two-node run", () => {
+  it("draws both nodes and one solid arrow per passed check", () => {
+    const results = JSON.parse(
+      readFileSync(path.join(RESULTS_FIXTURES_DIR, "e2e-two-node-checks.json"), "utf8"),
+    ) as CheckResult[];
+    const text = formatDiagram({
+      namespace: "netlab",
+      nodes: [
+        { name: "netlab-e2e-node", internalIP: "10.250.0.1" },
+        { name: "netlab-e2e-node-2", internalIP: "10.250.0.2" },
+      ],
+      pods: [],
+      services: [],
+      results,
+    });
+    const arrows = text.split("\n").filter((line) => /\s(-->|==>|-\.->)\|/.test(line));
+    expect(arrows).toHaveLength(32);
+    expect(arrows.every((line) => line.includes("-->|"))).toBe(true);
+    expect(text).toContain("netlab-e2e-node-2");
   });
 });

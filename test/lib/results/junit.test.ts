@@ -205,3 +205,19 @@ describe("the schema check", () => {
     expect(errors.join("\n")).toMatch(/failures|errors|name/);
   });
 });
+
+describe("formatJUnit on the results of a real two-node run", () => {
+  const real = JSON.parse(
+    readFileSync(path.join(RESULTS_FIXTURES_DIR, "e2e-two-node-checks.json"), "utf8"),
+  ) as CheckResult[];
+  const xml = formatJUnit(real);
+
+  it("is valid against the JUnit schema, one testcase per check, classed by section", async () => {
+    expect(await schemaErrors(xml)).toEqual([]);
+    const suite = parse(xml).testsuites.testsuite;
+    expect(suite.testcase.map((testcase) => [testcase["@name"], testcase["@classname"]])).toEqual(
+      real.map((r) => [r.id, r.id.split(".")[0]]),
+    );
+    expect(suite).toMatchObject({ "@tests": "32", "@failures": "0", "@errors": "0", "@skipped": "0" });
+  });
+});
