@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatDiagram } from "../../lib/results/diagram";
-import { labFixture } from "../lib/results/fixtures";
+import { labFixture, RESULTS_FIXTURES_DIR } from "../lib/results/fixtures";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const SCRIPT = path.join(ROOT, "scripts", "render-diagram.mjs");
@@ -67,6 +67,16 @@ describe.concurrent("the diagram in headless chromium", () => {
       "svc-nodeport-httpd\nNodePort 10.96.191.234\nport 3050 → 80\nnode port 31000",
     );
     expect(rendered.texts.filter((text) => text.startsWith("✓ "))).toHaveLength(24);
+  });
+
+  it("renders the diagram output of a real two-node run with one injected failure", async ({ skip }) => {
+    skip(chromium === undefined, NO_CHROMIUM);
+    const text = readFileSync(path.join(RESULTS_FIXTURES_DIR, "e2e-two-node-one-failure.mmd"), "utf8");
+    const rendered = await render("e2e-one-failure", text);
+    expect(rendered.status).toBe(0);
+    expect(rendered.texts).toContain("k8s-networking-lab 31/32 checks passed, 1 failed");
+    expect(rendered.texts.filter((t) => t.startsWith("✓ "))).toHaveLength(31);
+    expect(rendered.texts.filter((t) => t.startsWith("✗ "))).toEqual(["✗ cluster-ip: refused"]);
   });
 
   it("renders a lab with failures and skipped checks", async ({ skip }) => {
