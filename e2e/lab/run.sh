@@ -10,6 +10,9 @@
 #   6. on two nodes: pod traffic between the nodes is dropped (e2e/cluster/fault.sh); exactly the checks
 #      whose path crosses nodes fail, as timeout or unreachable; with the fault removed they pass again
 #   7. `pulumi destroy`: the namespace and everything in it are gone
+#   8. unhappy paths, each on a new stack: a namespace under Pod Security "baseline" (node checks skipped,
+#      the rest passes), "restricted" (a clear message, nothing built), an image that cannot be pulled
+#      (pulumi up fails within podStartTimeoutSeconds naming the pod; fixing the image converges)
 #
 # Prints each step's wall time; exits non-zero at the first step that fails.
 # Needs: e2e/cluster/cluster.sh up (a Ready node), e2e/engine/build-pulumi.sh (run here when binaries are missing).
@@ -158,6 +161,75 @@ destroy() {
   (cd "${WORK}" && pulumi stack rm "${STACK}" --yes)
 }
 
+fresh_stack() { # fresh_stack: a new stack on the project copy, the previous one destroyed and removed
+  lab destroy --yes --skip-preview >/dev/null 2>&1 || true
+  (cd "${WORK}" && pulumi stack rm "${STACK}" --yes --force >/dev/null 2>&1) || true
+  lab_stack_create >/dev/null
+}
+
+namespace_gone() {
+  local deadline=$((SECONDS + 180))
+  while k get namespace "${NAMESPACE}" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || fail "namespace ${NAMESPACE} still exists 180 s after destroy"
+    sleep 2
+  done
+}
+
+pod_security_baseline() {
+  fresh_stack
+  lab config set podSecurity baseline
+  lab up --yes --skip-preview
+  k get namespace "${NAMESPACE}" -o jsonpath='{.metadata.labels.pod-security\.kubernetes\.io/enforce}' |
+    grep -qx baseline || fail "the namespace is not labelled baseline"
+  assert_outputs baseline baseline
+  lab stack output report | grep -E '^skipped|checks passed'
+  lab destroy --yes --skip-preview
+  namespace_gone
+}
+
+pod_security_restricted() {
+  fresh_stack
+  lab config set podSecurity restricted
+  if lab up --yes --skip-preview >"${OUT}/restricted.log" 2>&1; then
+    cat "${OUT}/restricted.log"
+    fail "pulumi up succeeded in a restricted namespace"
+  fi
+  grep -q 'Pod Security "restricted" requires every container to run as a non-root user' "${OUT}/restricted.log" ||
+    { cat "${OUT}/restricted.log"; fail "the error does not say what restricted forbids"; }
+  if k get namespace "${NAMESPACE}" >/dev/null 2>&1; then fail "the namespace was created all the same"; fi
+  grep -m1 'Pod Security "restricted"' "${OUT}/restricted.log"
+  echo "nothing was built"
+}
+
+unpullable_image() {
+  fresh_stack
+  lab config set podStartTimeoutSeconds 30
+  lab config set imagePullPolicy IfNotPresent
+  # A registry on a closed local port: the pull is refused at once, nothing leaves the machine.
+  lab config set --path images.nginx localhost:1/netlab/nginx:missing
+  local start end
+  start=$(date +%s)
+  if lab up --yes --skip-preview >"${OUT}/unpullable.log" 2>&1; then
+    cat "${OUT}/unpullable.log"
+    fail "pulumi up succeeded with an image that cannot be pulled"
+  fi
+  end=$(date +%s)
+  grep -Eq 'pod-nginx.*(ErrImagePull|ImagePullBackOff)|(ErrImagePull|ImagePullBackOff).*pod-nginx' "${OUT}/unpullable.log" ||
+    { cat "${OUT}/unpullable.log"; fail "the error does not name pod-nginx and the pull failure"; }
+  echo "pulumi up failed after $((end - start)) s (podStartTimeoutSeconds 30):"
+  grep -E 'ErrImagePull|ImagePullBackOff|timed out' "${OUT}/unpullable.log" | sort -u | head -5
+  lab config set --path images.nginx localhost/netlab/nginx:e2e
+  start=$(date +%s)
+  lab up --yes --skip-preview >"${OUT}/unpullable-fixed.log" 2>&1 ||
+    { cat "${OUT}/unpullable-fixed.log"; fail "the lab did not converge once the image was fixed"; }
+  end=$(date +%s)
+  echo "fixed image: pulumi up converged in $((end - start)) s"
+  assert_outputs healthy fixed
+  lab destroy --yes --skip-preview
+  (cd "${WORK}" && pulumi stack rm "${STACK}" --yes)
+  namespace_gone
+}
+
 step "preflight: cluster Ready, engine built" preflight
 step "1. e2e stack with local images and kubeconfig" prepare_project
 step "2-3. preview + up; outputs match the cluster" first_up
@@ -166,6 +238,9 @@ step "4b. checksRun=2 reruns the checks only" rerun_on_demand
 step "5. broken target fails as refused; strict fails" broken_target
 step "6. cross-node traffic dropped: exactly those checks fail" cross_node_fault
 step "7. destroy removes everything" destroy
+step "8a. Pod Security baseline: node checks skipped, the rest passes" pod_security_baseline
+step "8b. Pod Security restricted: a clear message, nothing built" pod_security_restricted
+step "8c. an image that cannot be pulled fails fast; fixed, the lab converges" unpullable_image
 
 echo
 echo "e2e passed. Wall time per step:"
