@@ -73,6 +73,8 @@ export interface PhaseMark {
 }
 
 export interface PhaseBreakdown {
+  /** Seconds from the start to the stack resource: the language runtime is up and loads the program. */
+  programStartSeconds: number | undefined;
   /** Seconds from the start to the first resource the program registered (the stack itself aside). */
   firstResourceSeconds: number | undefined;
   phases: PhaseMark[];
@@ -103,11 +105,13 @@ export function phaseBreakdown(
 ): PhaseBreakdown {
   const startSecond = Math.floor(startMs / 1000);
   const since = (timestamp: number) => timestamp - startSecond;
+  const stack = events.find((e) => e.resourcePreEvent?.metadata.type === STACK_TYPE);
   const firstResource = events.find(
     (e) => e.resourcePreEvent !== undefined && e.resourcePreEvent.metadata.type !== STACK_TYPE,
   );
   const summary = events.find((e) => e.summaryEvent !== undefined)?.summaryEvent;
   return {
+    programStartSeconds: stack === undefined ? undefined : since(stack.timestamp),
     firstResourceSeconds: firstResource === undefined ? undefined : since(firstResource.timestamp),
     phases: phases.map((spec) => {
       let last: number | undefined;
@@ -141,7 +145,14 @@ export interface PhaseRow {
 
 export function phaseRows(breakdown: PhaseBreakdown): PhaseRow[] {
   const marks = [
-    { name: "start-up until the first resource", at: breakdown.firstResourceSeconds, detail: "" },
+    {
+      name: "start-up until the first resource",
+      at: breakdown.firstResourceSeconds,
+      detail:
+        breakdown.programStartSeconds === undefined
+          ? ""
+          : `the program started loading at ${breakdown.programStartSeconds} s`,
+    },
     ...breakdown.phases.map((phase) => ({
       name: phase.name,
       at: phase.atSeconds,
@@ -217,8 +228,9 @@ export function formatPhaseSpread(breakdowns: readonly PhaseBreakdown[]): string
       .filter((value): value is number => value !== undefined);
     const spread =
       values.length === 0 ? "" : `, ${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)} s`;
+    const unreached = perRound.length - values.length;
     const missing =
-      values.length < perRound.length ? `; not reached in ${perRound.length - values.length} rounds` : "";
+      unreached > 0 ? `; not reached in ${unreached} ${unreached === 1 ? "round" : "rounds"}` : "";
     return `  ${name.padEnd(width)}  median ${seconds(median(values), 1)}${spread}${missing}`;
   });
   return [
