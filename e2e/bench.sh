@@ -258,7 +258,7 @@ else
   echo "  plain kubectl  $(stats s "${QUIET_PLAIN_MS[@]}")"
   echo "  ratio          $(stats ratio "${QUIET_RATIOS[@]}") (goal: at most 1.2)"
 fi
-echo "A ratio measured under load (1-minute load average above 0.5 per core, ${MAX_LOAD} here) is not" \
-  "comparable: the two paths do not use the CPUs alike, so sharing them with other work moves the ratio."
+echo "A ratio measured under load (1-minute load average above about 0.5 per core; the limit here is" \
+  "${MAX_LOAD}) is not comparable: the two paths do not use the CPUs alike, so other work moves the ratio."
 echo
 phases --spread-only "${PHASES[@]}"
