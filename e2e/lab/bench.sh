@@ -1,12 +1,27 @@
 #!/usr/bin/env bash
-# Times `pulumi up` of the lab against the same lab done by hand, in one run, on the e2e cluster:
+# Times `pulumi up` of the lab against the same lab done by hand, on the e2e cluster:
 #
 #   A. pulumi up --yes from nothing (pods, services, probes, every check in parallel)
 #   B. the same objects as plain manifests: kubectl apply + kubectl wait, then the same checks
-#      (the lab's own planner and runner) one after another with kubectl
+#      (the lab's own planner and runner) one after another with kubectl (e2e/lab/sequential-checks.ts)
 #
-# Runs NETLAB_BENCH_ROUNDS rounds (default 3) of A then B, prints every round's wall times and the median
-# ratio A/B. Both paths end with every check passing, or the bench fails.
+#   e2e/lab/bench.sh
+#
+# Environment:
+#   NETLAB_BENCH_ROUNDS          rounds of A then B (default 5)
+#   NETLAB_BENCH_MAX_LOAD        1-minute load average above which a run counts as "under load"
+#                                (default 0.5 per core: 1.0 on 2 cores)
+#   NETLAB_BENCH_SETTLE_SECONDS  how long to wait, before each timed run, for the load average to fall
+#                                below that limit (default 90; the run starts anyway afterwards)
+#
+# Prints, per round: both wall times, the ratio A/B, the 1-minute load average just before and just after
+# each timed run, and the phases of `pulumi up` (start-up until the first resource, pods ready, services
+# ready, checks done) read from the engine's event log (`pulumi up --event-log`, e2e/lab/up-phases.ts). At the
+# end: median and spread (min-max) of A, B and the ratio over all rounds and over the rounds not under
+# load, and the median and spread of each phase. A round is flagged when the load average before A or B was
+# above the limit: other work then shared the CPUs and its ratio is not comparable. The load after a run
+# is printed but not judged: it includes the run's own work (and the cluster's).
+# Both paths end with every check passing, or the bench fails.
 # Needs: e2e/cluster/cluster.sh up, e2e/engine/build-pulumi.sh.
 set -euo pipefail
 
@@ -16,13 +31,37 @@ source "${E2E_DIR}/lab-stack.sh"
 STACK="bench"
 WORK="${STATE}/bench-project"
 OUT="${STATE}/bench"
-ROUNDS="${NETLAB_BENCH_ROUNDS:-3}"
+ROUNDS="${NETLAB_BENCH_ROUNDS:-5}"
+CORES="$(nproc)"
+MAX_LOAD="${NETLAB_BENCH_MAX_LOAD:-$(awk -v c="${CORES}" 'BEGIN { printf "%.2f", c * 0.5 }')}"
+SETTLE_SECONDS="${NETLAB_BENCH_SETTLE_SECONDS:-90}"
 
 fail() {
   echo "bench: $*" >&2
   exit 1
 }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+above() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
+seconds() { awk -v ms="$1" 'BEGIN { printf "%.1f s", ms / 1000 }'; }
+# settle: waits up to SETTLE_SECONDS for the 1-minute load average to fall to MAX_LOAD or below.
+settle() {
+  local deadline=$((SECONDS + SETTLE_SECONDS))
+  while above "$(load1)" "${MAX_LOAD}" && ((SECONDS < deadline)); do sleep 5; done
+}
+# stats UNIT NUMBER...: "median X, min-max" of the numbers (UNIT "s": milliseconds shown as seconds).
+stats() {
+  local unit=$1
+  shift
+  printf '%s\n' "$@" | sort -n | awk -v unit="${unit}" '
+    { v[NR] = $1 }
+    END {
+      if (NR == 0) { print "no rounds"; exit }
+      m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+      if (unit == "s") printf "median %.1f s, %.1f-%.1f s over %d rounds", m / 1000, v[1] / 1000, v[NR] / 1000, NR
+      else printf "median %.2f, %.2f-%.2f over %d rounds", m, v[1], v[NR], NR
+    }'
+}
 wait_namespace_gone() {
   local deadline=$((SECONDS + 180))
   while k get namespace "${NAMESPACE}" >/dev/null 2>&1; do
@@ -36,6 +75,8 @@ k get namespace "${NAMESPACE}" >/dev/null 2>&1 && fail "namespace ${NAMESPACE} e
 bash "${E2E_DIR}/../engine/build-pulumi.sh" >/dev/null
 # shellcheck source-path=SCRIPTDIR source=../engine/pulumi-env.sh
 source "${E2E_DIR}/../engine/pulumi-env.sh"
+# Registers `pulumi up --event-log`; it changes nothing else.
+export PULUMI_DEBUG_COMMANDS=true
 
 rm -rf "${OUT}"
 mkdir -p "${OUT}"
@@ -66,8 +107,15 @@ spec:
 ---
 apiVersion: v1
 kind: Pod
-metadata: {name: pod-httpd, namespace: netlab, labels: {k8s-networking-lab/pod: pod-httpd}}
+metadata: {name: pod-httpd, namespace: netlab, labels: {k8s-networking-lab/pod: pod-httpd, k8s-networking-lab/pair: eg2}}
 spec:
+  affinity:
+    podAntiAffinity:
+      preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
+          labelSelector: {matchLabels: {k8s-networking-lab/pair: eg2}}
+          topologyKey: kubernetes.io/hostname
   containers:
   - name: cntr-httpd
     image: localhost/netlab/httpd:e2e
@@ -77,8 +125,15 @@ spec:
 ---
 apiVersion: v1
 kind: Pod
-metadata: {name: pod-nginx, namespace: netlab, labels: {k8s-networking-lab/pod: pod-nginx}}
+metadata: {name: pod-nginx, namespace: netlab, labels: {k8s-networking-lab/pod: pod-nginx, k8s-networking-lab/pair: eg2}}
 spec:
+  affinity:
+    podAntiAffinity:
+      preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
+          labelSelector: {matchLabels: {k8s-networking-lab/pair: eg2}}
+          topologyKey: kubernetes.io/hostname
   containers:
   - name: cntr-nginx
     image: localhost/netlab/nginx:e2e
@@ -98,6 +153,23 @@ spec:
     command: ["sh", "-c", "trap 'exit 0' TERM INT; while true; do sleep 3600 & wait $!; done"]
     securityContext: {privileged: false, allowPrivilegeEscalation: false}
 ---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: netlab-node-probe, namespace: netlab}
+spec:
+  selector: {matchLabels: {k8s-networking-lab/pod: netlab-node-probe}}
+  template:
+    metadata: {labels: {k8s-networking-lab/pod: netlab-node-probe}}
+    spec:
+      hostNetwork: true
+      terminationGracePeriodSeconds: 5
+      containers:
+      - name: probe
+        image: localhost/netlab/client:e2e
+        imagePullPolicy: Never
+        command: ["sh", "-c", "trap 'exit 0' TERM INT; while true; do sleep 3600 & wait $!; done"]
+        securityContext: {privileged: false, allowPrivilegeEscalation: false}
+---
 apiVersion: v1
 kind: Service
 metadata: {name: svc-nodeport-httpd, namespace: netlab}
@@ -115,63 +187,93 @@ spec:
   ports: [{name: http, protocol: TCP, port: 80, targetPort: 80}]
 YAML
 
+# pulumi_round N: A, timed; sets pulumi_ms, pulumi_start_ms, pulumi_end_ms, load_a_before, load_a_after.
 pulumi_round() {
-  start=$(now_ms)
-  lab up --yes --skip-preview >"${OUT}/pulumi-up.log" 2>&1 || { cat "${OUT}/pulumi-up.log"; fail "pulumi up failed"; }
-  pulumi_ms=$(($(now_ms) - start))
+  local events="${OUT}/round-$1.events.json"
+  settle
+  load_a_before=$(load1)
+  pulumi_start_ms=$(now_ms)
+  lab up --yes --skip-preview --event-log "${events}" >"${OUT}/pulumi-up.log" 2>&1 ||
+    { cat "${OUT}/pulumi-up.log"; fail "pulumi up failed"; }
+  pulumi_end_ms=$(now_ms)
+  load_a_after=$(load1)
+  pulumi_ms=$((pulumi_end_ms - pulumi_start_ms))
   lab stack output summary --json | tee "${OUT}/pulumi-summary.json"
   node -e 'process.exit(require(process.argv[1]).failed === 0 ? 0 : 1)' "${OUT}/pulumi-summary.json" ||
     fail "checks failed under pulumi up"
   lab destroy --yes --skip-preview >"${OUT}/pulumi-destroy.log" 2>&1
   wait_namespace_gone
+  PHASES+=("${pulumi_start_ms}" "${pulumi_end_ms}" "${events}")
 }
 
+# plain_round: B, timed; sets deploy_ms, checks_ms, load_b_before, load_b_after.
 plain_round() {
+  settle
+  load_b_before=$(load1)
   start=$(now_ms)
   k apply -f "${OUT}/lab.yaml" >/dev/null
-  k wait --for=condition=Ready pod/pod-demo -n "${NAMESPACE}" --timeout=300s >/dev/null
-  node_name=$(k get pod pod-demo -n "${NAMESPACE}" -o jsonpath='{.spec.nodeName}')
-  k apply -f - >/dev/null <<YAML
-apiVersion: v1
-kind: Pod
-metadata: {name: netlab-node-probe, namespace: ${NAMESPACE}}
-spec:
-  hostNetwork: true
-  nodeName: ${node_name}
-  terminationGracePeriodSeconds: 5
-  containers:
-  - name: probe
-    image: localhost/netlab/client:e2e
-    imagePullPolicy: Never
-    command: ["sh", "-c", "trap 'exit 0' TERM INT; while true; do sleep 3600 & wait \$!; done"]
-    securityContext: {privileged: false, allowPrivilegeEscalation: false}
-YAML
+  k rollout status daemonset/netlab-node-probe -n "${NAMESPACE}" --timeout=300s >/dev/null
   k wait --for=condition=Ready pod --all -n "${NAMESPACE}" --timeout=300s >/dev/null
   k get pods -n "${NAMESPACE}" -o json >"${OUT}/pods.json"
   k get services -n "${NAMESPACE}" -o json >"${OUT}/services.json"
   deploy_ms=$(($(now_ms) - start))
   # The checks time themselves, so that starting ts-node is not counted against the plain path.
   (cd "${ROOT}" && npx ts-node --transpile-only e2e/lab/sequential-checks.ts "${KUBECONFIG_FILE}" "${CONTEXT}" \
-    "${OUT}/pods.json" "${OUT}/services.json") | tee "${OUT}/sequential.txt" || fail "checks failed in the plain run"
+    "${OUT}/pods.json" "${OUT}/services.json") >"${OUT}/sequential.txt" ||
+    { cat "${OUT}/sequential.txt"; fail "checks failed in the plain run"; }
+  load_b_after=$(load1)
+  checks_ms=$(awk '/^checks-wall-ms /{print $2}' "${OUT}/sequential.txt")
+  tail -n 2 "${OUT}/sequential.txt" | head -n 1
   k delete namespace "${NAMESPACE}" --wait=false >/dev/null
   wait_namespace_gone
 }
 
-RATIOS=()
+phases() { (cd "${ROOT}" && npx ts-node --transpile-only e2e/lab/up-phases.ts "$@"); }
+
+PULUMI_MS=() PLAIN_MS=() RATIOS=() QUIET_PULUMI_MS=() QUIET_PLAIN_MS=() QUIET_RATIOS=() PHASES=()
+LOADED=0
+echo "${ROUNDS} rounds; a run counts as under load when the 1-minute load average before it is above ${MAX_LOAD}" \
+  "(${CORES} cores); each run first waits up to ${SETTLE_SECONDS} s for the load to fall below that."
 for round in $(seq 1 "${ROUNDS}"); do
   echo "== round ${round}/${ROUNDS}: A. pulumi up"
-  pulumi_round
+  pulumi_round "${round}"
+  phases "${pulumi_start_ms}" "${pulumi_end_ms}" "${OUT}/round-${round}.events.json"
   echo "== round ${round}/${ROUNDS}: B. kubectl apply + wait + the same checks one after another"
   plain_round
-  checks_ms=$(awk '/^checks-wall-ms /{print $2}' "${OUT}/sequential.txt")
   plain_ms=$((deploy_ms + checks_ms))
   ratio=$(awk -v a="${pulumi_ms}" -v b="${plain_ms}" 'BEGIN { printf "%.2f", a / b }')
-  RATIOS+=("${ratio}")
-  echo "round ${round}: pulumi up ${pulumi_ms} ms; kubectl ${plain_ms} ms (apply + wait ${deploy_ms} ms, checks ${checks_ms} ms); ratio ${ratio}" |
-    tee -a "${OUT}/rounds.txt"
+  PULUMI_MS+=("${pulumi_ms}") PLAIN_MS+=("${plain_ms}") RATIOS+=("${ratio}")
+  flag=""
+  if above "${load_a_before}" "${MAX_LOAD}" || above "${load_b_before}" "${MAX_LOAD}"; then
+    flag="; UNDER LOAD (load average above ${MAX_LOAD} before a run): not comparable"
+    LOADED=$((LOADED + 1))
+  else
+    QUIET_PULUMI_MS+=("${pulumi_ms}") QUIET_PLAIN_MS+=("${plain_ms}") QUIET_RATIOS+=("${ratio}")
+  fi
+  echo "round ${round}: pulumi up $(seconds "${pulumi_ms}") (load ${load_a_before} -> ${load_a_after});" \
+    "kubectl $(seconds "${plain_ms}") (apply + wait $(seconds "${deploy_ms}"), checks $(seconds "${checks_ms}");" \
+    "load ${load_b_before} -> ${load_b_after}); ratio ${ratio}${flag}" | tee -a "${OUT}/rounds.txt"
 done
 (cd "${WORK}" && pulumi stack rm "${STACK}" --yes >/dev/null)
-median=$(printf '%s\n' "${RATIOS[@]}" | sort -n | awk '{ r[NR] = $1 } END { print r[int((NR + 1) / 2)] }')
+
 echo
 cat "${OUT}/rounds.txt"
-echo "median ratio pulumi up / plain kubectl over ${ROUNDS} rounds: ${median} (goal: at most 1.2)"
+echo
+echo "all ${ROUNDS} rounds:"
+echo "  pulumi up      $(stats s "${PULUMI_MS[@]}")"
+echo "  plain kubectl  $(stats s "${PLAIN_MS[@]}")"
+echo "  ratio          $(stats ratio "${RATIOS[@]}") (goal: at most 1.2)"
+if ((LOADED == 0)); then
+  echo "no round ran under load (1-minute load average at most ${MAX_LOAD} before every run)."
+elif ((LOADED == ROUNDS)); then
+  echo "every round ran under load: none of these figures is comparable; run again on a quiet machine."
+else
+  echo "$((ROUNDS - LOADED)) rounds not under load:"
+  echo "  pulumi up      $(stats s "${QUIET_PULUMI_MS[@]}")"
+  echo "  plain kubectl  $(stats s "${QUIET_PLAIN_MS[@]}")"
+  echo "  ratio          $(stats ratio "${QUIET_RATIOS[@]}") (goal: at most 1.2)"
+fi
+echo "A ratio measured under load (1-minute load average above about 0.5 per core; the limit here is" \
+  "${MAX_LOAD}) is not comparable: the two paths do not use the CPUs alike, so other work moves the ratio."
+echo
+phases --spread-only "${PHASES[@]}"
