@@ -15,6 +15,9 @@ import { labTopology } from "./lib/topology";
 import { POD_DEMO, POD_HTTPD, POD_NGINX, STOP_GRACE_SECONDS } from "./lib/tutorial";
 
 const config = readLabConfig();
+// A level the lab cannot run under, as configured: stop before anything is registered.
+const configuredLevelProblem = labProblem(config.podSecurity ?? "privileged");
+if (configuredLevelProblem !== undefined) throw new pulumi.RunError(configuredLevelProblem);
 const topology = labTopology(config);
 // checksOnly / checksSkip: the checks left out are not created at all.
 const selection = selectedChecks(topology, config.checks);
@@ -30,6 +33,8 @@ const clusterFacts = command.local
       context: config.context,
       timeoutSeconds: config.checks.execTimeoutSeconds,
     }),
+    // The JSON is read by the program, not shown to the user.
+    logging: "none",
   })
   .stdout.apply(parseClusterFacts);
 // The namespace's Pod Security level: the one the lab gives the namespace it creates, or the one an existing

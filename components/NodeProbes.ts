@@ -79,6 +79,7 @@ export class NodeProbes extends pulumi.ComponentResource {
         command: pulumi
           .all([this.daemonSet.metadata.namespace, this.uid])
           .apply(([namespace]) => daemonSetPodsCommand(args.kubectl, namespace, args.name, selector)),
+        logging: "none",
       },
       { parent: this },
     );
