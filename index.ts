@@ -24,7 +24,12 @@ const selection = selectedChecks(topology, config.checks);
 const labOn = (lab: (typeof config.labs)[number]) => config.labs.includes(lab);
 
 // The cluster: its nodes and where kube-dns runs, read before anything is built.
-const cluster = new k8s.Provider("cluster", { kubeconfig: config.kubeconfig, context: config.context });
+const cluster = new k8s.Provider("cluster", {
+  kubeconfig: config.kubeconfig,
+  context: config.context,
+  // Adopt lab objects that already exist (created by hand from the tutorial's YAML) instead of failing.
+  ...(config.upsertExisting ? { upsertExistingObjects: true } : {}),
+});
 const inCluster: pulumi.ComponentResourceOptions = { providers: [cluster] };
 const clusterFacts = command.local
   .runOutput({

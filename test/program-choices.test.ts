@@ -91,3 +91,12 @@ describe("Pod Security", () => {
     );
   });
 });
+
+describe("upsertExisting", () => {
+  it("asks the provider to adopt objects that already exist, only when set", async () => {
+    const { cluster } = await runProgram({ upsertExisting: "true", checks: "false" });
+    expect(cluster.byName("pulumi:providers:kubernetes", "cluster").inputs).toMatchObject({
+      upsertExistingObjects: "true",
+    });
+  });
+});
