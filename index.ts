@@ -91,6 +91,7 @@ const podDemo = labOn("eg1")
             image: config.images.client,
             command: [...POD_DEMO.client.command],
             args: [...POD_DEMO.client.args],
+            dropAllCapabilities: true,
           },
         ],
       },

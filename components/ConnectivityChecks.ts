@@ -85,7 +85,7 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
           imagePullPolicy: args.imagePullPolicy,
           terminationGracePeriodSeconds: STOP_GRACE_SECONDS,
           startTimeoutSeconds: args.startTimeoutSeconds,
-          containers: [{ name: container, image, command: IDLE_COMMAND }],
+          containers: [{ name: container, image, command: IDLE_COMMAND, dropAllCapabilities: true }],
           ...extra,
         },
         { parent: this },

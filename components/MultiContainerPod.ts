@@ -9,6 +9,20 @@ export interface ContainerArgs {
   ports?: number[];
   command?: string[];
   args?: string[];
+  /** Drop every Linux capability: for containers that only run clients (curl, nslookup), not servers. */
+  dropAllCapabilities?: boolean;
+}
+
+/** Every lab pod: the container runtime's default seccomp profile, as Pod Security "restricted" asks. */
+export const POD_SECURITY_CONTEXT = { seccompProfile: { type: "RuntimeDefault" } };
+
+/** Every lab container: never privileged, no privilege escalation, and no capabilities where none is needed. */
+export function containerSecurityContext(dropAllCapabilities = false) {
+  return {
+    privileged: false,
+    allowPrivilegeEscalation: false,
+    ...(dropAllCapabilities ? { capabilities: { drop: ["ALL"] } } : {}),
+  };
 }
 
 export interface MultiContainerPodArgs {
@@ -78,6 +92,7 @@ export class MultiContainerPod extends pulumi.ComponentResource {
           nodeName: args.nodeName,
           affinity: args.affinity,
           terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
+          securityContext: POD_SECURITY_CONTEXT,
           containers: args.containers.map((c) => ({
             name: c.name,
             image: c.image,
@@ -85,7 +100,7 @@ export class MultiContainerPod extends pulumi.ComponentResource {
             command: c.command,
             args: c.args,
             ports: c.ports?.map((containerPort) => ({ containerPort, protocol: "TCP" })),
-            securityContext: { privileged: false, allowPrivilegeEscalation: false },
+            securityContext: containerSecurityContext(c.dropAllCapabilities),
           })),
         },
       },

@@ -3,7 +3,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { daemonSetPodsCommand, type DiscoveryTarget, parseReadyPodsByNode } from "../lib/cluster";
 import type { PullPolicy } from "../lib/config";
-import { PART_OF_LABEL, PART_OF_VALUE, POD_SELECTOR_LABEL, startTimeouts } from "./MultiContainerPod";
+import {
+  containerSecurityContext,
+  PART_OF_LABEL,
+  PART_OF_VALUE,
+  POD_SECURITY_CONTEXT,
+  POD_SELECTOR_LABEL,
+  startTimeouts,
+} from "./MultiContainerPod";
 
 export interface NodeProbesArgs {
   namespace: pulumi.Input<string>;
@@ -57,13 +64,14 @@ export class NodeProbes extends pulumi.ComponentResource {
                 .apply((enabled) => (enabled ? undefined : NO_NODE_SELECTOR)),
               hostNetwork: true,
               terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
+              securityContext: POD_SECURITY_CONTEXT,
               containers: [
                 {
                   name: args.container,
                   image: args.image,
                   imagePullPolicy: args.imagePullPolicy,
                   command: args.command,
-                  securityContext: { privileged: false, allowPrivilegeEscalation: false },
+                  securityContext: containerSecurityContext(true),
                 },
               ],
             },

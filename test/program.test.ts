@@ -196,12 +196,30 @@ describe("kubectl expose: the services", () => {
 });
 
 describe("least privilege", () => {
-  it("runs no privileged container and allows no privilege escalation", () => {
+  it("runs no privileged container, allows no privilege escalation, uses the default seccomp profile", () => {
     for (const p of cluster.ofType("kubernetes:core/v1:Pod")) {
-      for (const c of (p.inputs as unknown as PodInputs).spec.containers) {
-        expect(c.securityContext).toEqual({ privileged: false, allowPrivilegeEscalation: false });
+      const spec = (p.inputs as unknown as PodInputs).spec as PodInputs["spec"] & {
+        securityContext?: unknown;
+      };
+      expect(spec.securityContext).toEqual({ seccompProfile: { type: "RuntimeDefault" } });
+      for (const c of spec.containers) {
+        expect(c.securityContext).toMatchObject({ privileged: false, allowPrivilegeEscalation: false });
       }
     }
+  });
+
+  it("drops every capability of the clients; only the servers keep the runtime's defaults", () => {
+    const dropped = cluster
+      .ofType("kubernetes:core/v1:Pod")
+      .flatMap((p) =>
+        (p.inputs as unknown as PodInputs).spec.containers
+          .filter(
+            (c) =>
+              (c.securityContext as { capabilities?: { drop?: string[] } }).capabilities?.drop?.[0] === "ALL",
+          )
+          .map((c) => `${p.name}/${c.name}`),
+      );
+    expect(dropped.sort()).toEqual(["netlab-dns-probe/probe", "pod-demo/cntr-centos"]);
   });
 
   it("uses the host network only for the node probes, one per node, unprivileged", () => {
@@ -215,7 +233,11 @@ describe("least privilege", () => {
     expect(template.hostNetwork).toBe(true);
     expect(template.nodeName).toBeUndefined();
     for (const c of template.containers) {
-      expect(c.securityContext).toEqual({ privileged: false, allowPrivilegeEscalation: false });
+      expect(c.securityContext).toEqual({
+        privileged: false,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"] },
+      });
     }
   });
 
