@@ -17,7 +17,9 @@ export interface ContainerArgs {
 export const POD_SECURITY_CONTEXT = { seccompProfile: { type: "RuntimeDefault" } };
 
 /** Every lab container: never privileged, no privilege escalation, and no capabilities where none is needed. */
-export function containerSecurityContext(dropAllCapabilities = false) {
+export function containerSecurityContext(
+  dropAllCapabilities = false,
+): k8s.types.input.core.v1.SecurityContext {
   return {
     privileged: false,
     allowPrivilegeEscalation: false,
