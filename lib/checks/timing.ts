@@ -17,8 +17,9 @@ const ms = (seconds: string) => Math.round(Number(seconds) * 1_000_000) / 1000;
 export function splitTiming(stdout: string): { body: string; timing?: Timing } {
   const match = TIMING_LINE.exec(stdout);
   if (match === null) return { body: stdout };
+  // The probes print "\n" before the timing line, so that it stands on a line of its own: drop it too.
   return {
-    body: stdout.slice(0, match.index) + (match[0].startsWith("\n") ? "\n" : ""),
+    body: stdout.slice(0, match.index),
     timing: { connectMs: ms(match[1] as string), totalMs: ms(match[2] as string) },
   };
 }
