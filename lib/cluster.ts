@@ -11,6 +11,8 @@ export interface ClusterNode {
 }
 
 export interface ClusterFacts {
+  /** False when kubectl could not list them: the Kubernetes provider then says why, in its own words. */
+  reachable: boolean;
   nodes: ClusterNode[];
   /** The labels of each namespace, by name (Pod Security levels are labels). */
   namespaceLabels: Record<string, Record<string, string>>;
@@ -24,9 +26,15 @@ export interface DiscoveryTarget {
   timeoutSeconds: number;
 }
 
-/** One kubectl call, bounded, that lists the nodes, the namespaces and the EndpointSlices (kube-dns's). */
+/** What the discovery prints when kubectl fails: no facts, and the cluster marked unreachable. */
+export const UNREACHABLE_ANSWER = '{"items":[],"netlabUnreachable":true}';
+
+/**
+ * One kubectl call, bounded, that lists the nodes, the namespaces and the EndpointSlices (kube-dns's). It
+ * always succeeds: when the cluster cannot be reached, the provider's own error says so more clearly.
+ */
 export function discoveryCommand(target: DiscoveryTarget): string {
-  return shellJoin([
+  const get = shellJoin([
     "timeout",
     String(target.timeoutSeconds + 5),
     ...kubectlArgv(target),
@@ -36,6 +44,7 @@ export function discoveryCommand(target: DiscoveryTarget): string {
     "--output",
     "json",
   ]);
+  return `${get} || printf '%s\\n' ${shellJoin([UNREACHABLE_ANSWER])}`;
 }
 
 interface KubeObject {
@@ -50,9 +59,9 @@ const KUBE_DNS_SLICE_LABEL = "kubernetes.io/service-name";
 
 /** Reads `kubectl get nodes,namespaces,endpointslices -A -o json`. */
 export function parseClusterFacts(json: string): ClusterFacts {
-  let list: { items?: KubeObject[] };
+  let list: { items?: KubeObject[]; netlabUnreachable?: boolean };
   try {
-    list = JSON.parse(json) as { items?: KubeObject[] };
+    list = JSON.parse(json) as { items?: KubeObject[]; netlabUnreachable?: boolean };
   } catch {
     throw new Error(`kubectl did not answer with JSON: ${json.slice(0, 200)}`);
   }
@@ -83,11 +92,17 @@ export function parseClusterFacts(json: string): ClusterFacts {
       .filter((item) => item.kind === "Namespace")
       .map((namespace) => [namespace.metadata?.name ?? "", namespace.metadata?.labels ?? {}]),
   );
-  return { nodes, namespaceLabels, kubeDnsNodes: [...new Set(kubeDnsNodes)].sort() };
+  return {
+    reachable: list.netlabUnreachable !== true,
+    nodes,
+    namespaceLabels,
+    kubeDnsNodes: [...new Set(kubeDnsNodes)].sort(),
+  };
 }
 
 /** Why eg2 cannot be placed as asked on these nodes, or undefined when it can. */
 export function placementProblem(placement: Placement, facts: ClusterFacts): string | undefined {
+  if (!facts.reachable) return undefined;
   const schedulable = facts.nodes.filter((node) => node.schedulable);
   if (placement === "spread" && schedulable.length < 2) {
     const names = schedulable.map((node) => node.name).join(", ") || "none";

@@ -25,6 +25,8 @@ lab_stack_create() {
   ln -s "${ROOT}/node_modules" "${WORK}/node_modules"
   if (cd "${WORK}" && pulumi stack select "${STACK}" >/dev/null 2>&1); then
     echo "removing the ${STACK} stack of an earlier run"
+    # An earlier run killed mid-way leaves the stack locked.
+    lab cancel --yes >/dev/null 2>&1 || true
     lab destroy --yes --skip-preview || true
     (cd "${WORK}" && pulumi stack rm "${STACK}" --yes --force)
   fi

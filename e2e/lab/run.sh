@@ -12,7 +12,9 @@
 #   7. `pulumi destroy`: the namespace and everything in it are gone
 #   8. unhappy paths, each on a new stack: a namespace under Pod Security "baseline" (node checks skipped,
 #      the rest passes), "restricted" (a clear message, nothing built), an image that cannot be pulled
-#      (pulumi up fails within podStartTimeoutSeconds naming the pod; fixing the image converges)
+#      (pulumi up fails within podStartTimeoutSeconds naming the pod; fixing the image converges), an
+#      interrupted pulumi up (the CLI killed while pods are created; refresh, then up converges), and an
+#      unreachable cluster (up fails in bounded time, saying so; the state keeps every resource)
 #
 # Prints each step's wall time; exits non-zero at the first step that fails.
 # Needs: e2e/cluster/cluster.sh up (a Ready node), e2e/engine/build-pulumi.sh (run here when binaries are missing).
@@ -230,6 +232,66 @@ unpullable_image() {
   namespace_gone
 }
 
+interrupted_up() {
+  fresh_stack
+  (cd "${WORK}" && exec pulumi --non-interactive --stack "${STACK}" up --yes --skip-preview) \
+    >"${OUT}/interrupted.log" 2>&1 &
+  local cli=$! deadline=$((SECONDS + 120))
+  until k get pods -n "${NAMESPACE}" -o name 2>/dev/null | grep -q .; do
+    ((SECONDS < deadline)) || fail "no lab pod appeared within 120 s of pulumi up"
+    sleep 0.5
+  done
+  kill -KILL "${cli}"
+  wait "${cli}" 2>/dev/null || true
+  echo "killed pulumi up once $(k get pods -n "${NAMESPACE}" -o name | wc -l) pod(s) existed"
+  # The killed CLI left its lock: pulumi cancel removes it. The state may hold pending creates: refresh
+  # drops them, then up adopts or recreates what is missing.
+  lab cancel --yes
+  lab refresh --yes --skip-preview --clear-pending-creates >"${OUT}/interrupted-refresh.log" 2>&1 ||
+    { cat "${OUT}/interrupted-refresh.log"; fail "refresh after the interrupted up failed"; }
+  lab up --yes --skip-preview >"${OUT}/interrupted-up.log" 2>&1 ||
+    { tail -n 40 "${OUT}/interrupted-up.log"; fail "pulumi up after the interrupted one did not converge"; }
+  assert_outputs healthy interrupted
+  lab destroy --yes --skip-preview
+  namespace_gone
+}
+
+unreachable_cluster() {
+  fresh_stack
+  lab up --yes --skip-preview >/dev/null
+  local start
+  lab stack export >"${OUT}/unreachable-state-before.json"
+  # The same cluster's kubeconfig with its server moved to a closed local port.
+  sed 's#server: https://.*#server: https://127.0.0.1:1#' "${KUBECONFIG_FILE}" >"${OUT}/unreachable.kubeconfig"
+  lab config set kubeconfig "${OUT}/unreachable.kubeconfig"
+  lab config set checksRun 5
+  start=$SECONDS
+  if lab up --yes --skip-preview >"${OUT}/unreachable-up.log" 2>&1; then
+    cat "${OUT}/unreachable-up.log"
+    fail "pulumi up succeeded against an unreachable cluster"
+  fi
+  echo "pulumi up failed after $((SECONDS - start)) s:"
+  grep -E 'error:' "${OUT}/unreachable-up.log" | sort -u | head -4
+  grep -q 'unreachable' "${OUT}/unreachable-up.log" || fail "the error does not say that the cluster is unreachable"
+  if grep -q 'error serializing property' "${OUT}/unreachable-up.log"; then
+    fail "the error is buried in the program's serialization errors"
+  fi
+  lab stack export >"${OUT}/unreachable-state-after.json"
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  node -e '
+    const urns = (file) => new Set(JSON.parse(require("fs").readFileSync(file, "utf8")).deployment.resources.map((r) => r.urn));
+    const before = urns(process.argv[1]);
+    const after = urns(process.argv[2]);
+    const lost = [...before].filter((urn) => !after.has(urn));
+    if (lost.length > 0) { console.error("the state lost:", lost); process.exit(1); }
+    console.log(`the state still holds all ${before.size} resources it had`);
+  ' "${OUT}/unreachable-state-before.json" "${OUT}/unreachable-state-after.json"
+  lab config set kubeconfig "${KUBECONFIG_FILE}"
+  lab destroy --yes --skip-preview
+  (cd "${WORK}" && pulumi stack rm "${STACK}" --yes)
+  namespace_gone
+}
+
 step "preflight: cluster Ready, engine built" preflight
 step "1. e2e stack with local images and kubeconfig" prepare_project
 step "2-3. preview + up; outputs match the cluster" first_up
@@ -241,6 +303,8 @@ step "7. destroy removes everything" destroy
 step "8a. Pod Security baseline: node checks skipped, the rest passes" pod_security_baseline
 step "8b. Pod Security restricted: a clear message, nothing built" pod_security_restricted
 step "8c. an image that cannot be pulled fails fast; fixed, the lab converges" unpullable_image
+step "8d. pulumi up killed while pods are created; refresh and up converge" interrupted_up
+step "8e. an unreachable cluster: up fails in bounded time, saying so; state kept" unreachable_cluster
 
 echo
 echo "e2e passed. Wall time per step:"

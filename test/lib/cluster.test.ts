@@ -14,8 +14,15 @@ describe("discovery", () => {
       discoveryCommand({ kubeconfig: "/tmp/kube config", context: "kind-kind", timeoutSeconds: 30 }),
     ).toBe(
       "timeout 35 kubectl --kubeconfig '/tmp/kube config' --context kind-kind --request-timeout=30s get " +
-        "nodes,namespaces,endpointslices.discovery.k8s.io --all-namespaces --output json",
+        "nodes,namespaces,endpointslices.discovery.k8s.io --all-namespaces --output json || " +
+        `printf '%s\\n' '{"items":[],"netlabUnreachable":true}'`,
     );
+  });
+
+  it("marks the cluster unreachable when kubectl fails, and then judges no placement", () => {
+    const facts = parseClusterFacts('{"items":[],"netlabUnreachable":true}\n');
+    expect(facts).toEqual({ reachable: false, nodes: [], namespaceLabels: {}, kubeDnsNodes: [] });
+    expect(placementProblem("spread", facts)).toBeUndefined();
   });
 
   it("reads the nodes, their InternalIP, whether pods may land there, namespaces' labels and kube-dns's nodes", () => {
@@ -69,6 +76,7 @@ describe("placementProblem", () => {
     })),
     namespaceLabels: {},
     kubeDnsNodes: [],
+    reachable: true,
   });
 
   it("lets auto and together run on one node, and spread only on two or more", () => {
