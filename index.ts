@@ -33,11 +33,7 @@ const cluster = new k8s.Provider("cluster", {
 const inCluster: pulumi.ComponentResourceOptions = { providers: [cluster] };
 const clusterFacts = command.local
   .runOutput({
-    command: discoveryCommand({
-      kubeconfig: config.kubeconfig,
-      context: config.context,
-      timeoutSeconds: config.checks.execTimeoutSeconds,
-    }),
+    command: discoveryCommand(topology.kubectl),
     // The JSON is read by the program, not shown to the user.
     logging: "none",
   })

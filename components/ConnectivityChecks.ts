@@ -106,11 +106,7 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
               terminationGracePeriodSeconds: STOP_GRACE_SECONDS,
               startTimeoutSeconds: args.startTimeoutSeconds,
               enabled: pulumi.output(args.nodeProbeSkipReason).apply((reason) => reason === undefined),
-              kubectl: {
-                kubeconfig: topology.kubectl.kubeconfig,
-                context: topology.kubectl.context,
-                timeoutSeconds: topology.kubectl.requestTimeoutSeconds,
-              },
+              kubectl: topology.kubectl,
             },
             { parent: this },
           );

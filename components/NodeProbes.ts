@@ -1,7 +1,8 @@
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { daemonSetPodsCommand, type DiscoveryTarget, parseReadyPodsByNode } from "../lib/cluster";
+import type { KubectlTarget } from "../lib/checks/kubectl";
+import { daemonSetPodsCommand, parseReadyPodsByNode } from "../lib/cluster";
 import type { PullPolicy } from "../lib/config";
 import {
   containerSecurityContext,
@@ -23,7 +24,7 @@ export interface NodeProbesArgs {
   command: string[];
   terminationGracePeriodSeconds?: number;
   /** How the lab reaches the cluster, to find the probe on each node. */
-  kubectl: DiscoveryTarget;
+  kubectl: KubectlTarget;
   /** False where the namespace forbids hostNetwork: the DaemonSet then selects no node, so no pod is rejected. */
   enabled?: pulumi.Input<boolean>;
   /** Seconds the probes may take to run on every node before the update fails. */

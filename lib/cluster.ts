@@ -1,6 +1,7 @@
 // What the lab learns about the cluster before it builds anything: its nodes and where kube-dns runs.
 // Pure: builds the kubectl command line and reads its JSON answer.
 import type { Placement } from "./config";
+import { globalFlags, type KubectlTarget } from "./checks/kubectl";
 import { shellJoin } from "./shell";
 
 export interface ClusterNode {
@@ -20,12 +21,6 @@ export interface ClusterFacts {
   kubeDnsNodes: string[];
 }
 
-export interface DiscoveryTarget {
-  kubeconfig?: string;
-  context?: string;
-  timeoutSeconds: number;
-}
-
 /** What the discovery prints when kubectl fails: no facts, and the cluster marked unreachable. */
 export const UNREACHABLE_ANSWER = '{"items":[],"netlabUnreachable":true}';
 
@@ -33,11 +28,12 @@ export const UNREACHABLE_ANSWER = '{"items":[],"netlabUnreachable":true}';
  * One kubectl call, bounded, that lists the nodes, the namespaces and the EndpointSlices (kube-dns's). It
  * always succeeds: when the cluster cannot be reached, the provider's own error says so more clearly.
  */
-export function discoveryCommand(target: DiscoveryTarget): string {
+export function discoveryCommand(target: KubectlTarget): string {
   const get = shellJoin([
     "timeout",
-    String(target.timeoutSeconds + 5),
-    ...kubectlArgv(target),
+    String(target.requestTimeoutSeconds + 5),
+    "kubectl",
+    ...globalFlags(target),
     "get",
     "nodes,namespaces,endpointslices.discovery.k8s.io",
     "--all-namespaces",
@@ -118,43 +114,34 @@ export function placementProblem(placement: Placement, facts: ClusterFacts): str
   return undefined;
 }
 
-function kubectlArgv(target: DiscoveryTarget): string[] {
-  return [
-    "kubectl",
-    ...(target.kubeconfig === undefined ? [] : ["--kubeconfig", target.kubeconfig]),
-    ...(target.context === undefined ? [] : ["--context", target.context]),
-    `--request-timeout=${target.timeoutSeconds}s`,
-  ];
-}
-
 /**
  * Waits, bounded, for a DaemonSet's pods to be ready on every node it targets, then lists them as JSON.
  * The wait's own verdict is not needed: a node whose probe is not ready has no entry in the list.
  */
 export function daemonSetPodsCommand(
-  target: DiscoveryTarget,
+  target: KubectlTarget,
   namespace: string,
   daemonSet: string,
   selector: Record<string, string>,
 ): string {
-  const kubectl = kubectlArgv(target);
+  const kubectl = ["kubectl", ...globalFlags(target)];
   const labels = Object.entries(selector)
     .map(([key, value]) => `${key}=${value}`)
     .join(",");
   const wait = shellJoin([
     "timeout",
-    String(target.timeoutSeconds + 5),
+    String(target.requestTimeoutSeconds + 5),
     ...kubectl,
     "rollout",
     "status",
     `daemonset/${daemonSet}`,
     "--namespace",
     namespace,
-    `--timeout=${target.timeoutSeconds}s`,
+    `--timeout=${target.requestTimeoutSeconds}s`,
   ]);
   const list = shellJoin([
     "timeout",
-    String(target.timeoutSeconds + 5),
+    String(target.requestTimeoutSeconds + 5),
     ...kubectl,
     "get",
     "pods",

@@ -41,7 +41,7 @@ const pods = (JSON.parse(readFileSync(podsFile, "utf8")) as PodList).items;
 const services = (JSON.parse(readFileSync(servicesFile, "utf8")) as ServiceList).items;
 const config = parseLabConfig({ kubeconfig, context }, { fileExists: () => true });
 const cluster = parseClusterFacts(
-  execFileSync("sh", ["-c", discoveryCommand({ kubeconfig, context, timeoutSeconds: 30 })], {
+  execFileSync("sh", ["-c", discoveryCommand({ kubeconfig, context, requestTimeoutSeconds: 30 })], {
     encoding: "utf8",
   }),
 );

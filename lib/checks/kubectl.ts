@@ -8,7 +8,8 @@ export interface KubectlTarget {
   requestTimeoutSeconds: number;
 }
 
-function globalFlags(target: KubectlTarget): string[] {
+/** kubectl's flags for the lab's cluster: kubeconfig, context and a bound on each API request. */
+export function globalFlags(target: KubectlTarget): string[] {
   return [
     ...(target.kubeconfig === undefined ? [] : ["--kubeconfig", target.kubeconfig]),
     ...(target.context === undefined ? [] : ["--context", target.context]),

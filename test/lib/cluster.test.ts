@@ -11,7 +11,7 @@ import { fixtureText } from "../support/fixtures";
 describe("discovery", () => {
   it("is one bounded kubectl call with the lab's kubeconfig and context, quoted", () => {
     expect(
-      discoveryCommand({ kubeconfig: "/tmp/kube config", context: "kind-kind", timeoutSeconds: 30 }),
+      discoveryCommand({ kubeconfig: "/tmp/kube config", context: "kind-kind", requestTimeoutSeconds: 30 }),
     ).toBe(
       "timeout 35 kubectl --kubeconfig '/tmp/kube config' --context kind-kind --request-timeout=30s get " +
         "nodes,namespaces,endpointslices.discovery.k8s.io --all-namespaces --output json || " +
@@ -97,7 +97,7 @@ describe("placementProblem", () => {
 describe("the node probes", () => {
   it("waits, bounded, for the DaemonSet, then lists its pods", () => {
     expect(
-      daemonSetPodsCommand({ timeoutSeconds: 30 }, "netlab", "netlab-node-probe", {
+      daemonSetPodsCommand({ requestTimeoutSeconds: 30 }, "netlab", "netlab-node-probe", {
         "k8s-networking-lab/pod": "netlab-node-probe",
       }),
     ).toBe(
