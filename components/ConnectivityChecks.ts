@@ -92,7 +92,7 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
       );
     const nodeProbe = topology.probes.node;
     this.nodeProbes =
-      nodeProbe === undefined || nodeProbe.skipReason !== undefined
+      nodeProbe === undefined
         ? undefined
         : new NodeProbes(
             NODE_PROBE.name,

@@ -48,8 +48,8 @@ export interface LabTopology {
   pair?: { first: ServerRef; second: ServerRef };
   services: ServiceRef[];
   probes: {
-    /** The host-network probes, one pod per node; set `skipReason` where they cannot run. */
-    node?: { container: string; skipReason?: string };
+    /** The host-network probes, one pod per node (see LiveFacts.nodeProbeSkipReason where they cannot run). */
+    node?: { container: string };
     dns: ContainerRef;
   };
 }
@@ -141,9 +141,7 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
   /** A check from a node's host network: skipped when the probes cannot run, or there is no such node. */
   const fromNode = (node: string | undefined, missing: () => string) => {
     const skipReason =
-      nodeProbe?.skipReason ??
-      facts.nodeProbeSkipReason ??
-      (node === undefined && facts.nodes.length > 0 ? missing() : undefined);
+      facts.nodeProbeSkipReason ?? (node === undefined && facts.nodes.length > 0 ? missing() : undefined);
     return skipReason === undefined ? {} : { skipReason };
   };
 

@@ -197,12 +197,8 @@ describe("paths between nodes", () => {
   });
 
   it("skips every node check with the reason when the node probes cannot run", () => {
-    const topology = topologyOf();
-    const noHostNetwork = {
-      ...topology,
-      probes: { ...topology.probes, node: { container: "probe", skipReason: "hostNetwork is forbidden" } },
-    };
-    const skipped = planChecks(noHostNetwork, facts).filter((p) => p.skipReason !== undefined);
+    const noHostNetwork: LiveFacts = { ...facts, nodeProbeSkipReason: "hostNetwork is forbidden" };
+    const skipped = planChecks(topologyOf(), noHostNetwork).filter((p) => p.skipReason !== undefined);
     expect(skipped.map((p) => p.id)).toEqual([
       "node-to-pod.pod-demo.same-node",
       "node-to-pod.pod-demo.other-node",
