@@ -399,6 +399,8 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
       to: serviceEnd,
       via: "cluster-ip",
       ...between(nodeOf(client.ref.pod), endpointNode),
+      // By name: the client first asks kube-dns, so that hop counts too.
+      path: pathByName(nodeOf(client.ref.pod), endpointNode, facts.kubeDnsNodes),
     });
     const nodePort = facts.services[service.name]?.nodePort;
     if (service.type !== "NodePort" || nodeProbe === undefined) continue;
@@ -433,6 +435,22 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
   }
   // A check that cannot apply here runs nothing.
   return plans.map((plan) => (plan.skipReason === undefined ? plan : { ...plan, steps: [] }));
+}
+
+/**
+ * The path of a request by name: a DNS query to kube-dns, then the connection to the endpoint. It crosses
+ * nodes when either hop surely does, stays on the node when both do, and may do either otherwise.
+ */
+export function pathByName(
+  sourceNode: string | undefined,
+  endpointNode: string | undefined,
+  kubeDnsNodes: readonly string[],
+): PathKind {
+  const endpoint = pathBetween(sourceNode, endpointNode === undefined ? [] : [endpointNode]);
+  const dns = pathBetween(sourceNode, kubeDnsNodes);
+  if (endpoint === "cross-node" || dns === "cross-node") return "cross-node";
+  if (endpoint === "same-node" && dns === "same-node") return "same-node";
+  return "any-node";
 }
 
 /** The tutorial's client (cntr-centos, with curl) when eg1 runs; otherwise the other server pod, with bash. */

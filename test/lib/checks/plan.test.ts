@@ -3,6 +3,7 @@ import {
   factsAbout,
   type LiveFacts,
   NODE_PROBES_KEY,
+  pathByName,
   planChecks,
   UNRESOLVED_FACTS,
 } from "../../../lib/checks/plan";
@@ -138,6 +139,16 @@ describe("factsAbout", () => {
     });
     expect(factsAbout(facts, [NODE_PROBES_KEY]).nodeProbes).toEqual(facts.nodeProbes);
     expect(() => factsAbout(facts, ["node:x"])).toThrow("not a tested object: node:x");
+  });
+});
+
+describe("pathByName", () => {
+  it("counts the DNS hop of a request by name", () => {
+    expect(pathByName("n1", "n1", ["n1"])).toBe("same-node");
+    expect(pathByName("n2", "n2", ["n1"])).toBe("cross-node");
+    expect(pathByName("n1", "n2", ["n1"])).toBe("cross-node");
+    expect(pathByName("n1", "n1", ["n1", "n2"])).toBe("any-node");
+    expect(pathByName("n1", "n1", [])).toBe("any-node");
   });
 });
 
