@@ -165,6 +165,7 @@ const connectivity = config.checks.enabled
           execTimeoutSeconds: config.checks.execTimeoutSeconds,
           execAttempts: config.checks.execAttempts,
           retryDelaySeconds: 2,
+          kubeProxySettleSeconds: config.checks.kubeProxySettleSeconds,
         },
         run: config.checks.run,
         strict: config.checks.strict,

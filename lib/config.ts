@@ -170,6 +170,7 @@ const CHECK_DEFAULTS = {
   maxTimeSeconds: 10,
   execTimeoutSeconds: 30,
   execAttempts: 3,
+  kubeProxySettleSeconds: 2,
   closedPort: 8081,
 };
 
@@ -350,6 +351,11 @@ export const CONFIG_SPEC = {
   checkMaxTimeSeconds: key("integer", CHECK_DEFAULTS.maxTimeSeconds, wholeNumber(1, 120, " seconds")),
   checkExecTimeoutSeconds: key("integer", CHECK_DEFAULTS.execTimeoutSeconds, wholeNumber(5, 600, " seconds")),
   checkExecAttempts: key("integer", CHECK_DEFAULTS.execAttempts, wholeNumber(1, 5)),
+  kubeProxySettleSeconds: key(
+    "integer",
+    CHECK_DEFAULTS.kubeProxySettleSeconds,
+    wholeNumber(0, 60, " seconds"),
+  ),
   closedPort: key(
     "integer",
     CHECK_DEFAULTS.closedPort,
@@ -484,6 +490,7 @@ function labConfigSchema(options: ParseOptions) {
       maxTimeSeconds: c.checkMaxTimeSeconds,
       execTimeoutSeconds: c.checkExecTimeoutSeconds,
       execAttempts: c.checkExecAttempts,
+      kubeProxySettleSeconds: c.kubeProxySettleSeconds,
       closedPort: c.closedPort,
     },
   }));

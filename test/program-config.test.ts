@@ -64,6 +64,7 @@ describe("every key reaches the lab", () => {
       checkMaxTimeSeconds: "7",
       checkConnectTimeoutSeconds: "2",
       checkExecTimeoutSeconds: "25",
+      kubeProxySettleSeconds: "1",
     }));
   });
 
@@ -197,6 +198,13 @@ describe("every key reaches the lab", () => {
   it("bounds every kubectl call with the exec deadline and attempts", () => {
     const script = String(cluster.byName("command:local:Command", "check-dns.web.fqdn").inputs.create);
     expect(script).toMatch(/^netlab_step 25 3 2 kubectl /m);
+  });
+
+  it("gives kube-proxy the configured moment after a Service's endpoint is ready", () => {
+    const script = String(
+      cluster.byName("command:local:Command", "check-service.web.cluster-ip").inputs.create,
+    );
+    expect(script).toMatch(/^netlab_wait 25 \S+ 1 kubectl /m);
   });
 
   it("reruns checks when checksRun changes", () => {

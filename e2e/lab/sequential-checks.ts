@@ -66,6 +66,7 @@ const runner = {
   execTimeoutSeconds: config.checks.execTimeoutSeconds,
   execAttempts: config.checks.execAttempts,
   retryDelaySeconds: 2,
+  kubeProxySettleSeconds: config.checks.kubeProxySettleSeconds,
 };
 
 const start = Date.now();

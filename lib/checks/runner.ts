@@ -13,6 +13,13 @@ export interface RunnerOptions {
   execAttempts: number;
   /** Seconds between attempts. */
   retryDelaySeconds: number;
+  /**
+   * Seconds a check waits after a Service lists its endpoint as ready, before it probes: kube-proxy writes its
+   * rules at most once a second by default (--iptables-min-sync-period=1s), so 2 s covers one sync and its
+   * run. A cluster whose proxy syncs less often needs more; one that programs rules as endpoints change
+   * (an eBPF dataplane) can take 0.
+   */
+  kubeProxySettleSeconds: number;
 }
 
 export const ENVELOPE_HEADER = "netlab-check-result v1";
@@ -81,12 +88,6 @@ netlab_wait() {
 }
 `;
 
-/**
- * Seconds a check waits after a Service lists its endpoint as ready, before it probes: kube-proxy writes its
- * rules at most once a second by default (--iptables-min-sync-period=1s), so 2 s covers one sync and its run.
- */
-export const KUBE_PROXY_SETTLE_SECONDS = 2;
-
 /** The sh script a check's local.Command runs. */
 export function buildRunnerScript(steps: readonly Step[], options: RunnerOptions): string {
   const prefix = [options.execTimeoutSeconds, options.execAttempts, options.retryDelaySeconds].map(String);
@@ -98,7 +99,7 @@ export function buildRunnerScript(steps: readonly Step[], options: RunnerOptions
         ? `netlab_wait ${shellJoin([
             String(options.execTimeoutSeconds),
             step.until ?? "",
-            String(KUBE_PROXY_SETTLE_SECONDS),
+            String(options.kubeProxySettleSeconds),
             ...step.argv,
           ])}`
         : `netlab_step ${shellJoin([...prefix, ...step.argv])}`,

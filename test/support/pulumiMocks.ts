@@ -88,7 +88,29 @@ export function valueOf<T>(output: pulumi.Input<T> | undefined): Promise<pulumi.
   });
 }
 
+/**
+ * What each script gave, by everything it ran with: the fake kubectl answers from the script, its
+ * environment, the scenario and the world alone, so a script that ran once gives the same output again
+ * (many program tests deploy the same checks). Shared by the test files of one worker.
+ */
+const scriptRuns = new Map<string, Promise<{ stdout: string; stderr: string }>>();
+
 function runScript(
+  script: string,
+  environment: Record<string, string>,
+  scenario: Scenario,
+  world: object,
+): Promise<{ stdout: string; stderr: string }> {
+  const key = JSON.stringify([script, environment, scenario, world]);
+  let run = scriptRuns.get(key);
+  if (run === undefined) {
+    run = runScriptOnce(script, environment, scenario, world);
+    scriptRuns.set(key, run);
+  }
+  return run;
+}
+
+function runScriptOnce(
   script: string,
   environment: Record<string, string>,
   scenario: Scenario,
@@ -320,7 +342,9 @@ export async function runProgram(
   options: MockOptions = { runStrictGate: true },
 ): Promise<{ cluster: MockCluster; program: Program }> {
   const cluster = new MockCluster(scenario, options);
-  cluster.install(config);
+  // kube-proxy's moment after an endpoint is ready is a sleep in each Service check: the runner's tests time
+  // it; here it would only add seconds to every program run.
+  cluster.install({ kubeProxySettleSeconds: "0", ...config });
   vi.resetModules();
   const program: Program = await import("../../index");
   // Every export, so that no component registers its outputs after the next program's mocks are installed.

@@ -17,7 +17,7 @@ import { runWithFakeKubectl } from "../../support/runScript";
 const target = { kubeconfig: "/tmp/kube config", context: "kind-kind", requestTimeoutSeconds: 30 };
 const inDemo = { namespace: "netlab", pod: "pod-demo", container: "cntr-centos" };
 const timeouts = { connectTimeoutSeconds: 3, maxTimeSeconds: 10 };
-const options = { execTimeoutSeconds: 20, execAttempts: 3, retryDelaySeconds: 0 };
+const options = { execTimeoutSeconds: 20, execAttempts: 3, retryDelaySeconds: 0, kubeProxySettleSeconds: 2 };
 const curl = (url: string) => execStep(target, inDemo, curlProbe(url, timeouts));
 
 describe("waiting for a Service's endpoint", () => {
@@ -35,13 +35,13 @@ describe("waiting for a Service's endpoint", () => {
   });
 
   it("gives up at its deadline when the endpoint never shows, polling meanwhile", () => {
-    const script = buildRunnerScript([wait], { ...options, execTimeoutSeconds: 2 });
+    const script = buildRunnerScript([wait], { ...options, execTimeoutSeconds: 4 });
     const [step] = parseRunnerOutput(
       runWithFakeKubectl(script, "healthy", { FAKE_KUBECTL_NO_ENDPOINTS: "1" }),
     );
     expect(step?.timedOut).toBe(true);
     expect(step?.attempts).toBeGreaterThan(1);
-    expect(step?.durationMs).toBeLessThan(6000);
+    expect(step?.durationMs).toBeLessThan(9000);
   });
 
   it("is bounded even when kubectl hangs", () => {
