@@ -8,8 +8,9 @@ import { MultiContainerPod, PART_OF_LABEL, PART_OF_VALUE } from "./components/Mu
 import { PodPair } from "./components/PodPair";
 import { summarize } from "./lib/checks/report";
 import { connectLatency } from "./lib/checks/timing";
-import { discoveryCommand, parseClusterFacts, placementProblem } from "./lib/cluster";
-import { enforcedLevel, ENFORCE_LABEL, labProblem, nodeProbeSkipReason } from "./lib/podSecurity";
+import { discoveryCommand, parseDiscovery } from "./lib/cluster";
+import { ENFORCE_LABEL, labProblem, nodeProbeSkipReason } from "./lib/podSecurity";
+import { namespaceLevel, preflightProblem } from "./lib/preflight";
 import { readLabConfig, selectedChecks } from "./lib/stackConfig";
 import { labTopology } from "./lib/topology";
 import { POD_DEMO, POD_HTTPD, POD_NGINX, STOP_GRACE_SECONDS } from "./lib/tutorial";
@@ -23,7 +24,8 @@ const topology = labTopology(config);
 const selection = selectedChecks(topology, config.checks);
 const labOn = (lab: (typeof config.labs)[number]) => config.labs.includes(lab);
 
-// The cluster: its nodes and where kube-dns runs, read before anything is built.
+// The cluster: its nodes, where kube-dns runs and what the lab's namespace already holds, read before
+// anything is built.
 const cluster = new k8s.Provider("cluster", {
   kubeconfig: config.kubeconfig,
   context: config.context,
@@ -31,24 +33,20 @@ const cluster = new k8s.Provider("cluster", {
   ...(config.upsertExisting ? { upsertExistingObjects: true } : {}),
 });
 const inCluster: pulumi.ComponentResourceOptions = { providers: [cluster] };
-const clusterFacts = command.local
+const discovery = command.local
   .runOutput({
-    command: discoveryCommand(topology.kubectl),
+    command: discoveryCommand(topology.kubectl, config.namespace),
     // The JSON is read by the program, not shown to the user.
     logging: "none",
   })
-  .stdout.apply(parseClusterFacts);
-// The namespace's Pod Security level: the one the lab gives the namespace it creates, or the one an existing
-// namespace enforces.
-const podSecurity = clusterFacts.apply((facts) =>
-  config.createNamespace
-    ? (config.podSecurity ?? "privileged")
-    : enforcedLevel(facts.namespaceLabels[config.namespace]),
-);
-// Every object of the lab waits for this: a placement the cluster cannot honour, or a namespace whose Pod
-// Security level would reject the lab's pods, builds nothing.
-const placed = pulumi.all([clusterFacts, podSecurity]).apply(([facts, level]) => {
-  const problem = placementProblem(config.placement, facts) ?? labProblem(level);
+  .stdout.apply(parseDiscovery);
+const clusterFacts = discovery.apply((found) => found.cluster);
+// The namespace's Pod Security level, and the gate every object of the lab waits for: a placement the
+// cluster cannot honour, a Pod Security level that would reject the lab's pods, or objects of the lab's
+// names made by hand build nothing.
+const podSecurity = discovery.apply((found) => namespaceLevel(config, found));
+const placed = discovery.apply((found) => {
+  const problem = preflightProblem(config, topology, found, { key: PART_OF_LABEL, value: PART_OF_VALUE });
   if (problem !== undefined) throw new pulumi.RunError(problem);
   return config.namespace;
 });

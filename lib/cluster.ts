@@ -2,6 +2,7 @@
 // Pure: builds the kubectl command line and reads its JSON answer.
 import type { Placement } from "./config";
 import { globalFlags, type KubectlTarget } from "./checks/kubectl";
+import type { LabObjectKind, NamespaceObject } from "./leftovers";
 import { shellJoin } from "./shell";
 
 export interface ClusterNode {
@@ -21,26 +22,67 @@ export interface ClusterFacts {
   kubeDnsNodes: string[];
 }
 
-/** What the discovery prints when kubectl fails: no facts, and the cluster marked unreachable. */
+/** What the discovery prints for the cluster when kubectl fails: no facts, and the cluster marked unreachable. */
 export const UNREACHABLE_ANSWER = '{"items":[],"netlabUnreachable":true}';
 
 /**
- * One kubectl call, bounded, that lists the nodes, the namespaces and the EndpointSlices (kube-dns's). It
- * always succeeds: when the cluster cannot be reached, the provider's own error says so more clearly.
+ * Two kubectl calls, bounded and side by side: the nodes, the namespaces and the EndpointSlices (kube-dns's)
+ * of the cluster, and the pods, Services and DaemonSets already in the lab's namespace. It prints
+ * `{"cluster": <list>, "namespace": <list>}` and always succeeds: when the cluster cannot be reached, the
+ * provider's own error says so more clearly.
  */
-export function discoveryCommand(target: KubectlTarget): string {
-  const get = shellJoin([
-    "timeout",
-    String(target.requestTimeoutSeconds + 5),
-    "kubectl",
-    ...globalFlags(target),
-    "get",
-    "nodes,namespaces,endpointslices.discovery.k8s.io",
-    "--all-namespaces",
-    "--output",
-    "json",
-  ]);
-  return `${get} || printf '%s\\n' ${shellJoin([UNREACHABLE_ANSWER])}`;
+export function discoveryCommand(target: KubectlTarget, namespace: string): string {
+  const get = (...what: string[]) =>
+    shellJoin([
+      "timeout",
+      String(target.requestTimeoutSeconds + 5),
+      "kubectl",
+      ...globalFlags(target),
+      "get",
+      ...what,
+      "--output",
+      "json",
+    ]);
+  const cluster = get("nodes,namespaces,endpointslices.discovery.k8s.io", "--all-namespaces");
+  const objects = get("pods,services,daemonsets.apps", "--namespace", namespace);
+  return [
+    "netlab_cluster=$(mktemp) && netlab_objects=$(mktemp) || exit 1",
+    `{ ${cluster} >"$netlab_cluster" 2>/dev/null || printf '%s' ${shellJoin([UNREACHABLE_ANSWER])} >"$netlab_cluster"; } &`,
+    `{ ${objects} >"$netlab_objects" 2>/dev/null || printf '%s' '{"items":[]}' >"$netlab_objects"; } &`,
+    "wait",
+    `printf '{"cluster":'; cat "$netlab_cluster"; printf ',"namespace":'; cat "$netlab_objects"; printf '}\\n'`,
+    'rm -f "$netlab_cluster" "$netlab_objects"',
+  ].join("\n");
+}
+
+export interface Discovery {
+  cluster: ClusterFacts;
+  /** The pods, Services and DaemonSets already in the lab's namespace. */
+  namespaceObjects: NamespaceObject[];
+}
+
+const LAB_OBJECT_KINDS: readonly string[] = ["Pod", "Service", "DaemonSet"] satisfies LabObjectKind[];
+
+/** Reads what discoveryCommand printed. */
+export function parseDiscovery(output: string): Discovery {
+  let answer: { cluster?: ClusterList; namespace?: { items?: KubeObject[] } };
+  try {
+    answer = JSON.parse(output) as typeof answer;
+  } catch {
+    throw new Error(`kubectl did not answer with JSON: ${output.slice(0, 200)}`);
+  }
+  const namespaceObjects = (answer.namespace?.items ?? []).flatMap((item) =>
+    item.kind !== undefined && LAB_OBJECT_KINDS.includes(item.kind)
+      ? [
+          {
+            kind: item.kind as LabObjectKind,
+            name: item.metadata?.name ?? "",
+            labels: item.metadata?.labels ?? {},
+          },
+        ]
+      : [],
+  );
+  return { cluster: clusterFacts(answer.cluster ?? {}), namespaceObjects };
 }
 
 interface KubeObject {
@@ -55,12 +97,21 @@ const KUBE_DNS_SLICE_LABEL = "kubernetes.io/service-name";
 
 /** Reads `kubectl get nodes,namespaces,endpointslices -A -o json`. */
 export function parseClusterFacts(json: string): ClusterFacts {
-  let list: { items?: KubeObject[]; netlabUnreachable?: boolean };
+  let list: ClusterList;
   try {
-    list = JSON.parse(json) as { items?: KubeObject[]; netlabUnreachable?: boolean };
+    list = JSON.parse(json) as ClusterList;
   } catch {
     throw new Error(`kubectl did not answer with JSON: ${json.slice(0, 200)}`);
   }
+  return clusterFacts(list);
+}
+
+interface ClusterList {
+  items?: KubeObject[];
+  netlabUnreachable?: boolean;
+}
+
+function clusterFacts(list: ClusterList): ClusterFacts {
   const items = list.items ?? [];
   const nodes = items
     .filter((item) => item.kind === "Node")

@@ -2,6 +2,8 @@
 
 import { POD_SECURITY_LEVELS, type PodSecurityLevel } from "./config";
 
+export type { PodSecurityLevel };
+
 /** The label the Pod Security admission reads on a namespace. */
 export const ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
 

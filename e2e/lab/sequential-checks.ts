@@ -11,7 +11,7 @@ import { judgeCheck } from "../../lib/checks/judge";
 import { type LiveFacts, planChecks } from "../../lib/checks/plan";
 import { formatReport } from "../../lib/checks/report";
 import { buildRunnerScript, parseRunnerOutput } from "../../lib/checks/runner";
-import { discoveryCommand, parseClusterFacts } from "../../lib/cluster";
+import { discoveryCommand, parseDiscovery } from "../../lib/cluster";
 import { parseLabConfig } from "../../lib/config";
 import { NODE_PROBE } from "../../lib/tutorial";
 import { labTopology } from "../../lib/topology";
@@ -40,10 +40,12 @@ if (
 const pods = (JSON.parse(readFileSync(podsFile, "utf8")) as PodList).items;
 const services = (JSON.parse(readFileSync(servicesFile, "utf8")) as ServiceList).items;
 const config = parseLabConfig({ kubeconfig, context }, { fileExists: () => true });
-const cluster = parseClusterFacts(
-  execFileSync("sh", ["-c", discoveryCommand({ kubeconfig, context, requestTimeoutSeconds: 30 })], {
-    encoding: "utf8",
-  }),
+const { cluster } = parseDiscovery(
+  execFileSync(
+    "sh",
+    ["-c", discoveryCommand({ kubeconfig, context, requestTimeoutSeconds: 30 }, config.namespace)],
+    { encoding: "utf8" },
+  ),
 );
 const probes = pods.filter((p) => p.metadata.name.startsWith(`${NODE_PROBE.name}-`));
 const facts: LiveFacts = {

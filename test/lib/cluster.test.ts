@@ -1,22 +1,64 @@
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   daemonSetPodsCommand,
   discoveryCommand,
   parseClusterFacts,
+  parseDiscovery,
   parseReadyPodsByNode,
   placementProblem,
 } from "../../lib/cluster";
 import { fixtureText } from "../support/fixtures";
+import { runWithFakeKubectl } from "../support/runScript";
 
 describe("discovery", () => {
-  it("is one bounded kubectl call with the lab's kubeconfig and context, quoted", () => {
-    expect(
-      discoveryCommand({ kubeconfig: "/tmp/kube config", context: "kind-kind", requestTimeoutSeconds: 30 }),
-    ).toBe(
+  const target = { kubeconfig: "/tmp/kube config", context: "kind-kind", requestTimeoutSeconds: 30 };
+
+  it("makes two bounded kubectl calls with the lab's kubeconfig and context, quoted", () => {
+    const script = discoveryCommand(target, "team a");
+    expect(script).toContain(
       "timeout 35 kubectl --kubeconfig '/tmp/kube config' --context kind-kind --request-timeout=30s get " +
-        "nodes,namespaces,endpointslices.discovery.k8s.io --all-namespaces --output json || " +
-        `printf '%s\\n' '{"items":[],"netlabUnreachable":true}'`,
+        "nodes,namespaces,endpointslices.discovery.k8s.io --all-namespaces --output json",
     );
+    expect(script).toContain(
+      "timeout 35 kubectl --kubeconfig '/tmp/kube config' --context kind-kind --request-timeout=30s get " +
+        "pods,services,daemonsets.apps --namespace 'team a' --output json",
+    );
+  });
+
+  it("reads the cluster and what the namespace already holds from kubectl's answers", () => {
+    const found = parseDiscovery(
+      runWithFakeKubectl(discoveryCommand(target, "netlab"), "healthy", {
+        FAKE_KUBECTL_WORLD: JSON.stringify({
+          namespace: "netlab",
+          nodes: [{ name: "node-1", internalIP: "172.18.0.2" }],
+          namespaceObjects: [{ kind: "Pod", name: "pod-httpd", labels: { app: "web" } }],
+        }),
+      }),
+    );
+    expect(found.cluster.reachable).toBe(true);
+    expect(found.cluster.nodes.map((node) => node.name)).toEqual(["node-1"]);
+    expect(found.namespaceObjects).toEqual([{ kind: "Pod", name: "pod-httpd", labels: { app: "web" } }]);
+  });
+
+  it("marks the cluster unreachable, with nothing in the namespace, when kubectl fails", () => {
+    const bin = mkdtempSync(path.join(tmpdir(), "netlab-kubectl-"));
+    writeFileSync(
+      path.join(bin, "kubectl"),
+      "#!/bin/sh\necho 'The connection to the server 127.0.0.1:1 was refused' >&2\nexit 1\n",
+    );
+    chmodSync(path.join(bin, "kubectl"), 0o755);
+    const found = parseDiscovery(
+      runWithFakeKubectl(discoveryCommand(target, "netlab"), "healthy", {
+        PATH: `${bin}:${process.env.PATH ?? ""}`,
+      }),
+    );
+    expect(found).toEqual({
+      cluster: { reachable: false, nodes: [], namespaceLabels: {}, kubeDnsNodes: [] },
+      namespaceObjects: [],
+    });
   });
 
   it("marks the cluster unreachable when kubectl fails, and then judges no placement", () => {

@@ -151,6 +151,8 @@ export interface MockOptions {
   nodes?: number;
   /** Labels of namespaces that exist before the lab, by name. */
   namespaceLabels?: Record<string, Record<string, string>>;
+  /** Objects in the lab's namespace before the lab: pods, Services, DaemonSets. */
+  namespaceObjects?: { kind: string; name: string; labels: Record<string, string> }[];
 }
 
 export class MockCluster {
@@ -210,6 +212,7 @@ export class MockCluster {
       nodeIP: WORLD.nodeIP,
       nodes: this.nodes,
       namespaceLabels: this.options.namespaceLabels ?? {},
+      namespaceObjects: this.options.namespaceObjects ?? [],
       daemonSets: probes,
       pods,
       services,

@@ -1,0 +1,90 @@
+// Objects in the lab's namespace that carry a lab object's name but were not made by the lab: the tutorial's
+// own YAML applied by hand, say. Creating them again would fail with AlreadyExists (or, when the provider
+// applies server-side, with a pod "Forbidden" error that names neither cause nor cure), so the lab stops
+// first and says which objects and the ways out. Pure.
+import type { LabTopology } from "./checks/plan";
+import { shellJoin } from "./shell";
+import { DNS_PROBE, NODE_PROBE } from "./tutorial";
+
+export type LabObjectKind = "Pod" | "Service" | "DaemonSet";
+
+export interface LabObject {
+  kind: LabObjectKind;
+  name: string;
+}
+
+/** An object found in the namespace, as `kubectl get -o json` lists it. */
+export interface NamespaceObject extends LabObject {
+  labels: Record<string, string>;
+}
+
+/** The label every object of the lab carries. */
+export interface OwnLabel {
+  key: string;
+  value: string;
+}
+
+/** The pods, Services and DaemonSet the lab would create in its namespace. */
+export function labObjects(topology: LabTopology, checksEnabled: boolean): LabObject[] {
+  const pods = [topology.demo?.pod, topology.pair?.first.pod, topology.pair?.second.pod];
+  return [
+    ...pods.flatMap((name) => (name === undefined ? [] : [{ kind: "Pod" as const, name }])),
+    ...topology.services.map(({ name }) => ({ kind: "Service" as const, name })),
+    ...(checksEnabled ? [{ kind: "Pod" as const, name: DNS_PROBE.podName }] : []),
+    ...(checksEnabled && topology.probes.node !== undefined
+      ? [{ kind: "DaemonSet" as const, name: NODE_PROBE.name }]
+      : []),
+  ];
+}
+
+/** The objects of `existing` that take a name of `wanted` without carrying the lab's label. */
+export function foreignObjects(
+  wanted: readonly LabObject[],
+  existing: readonly NamespaceObject[],
+  own: OwnLabel,
+): LabObject[] {
+  return wanted.filter((object) =>
+    existing.some(
+      (found) =>
+        found.kind === object.kind && found.name === object.name && found.labels[own.key] !== own.value,
+    ),
+  );
+}
+
+const describe = (objects: readonly LabObject[]) =>
+  objects.map(({ kind, name }) => `${kind.toLowerCase()} ${name}`).join(", ");
+
+/**
+ * Why the lab cannot be built beside these objects, or undefined. Services and the DaemonSet can be adopted
+ * (`upsertExisting`); a pod cannot, as its containers cannot change once it exists: it must be deleted.
+ */
+export function leftoverProblem(
+  namespace: string,
+  foreign: readonly LabObject[],
+  upsertExisting: boolean,
+  own: OwnLabel,
+): string | undefined {
+  const blocking = upsertExisting ? foreign.filter((object) => object.kind === "Pod") : foreign;
+  if (blocking.length === 0) return undefined;
+  const deleteCommand = shellJoin([
+    "kubectl",
+    "delete",
+    "--namespace",
+    namespace,
+    ...blocking.map(({ kind, name }) => `${kind.toLowerCase()}/${name}`),
+  ]);
+  const found =
+    `namespace ${namespace} already holds ${describe(blocking)}, not made by the lab (no label ` +
+    `${own.key}=${own.value}), so the lab cannot create its own there.`;
+  const adoptable = blocking.filter((object) => object.kind !== "Pod");
+  const pods = blocking.filter((object) => object.kind === "Pod");
+  if (upsertExisting) {
+    return `${found} upsertExisting cannot adopt a pod, whose containers cannot change once it exists: delete it (${deleteCommand}) and run pulumi up again.`;
+  }
+  const adopt =
+    adoptable.length === 0
+      ? ""
+      : ` Or let the lab adopt ${describe(adoptable)} with \`pulumi config set upsertExisting true\`` +
+        (pods.length === 0 ? "." : ` (${describe(pods)} must still be deleted: a pod cannot be adopted).`);
+  return `${found} Delete ${blocking.length === 1 ? "it" : "them"}: ${deleteCommand}.${adopt}`;
+}

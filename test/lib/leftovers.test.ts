@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { parseLabConfig } from "../../lib/config";
+import { foreignObjects, labObjects, leftoverProblem, type NamespaceObject } from "../../lib/leftovers";
+import { labTopology } from "../../lib/topology";
+
+const own = { key: "app.kubernetes.io/part-of", value: "k8s-networking-lab" };
+const lab = (labs = "eg1,eg2,services") => labTopology(parseLabConfig({ labs }, { fileExists: () => true }));
+
+describe("labObjects", () => {
+  it("lists the pods, Services and node probe DaemonSet the lab would create", () => {
+    expect(labObjects(lab(), true)).toEqual([
+      { kind: "Pod", name: "pod-demo" },
+      { kind: "Pod", name: "pod-httpd" },
+      { kind: "Pod", name: "pod-nginx" },
+      { kind: "Service", name: "svc-nodeport-httpd" },
+      { kind: "Service", name: "svc-clusterip-nginx" },
+      { kind: "Pod", name: "netlab-dns-probe" },
+      { kind: "DaemonSet", name: "netlab-node-probe" },
+    ]);
+  });
+
+  it("leaves out the probes when the checks are off, and the labs not chosen", () => {
+    expect(labObjects(lab("eg2"), false)).toEqual([
+      { kind: "Pod", name: "pod-httpd" },
+      { kind: "Pod", name: "pod-nginx" },
+    ]);
+  });
+});
+
+describe("foreignObjects", () => {
+  const wanted = labObjects(lab(), true);
+  const found = (kind: string, name: string, labels: Record<string, string> = {}) =>
+    ({ kind, name, labels }) as NamespaceObject;
+
+  it("finds objects of the lab's names without the lab's label", () => {
+    expect(
+      foreignObjects(
+        wanted,
+        [
+          found("Pod", "pod-httpd", { app: "httpd" }),
+          found("Pod", "pod-demo", { [own.key]: own.value }),
+          found("Service", "pod-httpd"),
+          found("Pod", "someone-else"),
+          found("Service", "svc-clusterip-nginx"),
+        ],
+        own,
+      ),
+    ).toEqual([
+      { kind: "Pod", name: "pod-httpd" },
+      { kind: "Service", name: "svc-clusterip-nginx" },
+    ]);
+  });
+
+  it("finds nothing in an empty namespace or one holding only the lab's own objects", () => {
+    expect(foreignObjects(wanted, [], own)).toEqual([]);
+    expect(foreignObjects(wanted, [found("Pod", "pod-nginx", { [own.key]: own.value })], own)).toEqual([]);
+  });
+});
+
+describe("leftoverProblem", () => {
+  const pod = { kind: "Pod", name: "pod-httpd" } as const;
+  const service = { kind: "Service", name: "svc-nodeport-httpd" } as const;
+
+  it("has nothing to say when nothing is in the way", () => {
+    expect(leftoverProblem("netlab", [], false, own)).toBeUndefined();
+  });
+
+  it("names the objects and both ways out, and says a pod cannot be adopted", () => {
+    expect(leftoverProblem("netlab", [pod, service], false, own)).toBe(
+      "namespace netlab already holds pod pod-httpd, service svc-nodeport-httpd, not made by the lab (no label " +
+        "app.kubernetes.io/part-of=k8s-networking-lab), so the lab cannot create its own there. Delete them: " +
+        "kubectl delete --namespace netlab pod/pod-httpd service/svc-nodeport-httpd. Or let the lab adopt " +
+        "service svc-nodeport-httpd with `pulumi config set upsertExisting true` (pod pod-httpd must still be " +
+        "deleted: a pod cannot be adopted).",
+    );
+  });
+
+  it("offers adoption alone when only Services are in the way", () => {
+    expect(leftoverProblem("netlab", [service], false, own)).toMatch(
+      /Delete it: kubectl delete --namespace netlab service\/svc-nodeport-httpd\. Or let the lab adopt service svc-nodeport-httpd with `pulumi config set upsertExisting true`\.$/,
+    );
+  });
+
+  it("lets upsertExisting adopt Services, but not pods", () => {
+    expect(leftoverProblem("netlab", [service], true, own)).toBeUndefined();
+    expect(leftoverProblem("netlab", [pod, service], true, own)).toBe(
+      "namespace netlab already holds pod pod-httpd, not made by the lab (no label " +
+        "app.kubernetes.io/part-of=k8s-networking-lab), so the lab cannot create its own there. upsertExisting " +
+        "cannot adopt a pod, whose containers cannot change once it exists: delete it (kubectl delete " +
+        "--namespace netlab pod/pod-httpd) and run pulumi up again.",
+    );
+  });
+
+  it("names the lab's namespace in the command it gives", () => {
+    expect(leftoverProblem("team-a", [pod], false, own)).toContain(
+      "kubectl delete --namespace team-a pod/pod-httpd",
+    );
+  });
+});

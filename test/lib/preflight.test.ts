@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { type Discovery, parseClusterFacts } from "../../lib/cluster";
+import { parseLabConfig } from "../../lib/config";
+import { namespaceLevel, preflightProblem } from "../../lib/preflight";
+import { labTopology } from "../../lib/topology";
+import { fixtureText } from "../support/fixtures";
+
+const own = { key: "app.kubernetes.io/part-of", value: "k8s-networking-lab" };
+const twoNodes = parseClusterFacts(fixtureText("kubectl", "two-node-discovery.json"));
+const oneNode = { ...twoNodes, nodes: twoNodes.nodes.slice(0, 1) };
+const handMadePod = { kind: "Pod" as const, name: "pod-httpd", labels: { app: "httpd" } };
+
+function problem(raw: Record<string, string>, found: Discovery): string | undefined {
+  const config = parseLabConfig(raw, { fileExists: () => true });
+  return preflightProblem(config, labTopology(config), found, own);
+}
+
+describe("preflightProblem", () => {
+  it("lets the lab be built on the captured two-node cluster with an empty namespace", () => {
+    expect(problem({}, { cluster: twoNodes, namespaceObjects: [] })).toBeUndefined();
+  });
+
+  it("stops a spread placement on one node", () => {
+    expect(problem({ placement: "spread" }, { cluster: oneNode, namespaceObjects: [] })).toMatch(
+      /^placement: "spread" puts pod-httpd and pod-nginx on different nodes/,
+    );
+  });
+
+  it("stops in an existing namespace whose Pod Security level would reject the lab's pods", () => {
+    const cluster = {
+      ...twoNodes,
+      namespaceLabels: { "team-a": { "pod-security.kubernetes.io/enforce": "restricted" } },
+    };
+    const raw = { namespace: "team-a", createNamespace: "false" };
+    expect(
+      namespaceLevel(parseLabConfig(raw, { fileExists: () => true }), { cluster, namespaceObjects: [] }),
+    ).toBe("restricted");
+    expect(problem(raw, { cluster, namespaceObjects: [] })).toMatch(/^Pod Security "restricted" requires/);
+  });
+
+  it("stops beside a pod of the lab's name made by hand, not beside one the chosen labs do not make", () => {
+    expect(problem({}, { cluster: twoNodes, namespaceObjects: [handMadePod] })).toMatch(
+      /^namespace netlab already holds pod pod-httpd, not made by the lab/,
+    );
+    expect(problem({ labs: "eg1" }, { cluster: twoNodes, namespaceObjects: [handMadePod] })).toBeUndefined();
+  });
+
+  it("lets upsertExisting adopt a Service made by hand", () => {
+    const service = { kind: "Service" as const, name: "svc-nodeport-httpd", labels: {} };
+    expect(problem({}, { cluster: twoNodes, namespaceObjects: [service] })).toMatch(/upsertExisting true/);
+    expect(
+      problem({ upsertExisting: "true" }, { cluster: twoNodes, namespaceObjects: [service] }),
+    ).toBeUndefined();
+  });
+});
