@@ -6,7 +6,7 @@ import type { LabTopology } from "./checks/plan";
 import { shellJoin } from "./shell";
 import { DNS_PROBE, NODE_PROBE } from "./tutorial";
 
-export type LabObjectKind = "Pod" | "Service" | "DaemonSet";
+export type LabObjectKind = "Namespace" | "Pod" | "Service" | "DaemonSet";
 
 export interface LabObject {
   kind: LabObjectKind;
@@ -24,10 +24,15 @@ export interface OwnLabel {
   value: string;
 }
 
-/** The pods, Services and DaemonSet the lab would create in its namespace. */
-export function labObjects(topology: LabTopology, checksEnabled: boolean): LabObject[] {
+/** The namespace (when the lab creates it), pods, Services and DaemonSet the lab would create. */
+export function labObjects(
+  topology: LabTopology,
+  checksEnabled: boolean,
+  createNamespace: boolean,
+): LabObject[] {
   const pods = [topology.demo?.pod, topology.pair?.first.pod, topology.pair?.second.pod];
   return [
+    ...(createNamespace ? [{ kind: "Namespace" as const, name: topology.namespace }] : []),
     ...pods.flatMap((name) => (name === undefined ? [] : [{ kind: "Pod" as const, name }])),
     ...topology.services.map(({ name }) => ({ kind: "Service" as const, name })),
     ...(checksEnabled ? [{ kind: "Pod" as const, name: DNS_PROBE.podName }] : []),
@@ -55,8 +60,8 @@ const describe = (objects: readonly LabObject[]) =>
   objects.map(({ kind, name }) => `${kind.toLowerCase()} ${name}`).join(", ");
 
 /**
- * Why the lab cannot be built beside these objects, or undefined. Services and the DaemonSet can be adopted
- * (`upsertExisting`); a pod cannot, as its containers cannot change once it exists: it must be deleted.
+ * Why the lab cannot be built beside these objects, or undefined. The namespace, Services and the DaemonSet
+ * can be adopted (`upsertExisting`); a pod cannot, as its containers cannot change once it exists.
  */
 export function leftoverProblem(
   namespace: string,
@@ -66,25 +71,33 @@ export function leftoverProblem(
 ): string | undefined {
   const blocking = upsertExisting ? foreign.filter((object) => object.kind === "Pod") : foreign;
   if (blocking.length === 0) return undefined;
+  const inside = blocking.filter((object) => object.kind !== "Namespace");
   const deleteCommand = shellJoin([
     "kubectl",
     "delete",
     "--namespace",
     namespace,
-    ...blocking.map(({ kind, name }) => `${kind.toLowerCase()}/${name}`),
+    ...inside.map(({ kind, name }) => `${kind.toLowerCase()}/${name}`),
   ]);
   const found =
-    `namespace ${namespace} already holds ${describe(blocking)}, not made by the lab (no label ` +
-    `${own.key}=${own.value}), so the lab cannot create its own there.`;
-  const adoptable = blocking.filter((object) => object.kind !== "Pod");
-  const pods = blocking.filter((object) => object.kind === "Pod");
+    `${describe(blocking)} already ${blocking.length === 1 ? "exists" : "exist"}` +
+    (inside.length === blocking.length ? ` in namespace ${namespace}, ` : ", ") +
+    `not made by the lab (no label ${own.key}=${own.value}), so the lab cannot create its own.`;
   if (upsertExisting) {
     return `${found} upsertExisting cannot adopt a pod, whose containers cannot change once it exists: delete it (${deleteCommand}) and run pulumi up again.`;
   }
-  const adopt =
-    adoptable.length === 0
-      ? ""
-      : ` Or let the lab adopt ${describe(adoptable)} with \`pulumi config set upsertExisting true\`` +
-        (pods.length === 0 ? "." : ` (${describe(pods)} must still be deleted: a pod cannot be adopted).`);
-  return `${found} Delete ${blocking.length === 1 ? "it" : "them"}: ${deleteCommand}.${adopt}`;
+  const ways: string[] = [];
+  if (inside.length > 0) ways.push(`Delete ${inside.length === 1 ? "it" : "them"}: ${deleteCommand}.`);
+  if (blocking.some((object) => object.kind === "Namespace")) {
+    ways.push(`Use namespace ${namespace} as it is: pulumi config set createNamespace false.`);
+  }
+  const adoptable = blocking.filter((object) => object.kind !== "Pod");
+  const pods = blocking.filter((object) => object.kind === "Pod");
+  if (adoptable.length > 0) {
+    ways.push(
+      `Or let the lab adopt ${describe(adoptable)} with: pulumi config set upsertExisting true` +
+        (pods.length === 0 ? "." : ` (a pod cannot be adopted: ${describe(pods)} must still be deleted).`),
+    );
+  }
+  return [found, ...ways].join(" ");
 }

@@ -22,7 +22,18 @@ export function preflightProblem(
   found: Discovery,
   own: OwnLabel,
 ): string | undefined {
-  const foreign = foreignObjects(labObjects(topology, config.checks.enabled), found.namespaceObjects, own);
+  const namespaceLabels = found.cluster.namespaceLabels[config.namespace];
+  const existing = [
+    ...(namespaceLabels === undefined
+      ? []
+      : [{ kind: "Namespace" as const, name: config.namespace, labels: namespaceLabels }]),
+    ...found.namespaceObjects,
+  ];
+  const foreign = foreignObjects(
+    labObjects(topology, config.checks.enabled, config.createNamespace),
+    existing,
+    own,
+  );
   return (
     placementProblem(config.placement, found.cluster) ??
     labProblem(namespaceLevel(config, found)) ??

@@ -7,8 +7,9 @@ const own = { key: "app.kubernetes.io/part-of", value: "k8s-networking-lab" };
 const lab = (labs = "eg1,eg2,services") => labTopology(parseLabConfig({ labs }, { fileExists: () => true }));
 
 describe("labObjects", () => {
-  it("lists the pods, Services and node probe DaemonSet the lab would create", () => {
-    expect(labObjects(lab(), true)).toEqual([
+  it("lists the namespace, pods, Services and node probe DaemonSet the lab would create", () => {
+    expect(labObjects(lab(), true, true)).toEqual([
+      { kind: "Namespace", name: "netlab" },
       { kind: "Pod", name: "pod-demo" },
       { kind: "Pod", name: "pod-httpd" },
       { kind: "Pod", name: "pod-nginx" },
@@ -19,8 +20,8 @@ describe("labObjects", () => {
     ]);
   });
 
-  it("leaves out the probes when the checks are off, and the labs not chosen", () => {
-    expect(labObjects(lab("eg2"), false)).toEqual([
+  it("leaves out a namespace it does not create, the probes when the checks are off, and the labs not chosen", () => {
+    expect(labObjects(lab("eg2"), false, false)).toEqual([
       { kind: "Pod", name: "pod-httpd" },
       { kind: "Pod", name: "pod-nginx" },
     ]);
@@ -28,7 +29,7 @@ describe("labObjects", () => {
 });
 
 describe("foreignObjects", () => {
-  const wanted = labObjects(lab(), true);
+  const wanted = labObjects(lab(), true, true);
   const found = (kind: string, name: string, labels: Record<string, string> = {}) =>
     ({ kind, name, labels }) as NamespaceObject;
 
@@ -58,6 +59,7 @@ describe("foreignObjects", () => {
 });
 
 describe("leftoverProblem", () => {
+  const namespace = { kind: "Namespace", name: "netlab" } as const;
   const pod = { kind: "Pod", name: "pod-httpd" } as const;
   const service = { kind: "Service", name: "svc-nodeport-httpd" } as const;
 
@@ -65,35 +67,40 @@ describe("leftoverProblem", () => {
     expect(leftoverProblem("netlab", [], false, own)).toBeUndefined();
   });
 
-  it("names the objects and both ways out, and says a pod cannot be adopted", () => {
+  it("names the objects and the ways out, and says a pod cannot be adopted", () => {
     expect(leftoverProblem("netlab", [pod, service], false, own)).toBe(
-      "namespace netlab already holds pod pod-httpd, service svc-nodeport-httpd, not made by the lab (no label " +
-        "app.kubernetes.io/part-of=k8s-networking-lab), so the lab cannot create its own there. Delete them: " +
+      "pod pod-httpd, service svc-nodeport-httpd already exist in namespace netlab, not made by the lab (no " +
+        "label app.kubernetes.io/part-of=k8s-networking-lab), so the lab cannot create its own. Delete them: " +
         "kubectl delete --namespace netlab pod/pod-httpd service/svc-nodeport-httpd. Or let the lab adopt " +
-        "service svc-nodeport-httpd with `pulumi config set upsertExisting true` (pod pod-httpd must still be " +
-        "deleted: a pod cannot be adopted).",
+        "service svc-nodeport-httpd with: pulumi config set upsertExisting true (a pod cannot be adopted: pod " +
+        "pod-httpd must still be deleted).",
     );
   });
 
   it("offers adoption alone when only Services are in the way", () => {
     expect(leftoverProblem("netlab", [service], false, own)).toMatch(
-      /Delete it: kubectl delete --namespace netlab service\/svc-nodeport-httpd\. Or let the lab adopt service svc-nodeport-httpd with `pulumi config set upsertExisting true`\.$/,
+      /exists in namespace netlab.* Delete it: kubectl delete --namespace netlab service\/svc-nodeport-httpd\. Or let the lab adopt service svc-nodeport-httpd with: pulumi config set upsertExisting true\.$/,
     );
   });
 
-  it("lets upsertExisting adopt Services, but not pods", () => {
-    expect(leftoverProblem("netlab", [service], true, own)).toBeUndefined();
-    expect(leftoverProblem("netlab", [pod, service], true, own)).toBe(
-      "namespace netlab already holds pod pod-httpd, not made by the lab (no label " +
-        "app.kubernetes.io/part-of=k8s-networking-lab), so the lab cannot create its own there. upsertExisting " +
+  it("offers a namespace made by hand to be used as it is or adopted, never deleted", () => {
+    const problem = leftoverProblem("netlab", [namespace], false, own);
+    expect(problem).toBe(
+      "namespace netlab already exists, not made by the lab (no label " +
+        "app.kubernetes.io/part-of=k8s-networking-lab), so the lab cannot create its own. Use namespace netlab " +
+        "as it is: pulumi config set createNamespace false. Or let the lab adopt namespace netlab with: pulumi " +
+        "config set upsertExisting true.",
+    );
+    expect(problem).not.toContain("kubectl delete");
+  });
+
+  it("lets upsertExisting adopt the namespace and Services, but not pods", () => {
+    expect(leftoverProblem("netlab", [namespace, service], true, own)).toBeUndefined();
+    expect(leftoverProblem("netlab", [namespace, pod, service], true, own)).toBe(
+      "pod pod-httpd already exists in namespace netlab, not made by the lab (no label " +
+        "app.kubernetes.io/part-of=k8s-networking-lab), so the lab cannot create its own. upsertExisting " +
         "cannot adopt a pod, whose containers cannot change once it exists: delete it (kubectl delete " +
         "--namespace netlab pod/pod-httpd) and run pulumi up again.",
-    );
-  });
-
-  it("names the lab's namespace in the command it gives", () => {
-    expect(leftoverProblem("team-a", [pod], false, own)).toContain(
-      "kubectl delete --namespace team-a pod/pod-httpd",
     );
   });
 });

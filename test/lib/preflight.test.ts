@@ -40,9 +40,21 @@ describe("preflightProblem", () => {
 
   it("stops beside a pod of the lab's name made by hand, not beside one the chosen labs do not make", () => {
     expect(problem({}, { cluster: twoNodes, namespaceObjects: [handMadePod] })).toMatch(
-      /^namespace netlab already holds pod pod-httpd, not made by the lab/,
+      /^pod pod-httpd already exists in namespace netlab, not made by the lab/,
     );
     expect(problem({ labs: "eg1" }, { cluster: twoNodes, namespaceObjects: [handMadePod] })).toBeUndefined();
+  });
+
+  it("stops where the namespace it would create exists without the lab's label, not where it has it", () => {
+    const withNamespace = (labels: Record<string, string>) => ({
+      cluster: { ...twoNodes, namespaceLabels: { ...twoNodes.namespaceLabels, netlab: labels } },
+      namespaceObjects: [],
+    });
+    expect(problem({}, withNamespace({ "kubernetes.io/metadata.name": "netlab" }))).toMatch(
+      /^namespace netlab already exists, not made by the lab .* pulumi config set createNamespace false\./,
+    );
+    expect(problem({}, withNamespace({ [own.key]: own.value }))).toBeUndefined();
+    expect(problem({ createNamespace: "false" }, withNamespace({}))).toBeUndefined();
   });
 
   it("lets upsertExisting adopt a Service made by hand", () => {
