@@ -13,8 +13,10 @@
 #   8. unhappy paths, each on a new stack: a namespace under Pod Security "baseline" (node checks skipped,
 #      the rest passes), "restricted" (a clear message, nothing built), an image that cannot be pulled
 #      (pulumi up fails within podStartTimeoutSeconds naming the pod; fixing the image converges), an
-#      interrupted pulumi up (the CLI killed while pods are created; refresh, then up converges), and an
-#      unreachable cluster (up fails in bounded time, saying so; the state keeps every resource)
+#      interrupted pulumi up (the CLI killed while pods are created; refresh, then up converges), objects
+#      of the lab's names made by hand (a clear message, nothing built; deleted or adopted, the lab
+#      converges), and an unreachable cluster (up fails in bounded time, saying so; the state keeps every
+#      resource)
 #
 # Prints each step's wall time; exits non-zero at the first step that fails.
 # Needs: e2e/cluster/cluster.sh up (a Ready node), e2e/engine/build-pulumi.sh (run here when binaries are missing).
@@ -256,6 +258,89 @@ interrupted_up() {
   namespace_gone
 }
 
+# The tutorial's pod-httpd and the follow-on post's NodePort Service, as a learner would apply them by hand
+# (with the e2e images: nothing is pulled).
+hand_made_objects() {
+  k get namespace "${NAMESPACE}" >/dev/null 2>&1 || k create namespace "${NAMESPACE}"
+  k apply -n "${NAMESPACE}" -f - <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: pod-httpd
+  labels:
+    app: httpd
+spec:
+  containers:
+    - name: cntr-httpd
+      image: localhost/netlab/httpd:e2e
+      imagePullPolicy: Never
+      ports:
+        - containerPort: 80
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: svc-nodeport-httpd
+spec:
+  type: NodePort
+  selector:
+    app: httpd
+  ports:
+    - port: 3050
+      targetPort: 80
+      nodePort: 31000
+YAML
+}
+
+# Objects of the lab's names made by hand. Users' Kubernetes provider (4.29 and later) creates objects
+# with a plain create, which fails with AlreadyExists on them; the e2e provider (4.25) does the same with
+# server-side apply off (PULUMI_K8S_ENABLE_SERVER_SIDE_APPLY=false), so this step runs that way.
+leftovers() {
+  fresh_stack
+  lab destroy --yes --skip-preview >/dev/null
+  namespace_gone
+  hand_made_objects
+  local start=$SECONDS
+  if PULUMI_K8S_ENABLE_SERVER_SIDE_APPLY=false lab up --yes --skip-preview >"${OUT}/leftovers.log" 2>&1; then
+    cat "${OUT}/leftovers.log"
+    fail "pulumi up succeeded beside objects made by hand"
+  fi
+  echo "pulumi up stopped after $((SECONDS - start)) s:"
+  grep -o 'namespace netlab, pod pod-httpd, service svc-nodeport-httpd already exist.*' "${OUT}/leftovers.log" |
+    head -1 | grep . || { cat "${OUT}/leftovers.log"; fail "the error does not name the objects made by hand"; }
+  grep -q 'kubectl delete --namespace netlab pod/pod-httpd service/svc-nodeport-httpd' "${OUT}/leftovers.log" ||
+    fail "the error does not give the command that deletes them"
+  [[ -z "$(k get pods,services -n "${NAMESPACE}" -l app.kubernetes.io/part-of=k8s-networking-lab -o name)" ]] ||
+    fail "the lab built objects all the same"
+  echo "nothing was built"
+
+  # Way out 1, as the message says: delete the pod and the Service; the namespace is used as it is.
+  k delete --namespace "${NAMESPACE}" pod/pod-httpd service/svc-nodeport-httpd --wait=true
+  lab config set createNamespace false
+  PULUMI_K8S_ENABLE_SERVER_SIDE_APPLY=false lab up --yes --skip-preview >"${OUT}/leftovers-deleted.log" 2>&1 ||
+    { tail -n 40 "${OUT}/leftovers-deleted.log"; fail "pulumi up failed once the objects made by hand were deleted"; }
+  assert_outputs healthy leftovers-deleted
+  lab destroy --yes --skip-preview >/dev/null
+  k get namespace "${NAMESPACE}" >/dev/null || fail "destroy removed a namespace the lab did not create"
+
+  # Way out 2: a Service made by hand, adopted with upsertExisting. The e2e provider has no
+  # upsertExistingObjects option (4.29 added it): with server-side apply on, its default, it adopts the
+  # Service the way that option does for users.
+  hand_made_objects
+  k delete --namespace "${NAMESPACE}" pod/pod-httpd --wait=true
+  lab config set upsertExisting true
+  lab up --yes --skip-preview >"${OUT}/leftovers-adopted.log" 2>&1 ||
+    { tail -n 40 "${OUT}/leftovers-adopted.log"; fail "pulumi up did not adopt the Service made by hand"; }
+  k get service svc-nodeport-httpd -n "${NAMESPACE}" -o jsonpath='{.metadata.labels.app\.kubernetes\.io/part-of}' |
+    grep -qx k8s-networking-lab || fail "the Service made by hand was not adopted"
+  assert_outputs healthy leftovers-adopted
+  echo "the Service made by hand was adopted; every check passes"
+  lab destroy --yes --skip-preview >/dev/null
+  (cd "${WORK}" && pulumi stack rm "${STACK}" --yes)
+  k delete namespace "${NAMESPACE}" --wait=false
+  namespace_gone
+}
+
 unreachable_cluster() {
   fresh_stack
   lab up --yes --skip-preview >/dev/null
@@ -304,7 +389,8 @@ step "8a. Pod Security baseline: node checks skipped, the rest passes" pod_secur
 step "8b. Pod Security restricted: a clear message, nothing built" pod_security_restricted
 step "8c. an image that cannot be pulled fails fast; fixed, the lab converges" unpullable_image
 step "8d. pulumi up killed while pods are created; refresh and up converge" interrupted_up
-step "8e. an unreachable cluster: up fails in bounded time, saying so; state kept" unreachable_cluster
+step "8e. objects made by hand: a clear message, nothing built; deleted or adopted, the lab converges" leftovers
+step "8f. an unreachable cluster: up fails in bounded time, saying so; state kept" unreachable_cluster
 
 echo
 echo "e2e passed. Wall time per step:"

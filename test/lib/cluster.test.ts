@@ -43,6 +43,18 @@ describe("discovery", () => {
     expect(found.namespaceObjects).toEqual([{ kind: "Pod", name: "pod-httpd", labels: { app: "web" } }]);
   });
 
+  it("reads the objects made by hand from kubectl's real answer, with their labels", () => {
+    const found = parseDiscovery(
+      `{"cluster":${fixtureText("kubectl", "two-node-discovery.json")},` +
+        `"namespace":${fixtureText("kubectl", "hand-made-namespace-objects.json")}}`,
+    );
+    expect(found.namespaceObjects).toEqual([
+      { kind: "Pod", name: "pod-httpd", labels: { app: "httpd" } },
+      { kind: "Service", name: "svc-nodeport-httpd", labels: {} },
+    ]);
+    expect(found.cluster.nodes).toHaveLength(2);
+  });
+
   it("marks the cluster unreachable, with nothing in the namespace, when kubectl fails", () => {
     const bin = mkdtempSync(path.join(tmpdir(), "netlab-kubectl-"));
     writeFileSync(

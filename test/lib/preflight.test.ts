@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Discovery, parseClusterFacts } from "../../lib/cluster";
+import { type Discovery, parseClusterFacts, parseDiscovery } from "../../lib/cluster";
 import { parseLabConfig } from "../../lib/config";
 import { namespaceLevel, preflightProblem } from "../../lib/preflight";
 import { labTopology } from "../../lib/topology";
@@ -55,6 +55,20 @@ describe("preflightProblem", () => {
     );
     expect(problem({}, withNamespace({ [own.key]: own.value }))).toBeUndefined();
     expect(problem({ createNamespace: "false" }, withNamespace({}))).toBeUndefined();
+  });
+
+  it("names what kubectl really listed after the tutorial's YAML was applied by hand", () => {
+    const found = parseDiscovery(
+      `{"cluster":${fixtureText("kubectl", "two-node-discovery.json")},` +
+        `"namespace":${fixtureText("kubectl", "hand-made-namespace-objects.json")}}`,
+    );
+    expect(problem({ createNamespace: "false" }, found)).toBe(
+      "pod pod-httpd, service svc-nodeport-httpd already exist in namespace netlab, not made by the lab (no " +
+        "label app.kubernetes.io/part-of=k8s-networking-lab), so the lab cannot create its own. Delete them: " +
+        "kubectl delete --namespace netlab pod/pod-httpd service/svc-nodeport-httpd. Or let the lab adopt " +
+        "service svc-nodeport-httpd with: pulumi config set upsertExisting true (a pod cannot be adopted: pod " +
+        "pod-httpd must still be deleted).",
+    );
   });
 
   it("lets upsertExisting adopt a Service made by hand", () => {
