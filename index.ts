@@ -29,8 +29,10 @@ const labOn = (lab: (typeof config.labs)[number]) => config.labs.includes(lab);
 const cluster = new k8s.Provider("cluster", {
   kubeconfig: config.kubeconfig,
   context: config.context,
-  // Adopt lab objects that already exist (created by hand from the tutorial's YAML) instead of failing.
-  ...(config.upsertExisting ? { upsertExistingObjects: true } : {}),
+  // An object of the lab that exists already is adopted instead of failing with AlreadyExists: one that a
+  // killed `pulumi up` created but never recorded, or, with upsertExisting, one made by hand. Objects made
+  // by hand never get this far without upsertExisting: the gate below stops the update first.
+  upsertExistingObjects: true,
 });
 const inCluster: pulumi.ComponentResourceOptions = { providers: [cluster] };
 const discovery = command.local

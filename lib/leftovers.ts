@@ -60,8 +60,10 @@ const describe = (objects: readonly LabObject[]) =>
   objects.map(({ kind, name }) => `${kind.toLowerCase()} ${name}`).join(", ");
 
 /**
- * Why the lab cannot be built beside these objects, or undefined. The namespace, Services and the DaemonSet
- * can be adopted (`upsertExisting`); a pod cannot, as its containers cannot change once it exists.
+ * Why the lab cannot be built beside these objects, or undefined. Pods, Services and the DaemonSet made by
+ * hand must go: a pod's containers cannot change once it exists, and adopting a Service made with
+ * `kubectl apply` fails on the fields kubectl owns (or keeps its selector). A namespace can be used as it
+ * is, or adopted (`upsertExisting`).
  */
 export function leftoverProblem(
   namespace: string,
@@ -69,35 +71,33 @@ export function leftoverProblem(
   upsertExisting: boolean,
   own: OwnLabel,
 ): string | undefined {
-  const blocking = upsertExisting ? foreign.filter((object) => object.kind === "Pod") : foreign;
+  const blocking = upsertExisting ? foreign.filter((object) => object.kind !== "Namespace") : foreign;
   if (blocking.length === 0) return undefined;
   const inside = blocking.filter((object) => object.kind !== "Namespace");
-  const deleteCommand = shellJoin([
-    "kubectl",
-    "delete",
-    "--namespace",
-    namespace,
-    ...inside.map(({ kind, name }) => `${kind.toLowerCase()}/${name}`),
-  ]);
   const found =
     `${describe(blocking)} already ${blocking.length === 1 ? "exists" : "exist"}` +
     (inside.length === blocking.length ? ` in namespace ${namespace}, ` : ", ") +
     `not made by the lab (no label ${own.key}=${own.value}), so the lab cannot create its own.`;
-  if (upsertExisting) {
-    return `${found} upsertExisting cannot adopt a pod, whose containers cannot change once it exists: delete it (${deleteCommand}) and run pulumi up again.`;
-  }
-  const ways: string[] = [];
-  if (inside.length > 0) ways.push(`Delete ${inside.length === 1 ? "it" : "them"}: ${deleteCommand}.`);
-  if (blocking.some((object) => object.kind === "Namespace")) {
-    ways.push(`Use namespace ${namespace} as it is: pulumi config set createNamespace false.`);
-  }
-  const adoptable = blocking.filter((object) => object.kind !== "Pod");
-  const pods = blocking.filter((object) => object.kind === "Pod");
-  if (adoptable.length > 0) {
+  const ways = [found];
+  if (inside.length > 0) {
+    const deleteCommand = shellJoin([
+      "kubectl",
+      "delete",
+      "--namespace",
+      namespace,
+      ...inside.map(({ kind, name }) => `${kind.toLowerCase()}/${name}`),
+    ]);
     ways.push(
-      `Or let the lab adopt ${describe(adoptable)} with: pulumi config set upsertExisting true` +
-        (pods.length === 0 ? "." : ` (a pod cannot be adopted: ${describe(pods)} must still be deleted).`),
+      `Delete ${inside.length === 1 ? "it" : "them"}: ${deleteCommand} (the lab cannot adopt ` +
+        `${inside.length === 1 ? "it" : "them"}: a pod's containers cannot change once it exists, and a ` +
+        "Service or DaemonSet made by hand keeps the fields kubectl set).",
     );
   }
-  return [found, ...ways].join(" ");
+  if (blocking.length > inside.length) {
+    ways.push(
+      `Use namespace ${namespace} as it is: pulumi config set createNamespace false; or let the lab adopt ` +
+        "it: pulumi config set upsertExisting true.",
+    );
+  }
+  return ways.join(" ");
 }

@@ -92,9 +92,9 @@ describe("Pod Security", () => {
   });
 });
 
-describe("upsertExisting", () => {
-  it("asks the provider to adopt objects that already exist, only when set", async () => {
-    const { cluster } = await runProgram({ upsertExisting: "true", checks: "false" });
+describe("objects that exist already", () => {
+  it("are adopted by the provider (a killed up's), as the pre-build gate has stopped any made by hand", async () => {
+    const { cluster } = await runProgram({ checks: "false" });
     expect(cluster.byName("pulumi:providers:kubernetes", "cluster").inputs).toMatchObject({
       upsertExistingObjects: "true",
     });

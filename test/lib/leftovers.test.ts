@@ -67,19 +67,13 @@ describe("leftoverProblem", () => {
     expect(leftoverProblem("netlab", [], false, own)).toBeUndefined();
   });
 
-  it("names the objects and the ways out, and says a pod cannot be adopted", () => {
+  it("names the objects, the command that deletes them, and why they cannot be adopted", () => {
     expect(leftoverProblem("netlab", [pod, service], false, own)).toBe(
       "pod pod-httpd, service svc-nodeport-httpd already exist in namespace netlab, not made by the lab (no " +
         "label app.kubernetes.io/part-of=k8s-networking-lab), so the lab cannot create its own. Delete them: " +
-        "kubectl delete --namespace netlab pod/pod-httpd service/svc-nodeport-httpd. Or let the lab adopt " +
-        "service svc-nodeport-httpd with: pulumi config set upsertExisting true (a pod cannot be adopted: pod " +
-        "pod-httpd must still be deleted).",
-    );
-  });
-
-  it("offers adoption alone when only Services are in the way", () => {
-    expect(leftoverProblem("netlab", [service], false, own)).toMatch(
-      /exists in namespace netlab.* Delete it: kubectl delete --namespace netlab service\/svc-nodeport-httpd\. Or let the lab adopt service svc-nodeport-httpd with: pulumi config set upsertExisting true\.$/,
+        "kubectl delete --namespace netlab pod/pod-httpd service/svc-nodeport-httpd (the lab cannot adopt " +
+        "them: a pod's containers cannot change once it exists, and a Service or DaemonSet made by hand keeps " +
+        "the fields kubectl set).",
     );
   });
 
@@ -88,19 +82,22 @@ describe("leftoverProblem", () => {
     expect(problem).toBe(
       "namespace netlab already exists, not made by the lab (no label " +
         "app.kubernetes.io/part-of=k8s-networking-lab), so the lab cannot create its own. Use namespace netlab " +
-        "as it is: pulumi config set createNamespace false. Or let the lab adopt namespace netlab with: pulumi " +
-        "config set upsertExisting true.",
+        "as it is: pulumi config set createNamespace false; or let the lab adopt it: pulumi config set " +
+        "upsertExisting true.",
     );
     expect(problem).not.toContain("kubectl delete");
   });
 
-  it("lets upsertExisting adopt the namespace and Services, but not pods", () => {
-    expect(leftoverProblem("netlab", [namespace, service], true, own)).toBeUndefined();
-    expect(leftoverProblem("netlab", [namespace, pod, service], true, own)).toBe(
-      "pod pod-httpd already exists in namespace netlab, not made by the lab (no label " +
-        "app.kubernetes.io/part-of=k8s-networking-lab), so the lab cannot create its own. upsertExisting " +
-        "cannot adopt a pod, whose containers cannot change once it exists: delete it (kubectl delete " +
-        "--namespace netlab pod/pod-httpd) and run pulumi up again.",
+  it("lets upsertExisting adopt the namespace, but not what is in it", () => {
+    expect(leftoverProblem("netlab", [namespace], true, own)).toBeUndefined();
+    expect(leftoverProblem("netlab", [namespace, pod, service], true, own)).toMatch(
+      /^pod pod-httpd, service svc-nodeport-httpd already exist in namespace netlab, .* Delete them: kubectl delete --namespace netlab pod\/pod-httpd service\/svc-nodeport-httpd \(/,
+    );
+  });
+
+  it("speaks of one object in the singular", () => {
+    expect(leftoverProblem("netlab", [service], false, own)).toMatch(
+      /^service svc-nodeport-httpd already exists in namespace netlab, .* Delete it: .* \(the lab cannot adopt it: /,
     );
   });
 });
