@@ -328,7 +328,8 @@ export class MockCluster {
   }
 }
 
-export type Program = typeof import("../../index");
+/** What index.ts's program returns: the stack's outputs. */
+export type Program = Awaited<ReturnType<(typeof import("../../index"))["default"]>>;
 
 /** Waits until the SDK has sent every registration it queued (components register their outputs late). */
 export async function pendingRegistrations(): Promise<void> {
@@ -349,7 +350,7 @@ export async function runProgram(
   // it; here it would only add seconds to every program run.
   cluster.install({ kubeProxySettleSeconds: "0", ...config });
   vi.resetModules();
-  const program: Program = await import("../../index");
+  const program: Program = await (await import("../../index")).default();
   // Every export, so that no component registers its outputs after the next program's mocks are installed.
   await Promise.all(Object.values(program).map((value) => valueOf(value as pulumi.Input<unknown>)));
   await pendingRegistrations();
