@@ -15,8 +15,12 @@ import { readLabConfig, selectedChecks } from "./lib/stackConfig";
 import { labTopology } from "./lib/topology";
 import { POD_DEMO, POD_HTTPD, POD_NGINX, STOP_GRACE_SECONDS } from "./lib/tutorial";
 
-/** The lab: read by `pulumi up`, which exports what it returns as the stack's outputs. */
-export default async function lab() {
+/** The lab: `pulumi up` runs it and exports what it returns as the stack's outputs. */
+export default function lab(): ReturnType<typeof buildLab> {
+  return buildLab();
+}
+
+async function buildLab() {
   const config = readLabConfig();
   // A level the lab cannot run under, as configured: stop before anything is registered.
   const configuredLevelProblem = labProblem(config.podSecurity ?? "privileged");
