@@ -16,9 +16,10 @@ import { labTopology } from "./lib/topology";
 import { POD_DEMO, POD_HTTPD, POD_NGINX, STOP_GRACE_SECONDS } from "./lib/tutorial";
 
 /** The lab: `pulumi up` runs it and exports what it returns as the stack's outputs. */
-export default function lab(): ReturnType<typeof buildLab> {
+function lab(): ReturnType<typeof buildLab> {
   return buildLab();
 }
+export = lab;
 
 async function buildLab() {
   const config = readLabConfig();

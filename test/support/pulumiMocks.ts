@@ -329,7 +329,7 @@ export class MockCluster {
 }
 
 /** What index.ts's program returns: the stack's outputs. */
-export type Program = Awaited<ReturnType<(typeof import("../../index"))["default"]>>;
+export type Program = Awaited<ReturnType<typeof import("../../index")>>;
 
 /** Waits until the SDK has sent every registration it queued (components register their outputs late). */
 export async function pendingRegistrations(): Promise<void> {
@@ -350,7 +350,8 @@ export async function runProgram(
   // it; here it would only add seconds to every program run.
   cluster.install({ kubeProxySettleSeconds: "0", ...config });
   vi.resetModules();
-  const program: Program = await (await import("../../index")).default();
+  const lab = (await import("../../index")).default;
+  const program: Program = await lab();
   // Every export, so that no component registers its outputs after the next program's mocks are installed.
   await Promise.all(Object.values(program).map((value) => valueOf(value as pulumi.Input<unknown>)));
   await pendingRegistrations();
