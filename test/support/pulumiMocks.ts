@@ -1,7 +1,7 @@
 // Runs Pulumi programs and components under mocks: Kubernetes objects get the status a cluster would
 // give them, and each check's local.Command really runs its script with sh, against the fake kubectl in
 // test/support/bin, which answers with captured outputs of real tools.
-import { execFile } from "node:child_process";
+import { type ChildProcess, fork } from "node:child_process";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { MockResourceArgs } from "@pulumi/pulumi/runtime";
@@ -110,6 +110,35 @@ function runScript(
   return run;
 }
 
+interface HostReply {
+  id: number;
+  error: { code: number | string | null; signal: string | null } | null;
+  stdout: string;
+  stderr: string;
+}
+
+let scriptHost: ChildProcess | undefined;
+let nextRequest = 0;
+const waiting = new Map<number, (reply: HostReply) => void>();
+
+/** The small process that spawns the scripts (test/support/scriptHost.mjs), started once per worker. */
+function host(): ChildProcess {
+  if (scriptHost === undefined) {
+    const child = fork(path.resolve(__dirname, "scriptHost.mjs"), [], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    child.on("message", (reply: HostReply) => {
+      waiting.get(reply.id)?.(reply);
+      waiting.delete(reply.id);
+    });
+    // The worker's own life decides when it ends, not this helper's.
+    child.unref();
+    child.channel?.unref();
+    scriptHost = child;
+  }
+  return scriptHost;
+}
+
 function runScriptOnce(
   script: string,
   environment: Record<string, string>,
@@ -117,26 +146,21 @@ function runScriptOnce(
   world: object,
 ): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile(
-      "sh",
-      ["-c", script],
-      {
-        env: {
-          ...process.env,
-          ...environment,
-          ...fakeKubectlEnv(scenario, world),
-        },
-        timeout: 120_000,
-      },
-      (error, stdout, stderr) => {
-        // As the command provider does: a non-zero exit fails the resource.
-        if (error)
-          reject(
-            new Error(`exit status ${error.code}: running ${JSON.stringify(script.slice(0, 60))}: ${stderr}`),
-          );
-        else resolve({ stdout: stdout.replace(/\n$/, ""), stderr: stderr.replace(/\n$/, "") });
-      },
-    );
+    const id = nextRequest++;
+    waiting.set(id, ({ error, stdout, stderr }) => {
+      // As the command provider does: a non-zero exit fails the resource.
+      if (error !== null)
+        reject(
+          new Error(`exit status ${error.code}: running ${JSON.stringify(script.slice(0, 60))}: ${stderr}`),
+        );
+      else resolve({ stdout: stdout.replace(/\n$/, ""), stderr: stderr.replace(/\n$/, "") });
+    });
+    host().send({
+      id,
+      script,
+      env: { ...process.env, ...environment, ...fakeKubectlEnv(scenario, world) },
+      timeout: 120_000,
+    });
   });
 }
 
