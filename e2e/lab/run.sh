@@ -387,6 +387,35 @@ unreachable_cluster() {
     console.log(`the state still holds all ${before.size} resources it had`);
   ' "${OUT}/unreachable-state-before.json" "${OUT}/unreachable-state-after.json"
   lab config set kubeconfig "${KUBECONFIG_FILE}"
+
+  # pulumi destroy uses the provider settings in the state, so a changed kubeconfig does not cut it off:
+  # the API server itself is made unreachable, by rejecting connections to it from this machine.
+  local server api_ip api_port
+  server=$(sed -n 's#^ *server: https://\([0-9.]*\):\([0-9]*\).*#\1 \2#p' "${KUBECONFIG_FILE}" | head -1)
+  read -r api_ip api_port <<<"${server}"
+  [[ -n "${api_ip}" && -n "${api_port}" ]] || fail "no API server address in ${KUBECONFIG_FILE}"
+  local rule=(OUTPUT -p tcp -d "${api_ip}" --dport "${api_port}" -j REJECT --reject-with tcp-reset)
+  iptables -I "${rule[@]}"
+  start=$SECONDS
+  if lab destroy --yes --skip-preview >"${OUT}/unreachable-destroy.log" 2>&1; then
+    iptables -D "${rule[@]}"
+    cat "${OUT}/unreachable-destroy.log"
+    fail "pulumi destroy succeeded with the API server unreachable"
+  fi
+  iptables -D "${rule[@]}"
+  echo "pulumi destroy failed after $((SECONDS - start)) s:"
+  grep -E 'error:' "${OUT}/unreachable-destroy.log" | sort -u | head -3
+  grep -Eq 'connection refused|connection reset|unreachable' "${OUT}/unreachable-destroy.log" ||
+    fail "the error does not say that the cluster cannot be reached"
+  lab stack export >"${OUT}/unreachable-state-destroy.json"
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  node -e '
+    const urns = (file) => new Set(JSON.parse(require("fs").readFileSync(file, "utf8")).deployment.resources.map((r) => r.urn));
+    const before = urns(process.argv[1]);
+    const lost = [...before].filter((urn) => !urns(process.argv[2]).has(urn));
+    if (lost.length > 0) { console.error("the failed destroy dropped from the state:", lost); process.exit(1); }
+    console.log(`the state still holds all ${before.size} resources`);
+  ' "${OUT}/unreachable-state-before.json" "${OUT}/unreachable-state-destroy.json"
   lab destroy --yes --skip-preview
   (cd "${WORK}" && pulumi stack rm "${STACK}" --yes)
   namespace_gone
@@ -405,7 +434,7 @@ step "8b. Pod Security restricted: a clear message, nothing built" pod_security_
 step "8c. an image that cannot be pulled fails fast; fixed, the lab converges" unpullable_image
 step "8d. pulumi up killed while pods are created; refresh and up converge" interrupted_up
 step "8e. objects made by hand: a clear message, nothing built; deleted or adopted, the lab converges" leftovers
-step "8f. an unreachable cluster: up fails in bounded time, saying so; state kept" unreachable_cluster
+step "8f. an unreachable cluster: up and destroy fail in bounded time, saying so; state kept" unreachable_cluster
 
 echo
 echo "e2e passed. Wall time per step:"
