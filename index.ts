@@ -15,6 +15,16 @@ import { readLabConfig, selectedChecks } from "./lib/stackConfig";
 import { labTopology } from "./lib/topology";
 import { POD_DEMO, POD_HTTPD, POD_NGINX, STOP_GRACE_SECONDS } from "./lib/tutorial";
 
+// What the configuration alone decides, checked as the program loads: bad values stop it at once.
+const config = readLabConfig();
+// A level the lab cannot run under, as configured.
+const configuredLevelProblem = labProblem(config.podSecurity ?? "privileged");
+if (configuredLevelProblem !== undefined) throw new pulumi.RunError(configuredLevelProblem);
+const topology = labTopology(config);
+// checksOnly / checksSkip: the checks left out are not created at all.
+const selection = selectedChecks(topology, config.checks);
+const labOn = (lab: (typeof config.labs)[number]) => config.labs.includes(lab);
+
 /** The lab: `pulumi up` runs it and exports what it returns as the stack's outputs. */
 function lab(): ReturnType<typeof buildLab> {
   return buildLab();
@@ -22,26 +32,8 @@ function lab(): ReturnType<typeof buildLab> {
 export = lab;
 
 async function buildLab() {
-  const config = readLabConfig();
-  // A level the lab cannot run under, as configured: stop before anything is registered.
-  const configuredLevelProblem = labProblem(config.podSecurity ?? "privileged");
-  if (configuredLevelProblem !== undefined) throw new pulumi.RunError(configuredLevelProblem);
-  const topology = labTopology(config);
-  // checksOnly / checksSkip: the checks left out are not created at all.
-  const selection = selectedChecks(topology, config.checks);
-  const labOn = (lab: (typeof config.labs)[number]) => config.labs.includes(lab);
-
   // The cluster: its nodes, where kube-dns runs and what the lab's namespace already holds, read before
-  // anything is built.
-  const cluster = new k8s.Provider("cluster", {
-    kubeconfig: config.kubeconfig,
-    context: config.context,
-    // An object of the lab that exists already is adopted instead of failing with AlreadyExists: one that a
-    // killed `pulumi up` created but never recorded, or, with upsertExisting, one made by hand. Objects made
-    // by hand never get this far without upsertExisting: the gate below stops the update first.
-    upsertExistingObjects: true,
-  });
-  const inCluster: pulumi.ComponentResourceOptions = { providers: [cluster] };
+  // anything is registered.
   const found = parseDiscovery(
     (
       await command.local.run({
@@ -55,9 +47,19 @@ async function buildLab() {
   // A placement the cluster cannot honour, a Pod Security level that would reject the lab's pods, or objects
   // of the lab's names made by hand: stop before anything is registered.
   const problem = preflightProblem(config, topology, found, { key: PART_OF_LABEL, value: PART_OF_VALUE });
-  if (problem !== undefined) throw new pulumi.RunError(problem);
+  if (problem !== undefined) throw stop(problem);
   const podSecurity = namespaceLevel(config, found);
   const placed = config.namespace;
+
+  const cluster = new k8s.Provider("cluster", {
+    kubeconfig: config.kubeconfig,
+    context: config.context,
+    // An object of the lab that exists already is adopted instead of failing with AlreadyExists: one that a
+    // killed `pulumi up` created but never recorded, or, with upsertExisting, one made by hand. Objects made
+    // by hand never get this far without upsertExisting: the gate below stops the update first.
+    upsertExistingObjects: true,
+  });
+  const inCluster: pulumi.ComponentResourceOptions = { providers: [cluster] };
 
   // The lab's own namespace: `pulumi destroy` removes everything in it.
   const namespace = config.createNamespace
@@ -228,4 +230,15 @@ async function buildLab() {
   const junit = connectivity?.junit;
 
   return { labNamespace, labs, pods, serviceEndpoints, checks, summary, report, facts, diagram, junit };
+}
+
+/**
+ * The error that stops the program with its message alone. Its stack is set at once: computed when the
+ * engine reports the error, through the source maps ts-node registers, it took about half a minute of
+ * CPU.
+ */
+function stop(message: string): pulumi.RunError {
+  const error = new pulumi.RunError(message);
+  error.stack = message;
+  return error;
 }

@@ -25,11 +25,18 @@ export interface ClusterFacts {
 /** What the discovery prints for the cluster when kubectl fails: no facts, and the cluster marked unreachable. */
 export const UNREACHABLE_ANSWER = '{"items":[],"netlabUnreachable":true}';
 
+/** What kubectl prints for each object in the lab's namespace: kind, name and labels (JSON), tab-separated. */
+export const NAMESPACE_OBJECTS_JSONPATH =
+  '{range .items[*]}{.kind}{"\\t"}{.metadata.name}{"\\t"}{.metadata.labels}{"\\n"}{end}';
+
+/** The line between the two answers of discoveryCommand. */
+export const NAMESPACE_OBJECTS_MARKER = "--- netlab: objects in the namespace ---";
+
 /**
  * Two kubectl calls, bounded and side by side: the nodes, the namespaces and the EndpointSlices (kube-dns's)
- * of the cluster, and the pods, Services and DaemonSets already in the lab's namespace. It prints
- * `{"cluster": <list>, "namespace": <list>}` and always succeeds: when the cluster cannot be reached, the
- * provider's own error says so more clearly.
+ * of the cluster as JSON; then, after NAMESPACE_OBJECTS_MARKER, one line per pod, Service and DaemonSet
+ * already in the lab's namespace (kind, name and labels only). It always succeeds: when the cluster cannot
+ * be reached, the provider's own error says so more clearly.
  */
 export function discoveryCommand(target: KubectlTarget, namespace: string): string {
   const get = (...what: string[]) =>
@@ -40,17 +47,26 @@ export function discoveryCommand(target: KubectlTarget, namespace: string): stri
       ...globalFlags(target),
       "get",
       ...what,
-      "--output",
-      "json",
     ]);
-  const cluster = get("nodes,namespaces,endpointslices.discovery.k8s.io", "--all-namespaces");
-  const objects = get("pods,services,daemonsets.apps", "--namespace", namespace);
+  const cluster = get(
+    "nodes,namespaces,endpointslices.discovery.k8s.io",
+    "--all-namespaces",
+    "--output",
+    "json",
+  );
+  const objects = get(
+    "pods,services,daemonsets.apps",
+    "--namespace",
+    namespace,
+    "--output",
+    `jsonpath=${NAMESPACE_OBJECTS_JSONPATH}`,
+  );
   return [
     "netlab_cluster=$(mktemp) && netlab_objects=$(mktemp) || exit 1",
     `{ ${cluster} >"$netlab_cluster" 2>/dev/null || printf '%s' ${shellJoin([UNREACHABLE_ANSWER])} >"$netlab_cluster"; } &`,
-    `{ ${objects} >"$netlab_objects" 2>/dev/null || printf '%s' '{"items":[]}' >"$netlab_objects"; } &`,
+    `{ ${objects} >"$netlab_objects" 2>/dev/null || : >"$netlab_objects"; } &`,
     "wait",
-    `printf '{"cluster":'; cat "$netlab_cluster"; printf ',"namespace":'; cat "$netlab_objects"; printf '}\\n'`,
+    `cat "$netlab_cluster"; printf '\\n%s\\n' ${shellJoin([NAMESPACE_OBJECTS_MARKER])}; cat "$netlab_objects"`,
     'rm -f "$netlab_cluster" "$netlab_objects"',
   ].join("\n");
 }
@@ -65,24 +81,29 @@ const LAB_OBJECT_KINDS: readonly string[] = ["Pod", "Service", "DaemonSet"] sati
 
 /** Reads what discoveryCommand printed. */
 export function parseDiscovery(output: string): Discovery {
-  let answer: { cluster?: ClusterList; namespace?: { items?: KubeObject[] } };
+  // The command's output comes without its last newline, so an empty namespace ends at the marker.
+  const marker = `\n${NAMESPACE_OBJECTS_MARKER}`;
+  const at = output.indexOf(marker);
+  if (at < 0) throw new Error(`kubectl did not answer as expected: ${output.slice(0, 200)}`);
+  const namespaceObjects = output
+    .slice(at + marker.length)
+    .split("\n")
+    .map((line) => line.split("\t"))
+    .flatMap(([kind, name, labels]) =>
+      kind !== undefined && LAB_OBJECT_KINDS.includes(kind) && name
+        ? [{ kind: kind as LabObjectKind, name, labels: parseLabels(labels) }]
+        : [],
+    );
+  return { cluster: parseClusterFacts(output.slice(0, at)), namespaceObjects };
+}
+
+function parseLabels(json: string | undefined): Record<string, string> {
+  if (json === undefined || json.trim() === "") return {};
   try {
-    answer = JSON.parse(output) as typeof answer;
+    return JSON.parse(json) as Record<string, string>;
   } catch {
-    throw new Error(`kubectl did not answer with JSON: ${output.slice(0, 200)}`);
+    throw new Error(`kubectl printed labels that are not JSON: ${json.slice(0, 200)}`);
   }
-  const namespaceObjects = (answer.namespace?.items ?? []).flatMap((item) =>
-    item.kind !== undefined && LAB_OBJECT_KINDS.includes(item.kind)
-      ? [
-          {
-            kind: item.kind as LabObjectKind,
-            name: item.metadata?.name ?? "",
-            labels: item.metadata?.labels ?? {},
-          },
-        ]
-      : [],
-  );
-  return { cluster: clusterFacts(answer.cluster ?? {}), namespaceObjects };
 }
 
 interface KubeObject {

@@ -6,6 +6,7 @@ import {
   daemonSetPodsCommand,
   discoveryCommand,
   parseClusterFacts,
+  NAMESPACE_OBJECTS_MARKER,
   parseDiscovery,
   parseReadyPodsByNode,
   placementProblem,
@@ -24,7 +25,8 @@ describe("discovery", () => {
     );
     expect(script).toContain(
       "timeout 35 kubectl --kubeconfig '/tmp/kube config' --context kind-kind --request-timeout=30s get " +
-        "pods,services,daemonsets.apps --namespace 'team a' --output json",
+        "pods,services,daemonsets.apps --namespace 'team a' --output 'jsonpath={range .items[*]}" +
+        `{.kind}{"\\t"}{.metadata.name}{"\\t"}{.metadata.labels}{"\\n"}{end}'`,
     );
   });
 
@@ -45,8 +47,8 @@ describe("discovery", () => {
 
   it("reads the objects made by hand from kubectl's real answer, with their labels", () => {
     const found = parseDiscovery(
-      `{"cluster":${fixtureText("kubectl", "two-node-discovery.json")},` +
-        `"namespace":${fixtureText("kubectl", "hand-made-namespace-objects.json")}}`,
+      `${fixtureText("kubectl", "two-node-discovery.json")}\n${NAMESPACE_OBJECTS_MARKER}\n` +
+        fixtureText("kubectl", "hand-made-namespace-objects.tsv"),
     );
     expect(found.namespaceObjects).toEqual([
       { kind: "Pod", name: "pod-httpd", labels: { app: "httpd" } },

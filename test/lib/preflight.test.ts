@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type Discovery, parseClusterFacts, parseDiscovery } from "../../lib/cluster";
+import {
+  type Discovery,
+  NAMESPACE_OBJECTS_MARKER,
+  parseClusterFacts,
+  parseDiscovery,
+} from "../../lib/cluster";
 import { parseLabConfig } from "../../lib/config";
 import { namespaceLevel, preflightProblem } from "../../lib/preflight";
 import { labTopology } from "../../lib/topology";
@@ -59,8 +64,8 @@ describe("preflightProblem", () => {
 
   it("names what kubectl really listed after the tutorial's YAML was applied by hand", () => {
     const found = parseDiscovery(
-      `{"cluster":${fixtureText("kubectl", "two-node-discovery.json")},` +
-        `"namespace":${fixtureText("kubectl", "hand-made-namespace-objects.json")}}`,
+      `${fixtureText("kubectl", "two-node-discovery.json")}\n${NAMESPACE_OBJECTS_MARKER}\n` +
+        fixtureText("kubectl", "hand-made-namespace-objects.tsv"),
     );
     expect(problem({ createNamespace: "false" }, found)).toBe(
       "pod pod-httpd, service svc-nodeport-httpd already exist in namespace netlab, not made by the lab (no " +
