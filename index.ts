@@ -49,14 +49,13 @@ async function buildLab() {
   const problem = preflightProblem(config, topology, found, { key: PART_OF_LABEL, value: PART_OF_VALUE });
   if (problem !== undefined) throw stop(problem);
   const podSecurity = namespaceLevel(config, found);
-  const placed = config.namespace;
 
   const cluster = new k8s.Provider("cluster", {
     kubeconfig: config.kubeconfig,
     context: config.context,
     // An object of the lab that exists already is adopted instead of failing with AlreadyExists: one that a
-    // killed `pulumi up` created but never recorded, or, with upsertExisting, one made by hand. Objects made
-    // by hand never get this far without upsertExisting: the gate below stops the update first.
+    // killed `pulumi up` created but never recorded, or, with upsertExisting, a namespace made by hand. Other
+    // objects made by hand never get this far: the check above stops the update first.
     upsertExistingObjects: true,
   });
   const inCluster: pulumi.ComponentResourceOptions = { providers: [cluster] };
@@ -67,7 +66,7 @@ async function buildLab() {
         "lab-namespace",
         {
           metadata: {
-            name: placed,
+            name: config.namespace,
             labels: {
               [PART_OF_LABEL]: PART_OF_VALUE,
               ...(config.podSecurity === undefined ? {} : { [ENFORCE_LABEL]: config.podSecurity }),
@@ -76,7 +75,7 @@ async function buildLab() {
         },
         { provider: cluster },
       ).metadata.name
-    : placed;
+    : config.namespace;
 
   // eg1, a pod's internal networking: two containers, one network; cntr-centos curls cntr-httpd on localhost.
   const podDemo = labOn("eg1")
