@@ -1,5 +1,6 @@
-// What the lab learns about the cluster before it builds anything: its nodes and where kube-dns runs.
-// Pure: builds the kubectl command line and reads its JSON answer.
+// What the lab learns about the cluster before it builds anything: its nodes, where kube-dns runs and what
+// the lab's namespace already holds.
+// Pure: builds the kubectl command line and reads its answer.
 import type { Placement } from "./config";
 import { globalFlags, type KubectlTarget } from "./checks/kubectl";
 import type { LabObjectKind, NamespaceObject } from "./leftovers";
@@ -118,21 +119,12 @@ const KUBE_DNS_SLICE_LABEL = "kubernetes.io/service-name";
 
 /** Reads `kubectl get nodes,namespaces,endpointslices -A -o json`. */
 export function parseClusterFacts(json: string): ClusterFacts {
-  let list: ClusterList;
+  let list: { items?: KubeObject[]; netlabUnreachable?: boolean };
   try {
-    list = JSON.parse(json) as ClusterList;
+    list = JSON.parse(json) as { items?: KubeObject[]; netlabUnreachable?: boolean };
   } catch {
     throw new Error(`kubectl did not answer with JSON: ${json.slice(0, 200)}`);
   }
-  return clusterFacts(list);
-}
-
-interface ClusterList {
-  items?: KubeObject[];
-  netlabUnreachable?: boolean;
-}
-
-function clusterFacts(list: ClusterList): ClusterFacts {
   const items = list.items ?? [];
   const nodes = items
     .filter((item) => item.kind === "Node")

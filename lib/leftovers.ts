@@ -13,7 +13,7 @@ export interface LabObject {
   name: string;
 }
 
-/** An object found in the namespace, as `kubectl get -o json` lists it. */
+/** An object found in the namespace, as the discovery lists it (lib/cluster.ts). */
 export interface NamespaceObject extends LabObject {
   labels: Record<string, string>;
 }
