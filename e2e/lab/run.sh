@@ -356,6 +356,22 @@ leftovers() {
   namespace_gone
 }
 
+# state_kept BEFORE AFTER TYPES WHAT: every resource of BEFORE (two `pulumi stack export` files) whose type
+# matches the regular expression TYPES is still in AFTER; WHAT names them in the messages.
+state_kept() {
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  node -e '
+    const [beforeFile, afterFile, types, what] = process.argv.slice(1);
+    const urns = (file) => new Set(JSON.parse(require("fs").readFileSync(file, "utf8")).deployment.resources
+      .filter((r) => new RegExp(types).test(r.type)).map((r) => r.urn));
+    const before = urns(beforeFile);
+    const after = urns(afterFile);
+    const lost = [...before].filter((urn) => !after.has(urn));
+    if (lost.length > 0) { console.error(`the state lost ${what}:`, lost); process.exit(1); }
+    console.log(`the state still holds all ${before.size} ${what} it had`);
+  ' "$@"
+}
+
 unreachable_cluster() {
   fresh_stack
   lab up --yes --skip-preview >/dev/null
@@ -377,15 +393,7 @@ unreachable_cluster() {
     fail "the error is buried in the program's serialization errors"
   fi
   lab stack export >"${OUT}/unreachable-state-after.json"
-  # shellcheck disable=SC2016 # JavaScript, not shell
-  node -e '
-    const urns = (file) => new Set(JSON.parse(require("fs").readFileSync(file, "utf8")).deployment.resources.map((r) => r.urn));
-    const before = urns(process.argv[1]);
-    const after = urns(process.argv[2]);
-    const lost = [...before].filter((urn) => !after.has(urn));
-    if (lost.length > 0) { console.error("the state lost:", lost); process.exit(1); }
-    console.log(`the state still holds all ${before.size} resources it had`);
-  ' "${OUT}/unreachable-state-before.json" "${OUT}/unreachable-state-after.json"
+  state_kept "${OUT}/unreachable-state-before.json" "${OUT}/unreachable-state-after.json" . "resources"
   lab config set kubeconfig "${KUBECONFIG_FILE}"
 
   # pulumi destroy uses the provider settings in the state, so a changed kubeconfig does not cut it off:
@@ -409,15 +417,8 @@ unreachable_cluster() {
     fail "the error does not say that the cluster cannot be reached"
   lab stack export >"${OUT}/unreachable-state-destroy.json"
   # What needs no cluster to delete (the check commands) is deleted; every Kubernetes object stays.
-  # shellcheck disable=SC2016 # JavaScript, not shell
-  node -e '
-    const urns = (file) => new Set(JSON.parse(require("fs").readFileSync(file, "utf8")).deployment.resources
-      .filter((r) => r.type.startsWith("kubernetes:") || r.type === "pulumi:providers:kubernetes").map((r) => r.urn));
-    const before = urns(process.argv[1]);
-    const lost = [...before].filter((urn) => !urns(process.argv[2]).has(urn));
-    if (lost.length > 0) { console.error("the failed destroy dropped Kubernetes objects from the state:", lost); process.exit(1); }
-    console.log(`the state still holds all ${before.size} Kubernetes objects and their provider`);
-  ' "${OUT}/unreachable-state-before.json" "${OUT}/unreachable-state-destroy.json"
+  state_kept "${OUT}/unreachable-state-before.json" "${OUT}/unreachable-state-destroy.json" \
+    '^(kubernetes:|pulumi:providers:kubernetes$)' "Kubernetes objects and their provider"
   lab destroy --yes --skip-preview
   (cd "${WORK}" && pulumi stack rm "${STACK}" --yes)
   namespace_gone
