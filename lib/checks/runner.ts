@@ -30,61 +30,71 @@ export const ENVELOPE_HEADER = "netlab-check-result v1";
 const GENUINE_RESULT =
   "command terminated with exit code|Error from server \\((NotFound|BadRequest)\\)|executable file not found";
 
+// Each step costs a few processes only (kubectl, its watchdog, two clock reads, two encodings): a rerun
+// starts every check at once on the machine that also runs the cluster. Files live in one directory per
+// script, removed on exit.
 const RUNNER_FUNCTIONS = `
+netlab_tmp=$(mktemp -d) || { echo "netlab: cannot create a temporary directory" >&2; exit 1; }
+trap 'rm -rf "$netlab_tmp"' EXIT
+trap 'exit 143' HUP INT TERM
+netlab_n=0
 netlab_now_ms() {
-  t=$(date +%s%3N 2>/dev/null)
-  case "$t" in ''|*[!0-9]*) t=$(( $(date +%s) * 1000 )) ;; esac
-  echo "$t"
+  netlab_ms=$(date +%s%3N 2>/dev/null)
+  case "$netlab_ms" in ''|*[!0-9]*) netlab_ms=$(( $(date +%s) * 1000 )) ;; esac
+}
+if base64 -w 0 </dev/null >/dev/null 2>&1; then
+  netlab_encode() { base64 -w 0 <"$1"; }
+else
+  netlab_encode() { base64 <"$1" | tr -d '\\n'; }
+fi
+netlab_report() {
+  printf 'step kubectl_exit=%s attempts=%s duration_ms=%s timed_out=%s\\nstdout=' "$1" "$2" "$3" "$4"
+  netlab_encode "$out"
+  printf '\\nstderr='
+  netlab_encode "$err"
+  printf '\\n'
+}
+netlab_run() {
+  netlab_n=$((netlab_n + 1))
+  out="$netlab_tmp/$netlab_n.out" err="$netlab_tmp/$netlab_n.err" expired="$netlab_tmp/$netlab_n.expired"
+  "$@" >"$out" 2>"$err" </dev/null &
+  pid=$!
+  ( sleep "$deadline"; : >"$expired"; kill -TERM "$pid"; sleep 2; kill -KILL "$pid" ) >/dev/null 2>&1 &
+  watchdog=$!
+  wait "$pid"; code=$?
+  kill "$watchdog" 2>/dev/null; wait "$watchdog" 2>/dev/null
+  timed_out=0; [ -e "$expired" ] && timed_out=1
 }
 netlab_step() {
   deadline=$1; attempts_max=$2; delay=$3; shift 3
-  out=$(mktemp) err=$(mktemp)
-  attempt=0 timed_out=0
-  start=$(netlab_now_ms)
+  attempt=0
+  netlab_now_ms; start=$netlab_ms
   while :; do
     attempt=$((attempt + 1))
-    rm -f "$out.deadline"
-    "$@" >"$out" 2>"$err" </dev/null &
-    pid=$!
-    ( sleep "$deadline"; touch "$out.deadline"; kill -TERM "$pid"; sleep 2; kill -KILL "$pid" ) >/dev/null 2>&1 &
-    watchdog=$!
-    wait "$pid"; code=$?
-    kill "$watchdog" 2>/dev/null; wait "$watchdog" 2>/dev/null
-    timed_out=0; [ -e "$out.deadline" ] && timed_out=1
+    netlab_run "$@"
     genuine=0
     if [ "$timed_out" -eq 0 ] && { [ "$code" -eq 0 ] || grep -Eq '${GENUINE_RESULT}' "$err"; }; then genuine=1; fi
     if [ "$genuine" -eq 1 ] || [ "$attempt" -ge "$attempts_max" ]; then break; fi
     sleep "$delay"
   done
-  end=$(netlab_now_ms)
-  printf 'step kubectl_exit=%s attempts=%s duration_ms=%s timed_out=%s\\n' "$code" "$attempt" "$((end - start))" "$timed_out"
-  printf 'stdout=%s\\n' "$(base64 <"$out" | tr -d '\\n')"
-  printf 'stderr=%s\\n' "$(base64 <"$err" | tr -d '\\n')"
-  rm -f "$out" "$err" "$out.deadline"
+  netlab_now_ms
+  netlab_report "$code" "$attempt" "$((netlab_ms - start))" "$timed_out"
 }
 netlab_wait() {
   deadline=$1; until_line=$2; settle=$3; shift 3
-  out=$(mktemp) err=$(mktemp)
-  start=$(netlab_now_ms)
-  polls=0 found=0 code=0
+  netlab_now_ms; start=$netlab_ms
+  polls=0 found=0
   while :; do
     polls=$((polls + 1))
-    "$@" >"$out" 2>"$err" </dev/null &
-    pid=$!
-    ( sleep "$deadline"; kill -TERM "$pid"; sleep 2; kill -KILL "$pid" ) >/dev/null 2>&1 &
-    watchdog=$!
-    wait "$pid"; code=$?
-    kill "$watchdog" 2>/dev/null; wait "$watchdog" 2>/dev/null
+    netlab_run "$@"
     if [ "$code" -eq 0 ] && grep -Fxq -- "$until_line" "$out"; then found=1; break; fi
-    [ $(( $(netlab_now_ms) - start )) -ge $((deadline * 1000)) ] && break
+    netlab_now_ms
+    [ $((netlab_ms - start)) -ge $((deadline * 1000)) ] && break
     sleep 0.5
   done
   [ "$found" -eq 1 ] && sleep "$settle"
-  end=$(netlab_now_ms)
-  printf 'step kubectl_exit=%s attempts=%s duration_ms=%s timed_out=%s\\n' "$code" "$polls" "$((end - start))" "$((1 - found))"
-  printf 'stdout=%s\\n' "$(base64 <"$out" | tr -d '\\n')"
-  printf 'stderr=%s\\n' "$(base64 <"$err" | tr -d '\\n')"
-  rm -f "$out" "$err"
+  netlab_now_ms
+  netlab_report "$code" "$polls" "$((netlab_ms - start))" "$((1 - found))"
 }
 `;
 

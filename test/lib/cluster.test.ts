@@ -30,9 +30,9 @@ describe("discovery", () => {
     );
   });
 
-  it("reads the cluster and what the namespace already holds from kubectl's answers", () => {
+  it("reads the cluster and what the namespace already holds from kubectl's answers", async () => {
     const found = parseDiscovery(
-      runWithFakeKubectl(discoveryCommand(target, "netlab"), "healthy", {
+      await runWithFakeKubectl(discoveryCommand(target, "netlab"), "healthy", {
         FAKE_KUBECTL_WORLD: JSON.stringify({
           namespace: "netlab",
           nodes: [{ name: "node-1", internalIP: "172.18.0.2" }],
@@ -57,7 +57,7 @@ describe("discovery", () => {
     expect(found.cluster.nodes).toHaveLength(2);
   });
 
-  it("marks the cluster unreachable, with nothing in the namespace, when kubectl fails", () => {
+  it("marks the cluster unreachable, with nothing in the namespace, when kubectl fails", async () => {
     const bin = mkdtempSync(path.join(tmpdir(), "netlab-kubectl-"));
     writeFileSync(
       path.join(bin, "kubectl"),
@@ -65,7 +65,7 @@ describe("discovery", () => {
     );
     chmodSync(path.join(bin, "kubectl"), 0o755);
     const found = parseDiscovery(
-      runWithFakeKubectl(discoveryCommand(target, "netlab"), "healthy", {
+      await runWithFakeKubectl(discoveryCommand(target, "netlab"), "healthy", {
         PATH: `${bin}:${process.env.PATH ?? ""}`,
       }),
     );

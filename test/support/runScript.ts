@@ -1,13 +1,16 @@
 // Runs a runner script with sh against the fake kubectl, as the command provider would.
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { fakeKubectlEnv, type Scenario, WORLD } from "./pulumiMocks";
 
-export function runWithFakeKubectl(
+const execFileAsync = promisify(execFile);
+
+export async function runWithFakeKubectl(
   script: string,
   scenario: Scenario,
   extraEnv: Record<string, string> = {},
-): string {
-  return execFileSync("sh", ["-c", script], {
+): Promise<string> {
+  const { stdout } = await execFileAsync("sh", ["-c", script], {
     encoding: "utf8",
     env: {
       ...process.env,
@@ -26,4 +29,5 @@ export function runWithFakeKubectl(
     },
     timeout: 60_000,
   });
+  return stdout;
 }

@@ -2,16 +2,86 @@
 // and a test worker holding Pulumi and the Kubernetes SDK is large: forking this small process instead
 // makes each of the hundreds of spawns cheap. Messages: { id, script, env, timeout } in, { id, error,
 // stdout, stderr } out.
-import { execFile } from "node:child_process";
+//
+// It also answers for the fake kubectl (bin/kubectl) that those scripts call, with bin/fake-kubectl.cjs
+// loaded once here, instead of a node process per call: requests come as lines "<argument count>
+// <directory>" on a FIFO (protocol in bin/kubectl).
+import { execFile, execFileSync } from "node:child_process";
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { Socket } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import process from "node:process";
 
+const { respond } = createRequire(import.meta.url)("./bin/fake-kubectl.cjs");
+const VARIABLES = [
+  "FAKE_KUBECTL_SCENARIO",
+  "FAKE_KUBECTL_WORLD",
+  "FAKE_KUBECTL_LOG",
+  "FAKE_KUBECTL_NO_ENDPOINTS",
+];
+
+const home = mkdtempSync(path.join(tmpdir(), "netlab-fake-kubectl-"));
+const requests = path.join(home, "requests");
+execFileSync("mkfifo", [requests]);
+// Read and write: the FIFO never reports an end when the last client closes it.
+const requestStream = new Socket({
+  fd: openSync(requests, constants.O_RDWR | constants.O_NONBLOCK),
+  readable: true,
+  writable: false,
+});
+requestStream.unref();
+
+function answer(line) {
+  const space = line.indexOf(" ");
+  const count = Number(line.slice(0, space));
+  const directory = line.slice(space + 1);
+  const inDirectory = (name) => readFileSync(path.join(directory, name), "utf8");
+  const argv = Array.from({ length: count }, (_, i) => inDirectory(`arg.${i}`));
+  const env = Object.fromEntries(VARIABLES.map((name) => [name, inDirectory(name)]));
+  const result = respond(argv, env);
+  if (result === null) return;
+  writeFileSync(path.join(directory, "stdout"), result.stdout);
+  writeFileSync(path.join(directory, "stderr"), result.stderr);
+  // Non-blocking: a client that its watchdog has ended is not waited for.
+  const exit = openSync(path.join(directory, "exit"), constants.O_WRONLY | constants.O_NONBLOCK);
+  writeFileSync(exit, `${result.exit}\n`);
+  closeSync(exit);
+}
+
+let pending = "";
+requestStream.setEncoding("utf8");
+requestStream.on("data", (chunk) => {
+  pending += chunk;
+  let newline;
+  while ((newline = pending.indexOf("\n")) >= 0) {
+    const line = pending.slice(0, newline);
+    pending = pending.slice(newline + 1);
+    try {
+      answer(line);
+    } catch (error) {
+      // A client killed meanwhile took its directory with it; nothing waits for this answer.
+      if (error.code !== "ENOENT" && error.code !== "ENXIO") throw error;
+    }
+  }
+});
+
+process.on("exit", () => rmSync(home, { recursive: true, force: true }));
+process.on("disconnect", () => process.exit(0));
+
 process.on("message", ({ id, script, env, timeout }) => {
-  execFile("sh", ["-c", script], { env, timeout }, (error, stdout, stderr) => {
-    process.send({
-      id,
-      error: error ? { code: error.code ?? null, signal: error.signal ?? null } : null,
-      stdout,
-      stderr,
-    });
-  });
+  execFile(
+    "sh",
+    ["-c", script],
+    { env: { ...env, FAKE_KUBECTL_SERVER: requests }, timeout },
+    (error, stdout, stderr) => {
+      process.send({
+        id,
+        error: error ? { code: error.code ?? null, signal: error.signal ?? null } : null,
+        stdout,
+        stderr,
+      });
+    },
+  );
 });

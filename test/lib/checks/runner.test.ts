@@ -20,11 +20,11 @@ const timeouts = { connectTimeoutSeconds: 3, maxTimeSeconds: 10 };
 const options = { execTimeoutSeconds: 20, execAttempts: 3, retryDelaySeconds: 0, kubeProxySettleSeconds: 2 };
 const curl = (url: string) => execStep(target, inDemo, curlProbe(url, timeouts));
 
-describe("waiting for a Service's endpoint", () => {
+describe.concurrent("waiting for a Service's endpoint", () => {
   const wait = waitForEndpointStep(target, "netlab", "svc-clusterip-nginx", "10.244.1.11");
 
-  it("returns once the endpoint is listed as ready, after kube-proxy's moment", () => {
-    const [step] = parseRunnerOutput(runWithFakeKubectl(buildRunnerScript([wait], options), "healthy"));
+  it("returns once the endpoint is listed as ready, after kube-proxy's moment", async ({ expect }) => {
+    const [step] = parseRunnerOutput(await runWithFakeKubectl(buildRunnerScript([wait], options), "healthy"));
     expect(step).toMatchObject({
       kubectlExit: 0,
       attempts: 1,
@@ -34,37 +34,37 @@ describe("waiting for a Service's endpoint", () => {
     expect(step?.durationMs).toBeGreaterThanOrEqual(1900);
   });
 
-  it("gives up at its deadline when the endpoint never shows, polling meanwhile", () => {
+  it("gives up at its deadline when the endpoint never shows, polling meanwhile", async ({ expect }) => {
     const script = buildRunnerScript([wait], { ...options, execTimeoutSeconds: 4 });
     const [step] = parseRunnerOutput(
-      runWithFakeKubectl(script, "healthy", { FAKE_KUBECTL_NO_ENDPOINTS: "1" }),
+      await runWithFakeKubectl(script, "healthy", { FAKE_KUBECTL_NO_ENDPOINTS: "1" }),
     );
     expect(step?.timedOut).toBe(true);
     expect(step?.attempts).toBeGreaterThan(1);
     expect(step?.durationMs).toBeLessThan(15_000);
   });
 
-  it("is bounded even when kubectl hangs", () => {
+  it("is bounded even when kubectl hangs", async ({ expect }) => {
     const script = buildRunnerScript([wait], { ...options, execTimeoutSeconds: 1 });
     const started = Date.now();
-    const [step] = parseRunnerOutput(runWithFakeKubectl(script, "hang"));
+    const [step] = parseRunnerOutput(await runWithFakeKubectl(script, "hang"));
     expect(step?.timedOut).toBe(true);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
 
-describe("buildRunnerScript with a kubectl that answers", () => {
-  it("returns the probe's real output and exit code 0", () => {
+describe.concurrent("buildRunnerScript with a kubectl that answers", () => {
+  it("returns the probe's real output and exit code 0", async ({ expect }) => {
     const [step] = parseRunnerOutput(
-      runWithFakeKubectl(buildRunnerScript([curl("http://localhost:80/")], options), "healthy"),
+      await runWithFakeKubectl(buildRunnerScript([curl("http://localhost:80/")], options), "healthy"),
     );
     expect(step).toMatchObject({ kubectlExit: 0, remoteExit: 0, attempts: 1, timedOut: false });
     expect(step?.stdout).toBe(capture("curl", "httpd-it-works").stdout);
     expect(step?.durationMs).toBeGreaterThanOrEqual(0);
   });
 
-  it("reports the remote exit code of a refused connection and never retries it", () => {
-    const output = runWithFakeKubectl(
+  it("reports the remote exit code of a refused connection and never retries it", async ({ expect }) => {
+    const output = await runWithFakeKubectl(
       buildRunnerScript([curl("http://localhost:8081/")], options),
       "healthy",
     );
@@ -73,49 +73,53 @@ describe("buildRunnerScript with a kubectl that answers", () => {
     expect(step?.stderr).toBe(capture("curl", "refused").stderr);
   });
 
-  it("treats an object the API does not have as an answer, not a transport error", () => {
+  it("treats an object the API does not have as an answer, not a transport error", async ({ expect }) => {
     const get = getFieldStep(target, "service", "no-such", "kube-system", ".spec.clusterIP");
-    const [step] = parseRunnerOutput(runWithFakeKubectl(buildRunnerScript([get], options), "healthy"));
+    const [step] = parseRunnerOutput(await runWithFakeKubectl(buildRunnerScript([get], options), "healthy"));
     expect(step).toMatchObject({ kubectlExit: 1, remoteExit: 1, attempts: 1 });
     expect(step?.stderr).toContain("NotFound");
   });
 
-  it("runs several steps in order, each with its own result", () => {
+  it("runs several steps in order, each with its own result", async ({ expect }) => {
     const script = buildRunnerScript([curl("http://localhost:80/"), curl("http://localhost:8081/")], options);
-    expect(parseRunnerOutput(runWithFakeKubectl(script, "healthy")).map((s) => s.remoteExit)).toEqual([0, 7]);
+    expect(parseRunnerOutput(await runWithFakeKubectl(script, "healthy")).map((s) => s.remoteExit)).toEqual([
+      0, 7,
+    ]);
   });
 
-  it("passes every argument to kubectl verbatim, whatever it contains", () => {
+  it("passes every argument to kubectl verbatim, whatever it contains", async ({ expect }) => {
     const log = path.join(mkdtempSync(path.join(tmpdir(), "netlab-runner-")), "argv");
     const nasty = execStep(target, { ...inDemo, pod: "pod 'x' $(id)" }, ["echo", "a;b", "`id`", "*"]);
-    runWithFakeKubectl(buildRunnerScript([nasty], options), "healthy", { FAKE_KUBECTL_LOG: log });
+    await runWithFakeKubectl(buildRunnerScript([nasty], options), "healthy", { FAKE_KUBECTL_LOG: log });
     expect(JSON.parse(readFileSync(log, "utf8").trim())).toEqual(nasty.argv.slice(1));
   });
 });
 
-describe("buildRunnerScript when kubectl itself fails", () => {
-  it("retries transport errors, a bounded number of times", () => {
+describe.concurrent("buildRunnerScript when kubectl itself fails", () => {
+  it("retries transport errors, a bounded number of times", async ({ expect }) => {
     const [step] = parseRunnerOutput(
-      runWithFakeKubectl(buildRunnerScript([curl("http://localhost/")], options), "transport"),
+      await runWithFakeKubectl(buildRunnerScript([curl("http://localhost/")], options), "transport"),
     );
     expect(step).toMatchObject({ kubectlExit: 1, remoteExit: undefined, attempts: 3, timedOut: false });
     expect(step?.stderr).toContain("unable to upgrade connection");
   });
 
-  it("does not retry what retrying cannot change: a tool missing from the image", () => {
+  it("does not retry what retrying cannot change: a tool missing from the image", async ({ expect }) => {
     const missing = execStep(target, inDemo, ["no-such-tool"]);
-    const [step] = parseRunnerOutput(runWithFakeKubectl(buildRunnerScript([missing], options), "healthy"));
+    const [step] = parseRunnerOutput(
+      await runWithFakeKubectl(buildRunnerScript([missing], options), "healthy"),
+    );
     expect(step).toMatchObject({ kubectlExit: 1, remoteExit: undefined, attempts: 1 });
     expect(step?.stderr).toContain("executable file not found");
   });
 
-  it("kills a kubectl that hangs at the deadline and says so", () => {
+  it("kills a kubectl that hangs at the deadline and says so", async ({ expect }) => {
     const script = buildRunnerScript([curl("http://localhost/")], {
       ...options,
       execTimeoutSeconds: 1,
       execAttempts: 2,
     });
-    const [step] = parseRunnerOutput(runWithFakeKubectl(script, "hang"));
+    const [step] = parseRunnerOutput(await runWithFakeKubectl(script, "hang"));
     expect(step).toMatchObject({ remoteExit: undefined, attempts: 2, timedOut: true });
   });
 });

@@ -1,0 +1,223 @@
+// A stand-in for kubectl in unit tests: answers `kubectl exec` and `kubectl get` of the lab's checks with
+// real captured outputs (test/fixtures), the way a cluster described by $FAKE_KUBECTL_WORLD would, and
+// with kubectl's own exit semantics ("command terminated with exit code N" on stderr). `kubectl` next to
+// it runs it as a program, or asks the program tests' script host, which loads it once.
+//
+// $FAKE_KUBECTL_SCENARIO: "healthy" (every probe gets its real success output), "broken" (each probe gets a
+// real failure output), "hang" (kubectl never returns), "transport" (kubectl fails before reaching the pod).
+// $FAKE_KUBECTL_LOG: a file that gets one line per invocation (argv as JSON).
+const fs = require("node:fs");
+const path = require("node:path");
+
+const fixtures = path.resolve(__dirname, "..", "..", "fixtures");
+const read = (group, file) => fs.readFileSync(path.join(fixtures, group, file), "utf8");
+const captured = (group, name) => ({
+  stdout: read(group, `${name}.stdout`),
+  stderr: read(group, `${name}.stderr`),
+  exit: Number(read(group, `${name}.exit`).trim()),
+});
+const answer = (stdout, stderr = "", exit = 0) => ({ stdout, stderr, exit });
+
+// As `kubectl exec` reports a remote command's non-zero exit.
+function viaExec({ stdout, stderr, exit }) {
+  return { stdout, stderr: exit === 0 ? stderr : `${stderr}command terminated with exit code ${exit}\n`, exit };
+}
+
+/**
+ * kubectl's answer to `argv` in the environment `env` ($FAKE_KUBECTL_*): { stdout, stderr, exit }, or null
+ * when kubectl would never return (scenario "hang").
+ */
+function respond(argv, env) {
+  if (env.FAKE_KUBECTL_LOG) fs.appendFileSync(env.FAKE_KUBECTL_LOG, `${JSON.stringify(argv)}\n`);
+  const scenario = env.FAKE_KUBECTL_SCENARIO || "healthy";
+  const world = JSON.parse(env.FAKE_KUBECTL_WORLD || "{}");
+
+  // What the lab reads before it builds anything, and the node probes' pods: answered in every scenario, as
+  // the scenarios are about the checks. Same shapes as kubectl's JSON (test/fixtures/kubectl).
+  {
+    const args = argv.filter((a, i) => !a.startsWith("--request-timeout=") && argv[i - 1] !== "--kubeconfig" && argv[i - 1] !== "--context" && a !== "--kubeconfig" && a !== "--context");
+    const nodes = world.nodes || [];
+    if (args[0] === "get" && args[1] === "nodes,namespaces,endpointslices.discovery.k8s.io") {
+      const node = ({ name, internalIP }) => ({
+        apiVersion: "v1",
+        kind: "Node",
+        metadata: { name, labels: { "kubernetes.io/hostname": name } },
+        spec: {},
+        status: { addresses: [{ type: "InternalIP", address: internalIP }, { type: "Hostname", address: name }] },
+      });
+      const kubeDns = {
+        apiVersion: "discovery.k8s.io/v1",
+        kind: "EndpointSlice",
+        metadata: { name: "kube-dns-abcde", namespace: "kube-system", labels: { "kubernetes.io/service-name": "kube-dns" } },
+        endpoints: nodes.slice(0, 1).map((n) => ({ addresses: ["10.244.0.3"], conditions: { ready: true }, nodeName: n.name })),
+      };
+      const namespaces = Object.entries(world.namespaceLabels || {}).map(([name, labels]) => ({
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name, labels: { "kubernetes.io/metadata.name": name, ...labels } },
+      }));
+      return answer(JSON.stringify({ apiVersion: "v1", kind: "List", items: [...nodes.map(node), ...namespaces, kubeDns] }));
+    }
+    if (args[0] === "get" && args[1] === "pods,services,daemonsets.apps") {
+      // What the lab's namespace already holds: world.namespaceObjects, as [{ kind, name, labels }], printed
+      // as the lab's jsonpath prints them (test/fixtures/kubectl/hand-made-namespace-objects.tsv).
+      const lines = (world.namespaceObjects || []).map(
+        ({ kind, name, labels }) => `${kind}\t${name}\t${Object.keys(labels || {}).length > 0 ? JSON.stringify(labels) : ""}\n`,
+      );
+      return answer(lines.join(""));
+    }
+    if (args[0] === "get" && args[1] === "endpointslices.discovery.k8s.io" && scenario !== "hang") {
+      // A Service's endpoints as "<address>=<ready>" lines; FAKE_KUBECTL_NO_ENDPOINTS leaves them empty.
+      const selector = args[args.indexOf("--selector") + 1] || "";
+      const service = (world.services || {})[selector.split("=")[1]];
+      const ip = service && ((world.pods || {})[service.pod] || {}).ip;
+      return answer(ip && !env.FAKE_KUBECTL_NO_ENDPOINTS ? `${ip}=true\n` : "");
+    }
+    if (args[0] === "rollout") {
+      return answer(`daemon set "${args[2]}" successfully rolled out\n`);
+    }
+    if (args[0] === "get" && args[1] === "pods" && args.includes("--selector")) {
+      const selector = args[args.indexOf("--selector") + 1];
+      const daemonSet = selector.split("=")[1];
+      const items = (world.daemonSets || []).includes(daemonSet)
+        ? nodes.map((n, i) => ({
+            metadata: { name: `${daemonSet}-${["k7x2p", "m4q9z"][i] || `z${i}`}` },
+            spec: { nodeName: n.name },
+            status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }], hostIP: n.internalIP, podIP: n.internalIP },
+          }))
+        : [];
+      return answer(JSON.stringify({ apiVersion: "v1", kind: "List", items }));
+    }
+  }
+
+  if (scenario === "hang") return null;
+  if (scenario === "transport") {
+    return answer("", "error: unable to upgrade connection: container not found (\"probe\")\n", 1);
+  }
+
+  // Drop global flags.
+  const rest = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--kubeconfig" || argv[i] === "--context") i++;
+    else if (!argv[i].startsWith("--request-timeout=")) rest.push(argv[i]);
+  }
+
+  if (rest[0] === "get") {
+    const [, , name] = rest;
+    const ip = { "kube-dns": "10.96.0.10", kubernetes: "10.96.0.1" }[name];
+    if (ip === undefined || (scenario === "broken" && name === "kube-dns")) {
+      return answer("", `Error from server (NotFound): services "${name}" not found\n`, 1);
+    }
+    return answer(ip);
+  }
+
+  if (rest[0] !== "exec") {
+    return answer("", `fake kubectl: unsupported command ${JSON.stringify(rest)}\n`, 1);
+  }
+  const pod = rest[rest.indexOf("exec") + 3];
+  const container = rest[rest.indexOf("--container") + 1];
+  const command = rest.slice(rest.indexOf("--") + 1);
+  const broken = scenario === "broken";
+  const pods = world.pods || {};
+  const services = world.services || {};
+
+  // What serves host:port as seen from `pod`: "httpd", "nginx" or undefined (nothing listens).
+  function served(host, port) {
+    const self = pods[pod] || {};
+    if (host === "localhost" || host === "127.0.0.1" || host === pod) return (self.serves || {})[port];
+    for (const p of Object.values(pods)) if (p.ip === host && p.serves && p.serves[port]) return p.serves[port];
+    for (const [name, s] of Object.entries(services)) {
+      const names = [name, `${name}.${world.namespace}`, `${name}.${world.namespace}.svc.${world.clusterDomain}`, s.clusterIP];
+      const byName = names.includes(host) && Number(port) === s.port;
+      const nodeIPs = (world.nodes || []).map((n) => n.internalIP).concat([world.nodeIP]);
+      const byNodePort = nodeIPs.includes(host) && Number(port) === s.nodePort;
+      if (byName || byNodePort) return (pods[s.pod].serves || {})[s.targetPort];
+    }
+    return undefined;
+  }
+
+  const page = (group, kind) => captured(group, kind === "httpd" ? "httpd-it-works" : "nginx-welcome");
+  const kubelet = (file) => read("kubelet", file);
+
+  function run() {
+    const [tool] = command;
+    if (tool === "curl") {
+      const url = new URL(command[command.length - 1]);
+      const kind = served(url.hostname, url.port || "80");
+      if (!broken) return kind ? page("curl", kind) : captured("curl", "refused");
+      if (kind === undefined) return page("curl", "httpd"); // a closed port that answers
+      if (/^svc-/.test(url.hostname)) return captured("curl", "resolve-failure");
+      if ((world.nodes || []).some((n) => n.internalIP === url.hostname)) return captured("curl", "refused");
+      if (url.hostname === "localhost") return captured("curl", "max-time");
+      return captured("curl", "connect-timeout");
+    }
+    if (tool === "timeout" && command[2] === "bash") {
+      const [host, port] = command.slice(-2);
+      const kind = served(host, port);
+      if (broken) return captured("bash-tcp", pod === "pod-httpd" ? "timeout" : "refused");
+      return kind ? page("bash-tcp", kind) : captured("bash-tcp", "refused");
+    }
+    if (tool === "timeout" && command[2] === "nslookup") {
+      // Over TCP (-vc) bind's nslookup prints the same answer as over UDP.
+      const name = command[3] === "-vc" ? command[4] : command[3];
+      if (broken) return captured("nslookup-bind", name.includes(".") ? "nxdomain" : "no-server");
+      if (name === "kubernetes.default") return captured("nslookup-bind", "kubernetes-default");
+      const forms = { "": "short-name", ".netlab": "namespaced-name", ".netlab.svc.cluster.local": "fqdn" };
+      for (const [suffix, form] of Object.entries(forms)) {
+        if (name === `svc-clusterip-nginx${suffix}`) return captured("nslookup-bind", form);
+        if (name === `svc-nodeport-httpd${suffix}`) return captured("nslookup-bind", `httpd-${form}`);
+      }
+      // Services the captures do not name (other namespaces, names or domains): bind's real answer for
+      // svc-clusterip-nginx, with that service's name and address put in.
+      const domain = `${world.namespace}.svc.${world.clusterDomain}`;
+      for (const [service, s] of Object.entries(services)) {
+        const form = { [service]: "short-name", [`${service}.${world.namespace}`]: "namespaced-name", [`${service}.${domain}`]: "fqdn" }[name];
+        if (form === undefined) continue;
+        const c = captured("nslookup-bind", form);
+        const stdout = c.stdout
+          .replace("svc-clusterip-nginx.netlab.svc.cluster.local", `${service}.${domain}`)
+          .replace("10.96.203.5", s.clusterIP);
+        return { ...c, stdout };
+      }
+      return captured("nslookup-bind", "nxdomain");
+    }
+    if (tool === "getent") {
+      const found = !broken && command[2] === pod;
+      return found ? answer(kubelet("getent-hosts-pod-demo.txt")) : answer("", "", 2);
+    }
+    if (tool === "head") {
+      const hosts = broken ? kubelet("etc-hosts-host-network.txt") : kubelet("etc-hosts-pod-demo.txt");
+      const hostname = broken ? "node-1\n" : read("netns", "hostname.stdout");
+      return answer(`==> /proc/sys/kernel/hostname <==\n${hostname}\n==> /etc/hosts <==\n${hosts}`);
+    }
+    if (tool === "sh" && /readlink \/proc\/self\/ns\/net/.test(command[2])) {
+      const onHost = broken && container === "cntr-centos";
+      return captured("netns", onHost ? "network-identity-host" : "network-identity");
+    }
+    if (tool === "cat" && command[1] === "/etc/resolv.conf") {
+      if (broken) return answer(kubelet("resolv-conf-host-network.txt"));
+      // Captured in namespace netlab of a cluster.local cluster; other namespaces and domains put in.
+      const d = world.clusterDomain;
+      const search = `search ${world.namespace}.svc.${d} svc.${d} ${d}`;
+      return answer(kubelet("resolv-conf-pod.txt").replace("search netlab.svc.cluster.local svc.cluster.local cluster.local", search));
+    }
+    return undefined;
+  }
+
+  const result = run();
+  // What kubectl says when the container has no such program: no remote exit code, kubectl exits 1.
+  if (result === undefined) return answer("", read("kubelet", "exec-missing-tool.stderr"), 1);
+  return viaExec(result);
+}
+
+module.exports = { respond };
+
+if (require.main === module) {
+  const result = respond(process.argv.slice(2), process.env);
+  if (result === null) setTimeout(() => {}, 3_600_000);
+  else {
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    process.exitCode = result.exit;
+  }
+}
