@@ -12,4 +12,6 @@ export default tseslint.config(
       eqeqeq: "error",
     },
   },
+  // Plain JavaScript has no types to declare.
+  { files: ["**/*.mjs"], rules: { "@typescript-eslint/explicit-module-boundary-types": "off" } },
 );

@@ -3,18 +3,17 @@
 // makes each of the hundreds of spawns cheap. Messages: { id, script, env, timeout } in, { id, error,
 // stdout, stderr } out.
 //
-// It also answers for the fake kubectl (bin/kubectl) that those scripts call, with bin/fake-kubectl.cjs
+// It also answers for the fake kubectl (bin/kubectl) that those scripts call, with bin/fake-kubectl.mjs
 // loaded once here, instead of a node process per call: requests come as lines "<argument count>
 // <directory>" on a FIFO (protocol in bin/kubectl).
 import { execFile, execFileSync } from "node:child_process";
 import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import process from "node:process";
+import { respond } from "./bin/fake-kubectl.mjs";
 
-const { respond } = createRequire(import.meta.url)("./bin/fake-kubectl.cjs");
 const VARIABLES = [
   "FAKE_KUBECTL_SCENARIO",
   "FAKE_KUBECTL_WORLD",

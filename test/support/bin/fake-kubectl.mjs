@@ -6,10 +6,15 @@
 // $FAKE_KUBECTL_SCENARIO: "healthy" (every probe gets its real success output), "broken" (each probe gets a
 // real failure output), "hang" (kubectl never returns), "transport" (kubectl fails before reaching the pod).
 // $FAKE_KUBECTL_LOG: a file that gets one line per invocation (argv as JSON).
-const fs = require("node:fs");
-const path = require("node:path");
+import fs from "node:fs";
+import path from "node:path";
+import process from "node:process";
+import { setTimeout } from "node:timers";
+import { fileURLToPath, URL } from "node:url";
 
-const fixtures = path.resolve(__dirname, "..", "..", "fixtures");
+const here = fileURLToPath(import.meta.url);
+
+const fixtures = path.resolve(path.dirname(here), "..", "..", "fixtures");
 const read = (group, file) => fs.readFileSync(path.join(fixtures, group, file), "utf8");
 const captured = (group, name) => ({
   stdout: read(group, `${name}.stdout`),
@@ -27,7 +32,7 @@ function viaExec({ stdout, stderr, exit }) {
  * kubectl's answer to `argv` in the environment `env` ($FAKE_KUBECTL_*): { stdout, stderr, exit }, or null
  * when kubectl would never return (scenario "hang").
  */
-function respond(argv, env) {
+export function respond(argv, env) {
   if (env.FAKE_KUBECTL_LOG) fs.appendFileSync(env.FAKE_KUBECTL_LOG, `${JSON.stringify(argv)}\n`);
   const scenario = env.FAKE_KUBECTL_SCENARIO || "healthy";
   const world = JSON.parse(env.FAKE_KUBECTL_WORLD || "{}");
@@ -210,9 +215,7 @@ function respond(argv, env) {
   return viaExec(result);
 }
 
-module.exports = { respond };
-
-if (require.main === module) {
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === here) {
   const result = respond(process.argv.slice(2), process.env);
   if (result === null) setTimeout(() => {}, 3_600_000);
   else {
