@@ -12,6 +12,7 @@ export default defineConfig({
     // re-import the program); test/support/setup.ts keeps one file's registrations out of the next.
     isolate: false,
     setupFiles: ["test/support/setup.ts"],
+    globalSetup: ["test/support/globalSetup.ts"],
     // Vitest's default is one worker fewer than the CPUs, a single worker on 2 cores; program tests spend
     // part of their time waiting on the check scripts they run, so use every CPU.
     maxWorkers: Math.max(2, availableParallelism()),

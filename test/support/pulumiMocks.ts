@@ -2,10 +2,12 @@
 // give them, and each check's local.Command really runs its script with sh, against the fake kubectl in
 // test/support/bin, which answers with captured outputs of real tools.
 import { type ChildProcess, fork } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFile, rename, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { MockResourceArgs } from "@pulumi/pulumi/runtime";
-import { vi } from "vitest";
+import { inject, vi } from "vitest";
 
 export const PROJECT = "k8s-networking-lab";
 export const FAKE_KUBECTL_DIR = path.resolve(__dirname, "bin");
@@ -91,28 +93,6 @@ export function valueOf<T>(output: pulumi.Input<T> | undefined): Promise<pulumi.
   });
 }
 
-/**
- * What each script gave, by everything it ran with: the fake kubectl answers from the script, its
- * environment, the scenario and the world alone, so a script that ran once gives the same output again
- * (many program tests deploy the same checks). Shared by the test files of one worker.
- */
-const scriptRuns = new Map<string, Promise<{ stdout: string; stderr: string }>>();
-
-function runScript(
-  script: string,
-  environment: Record<string, string>,
-  scenario: Scenario,
-  world: object,
-): Promise<{ stdout: string; stderr: string }> {
-  const key = JSON.stringify([script, environment, scenario, world]);
-  let run = scriptRuns.get(key);
-  if (run === undefined) {
-    run = runScriptOnce(script, environment, scenario, world);
-    scriptRuns.set(key, run);
-  }
-  return run;
-}
-
 interface HostReply {
   id: number;
   error: { code: number | string | null; signal: string | null } | null;
@@ -120,26 +100,76 @@ interface HostReply {
   stderr: string;
 }
 
-let scriptHost: ChildProcess | undefined;
-let nextRequest = 0;
-const waiting = new Map<number, (reply: HostReply) => void>();
+interface ScriptOutput {
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * What each script gave, by everything it ran with: the fake kubectl answers from the script, its
+ * environment, the scenario and the world alone, so a script that ran once gives the same output again
+ * (many program tests deploy the same checks). Kept on globalThis: program runs reset the module registry,
+ * which would otherwise start a new map and a new script host for each test file. Outputs are also written to
+ * a directory of the test run (test/support/globalSetup.ts), where the other worker finds them.
+ */
+interface WorkerScripts {
+  runs: Map<string, Promise<ScriptOutput>>;
+  host?: ChildProcess;
+  nextRequest: number;
+  waiting: Map<number, (reply: HostReply) => void>;
+}
+const shared = globalThis as { netlabScripts?: WorkerScripts };
+const worker: WorkerScripts = (shared.netlabScripts ??= { runs: new Map(), nextRequest: 0, waiting: new Map() });
+
+function runScript(
+  script: string,
+  environment: Record<string, string>,
+  scenario: Scenario,
+  world: object,
+): Promise<ScriptOutput> {
+  const key = JSON.stringify([script, environment, scenario, world]);
+  let run = worker.runs.get(key);
+  if (run === undefined) {
+    run = runScriptOnceInRun(key, script, environment, scenario, world);
+    worker.runs.set(key, run);
+  }
+  return run;
+}
+
+async function runScriptOnceInRun(
+  key: string,
+  script: string,
+  environment: Record<string, string>,
+  scenario: Scenario,
+  world: object,
+): Promise<ScriptOutput> {
+  const saved = path.join(inject("scriptRunsDir"), `${createHash("sha256").update(key).digest("hex")}.json`);
+  const earlier = await readFile(saved, "utf8").catch(() => undefined);
+  if (earlier !== undefined) return JSON.parse(earlier) as ScriptOutput;
+  const output = await runScriptOnce(script, environment, scenario, world);
+  // Written whole, then renamed: the other worker never reads half a file.
+  const partial = `${saved}.${process.pid}`;
+  await writeFile(partial, JSON.stringify(output));
+  await rename(partial, saved);
+  return output;
+}
 
 /** The small process that spawns the scripts (test/support/scriptHost.mjs), started once per worker. */
 function host(): ChildProcess {
-  if (scriptHost === undefined) {
+  if (worker.host === undefined) {
     const child = fork(path.resolve(__dirname, "scriptHost.mjs"), [], {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     child.on("message", (reply: HostReply) => {
-      waiting.get(reply.id)?.(reply);
-      waiting.delete(reply.id);
+      worker.waiting.get(reply.id)?.(reply);
+      worker.waiting.delete(reply.id);
     });
     // The worker's own life decides when it ends, not this helper's.
     child.unref();
     child.channel?.unref();
-    scriptHost = child;
+    worker.host = child;
   }
-  return scriptHost;
+  return worker.host;
 }
 
 function runScriptOnce(
@@ -147,10 +177,10 @@ function runScriptOnce(
   environment: Record<string, string>,
   scenario: Scenario,
   world: object,
-): Promise<{ stdout: string; stderr: string }> {
+): Promise<ScriptOutput> {
   return new Promise((resolve, reject) => {
-    const id = nextRequest++;
-    waiting.set(id, ({ error, stdout, stderr }) => {
+    const id = worker.nextRequest++;
+    worker.waiting.set(id, ({ error, stdout, stderr }) => {
       // As the command provider does: a non-zero exit fails the resource.
       if (error !== null)
         reject(
