@@ -119,7 +119,11 @@ interface WorkerScripts {
   waiting: Map<number, (reply: HostReply) => void>;
 }
 const shared = globalThis as { netlabScripts?: WorkerScripts };
-const worker: WorkerScripts = (shared.netlabScripts ??= { runs: new Map(), nextRequest: 0, waiting: new Map() });
+const worker: WorkerScripts = (shared.netlabScripts ??= {
+  runs: new Map(),
+  nextRequest: 0,
+  waiting: new Map(),
+});
 
 function runScript(
   script: string,
