@@ -30,9 +30,9 @@ export const ENVELOPE_HEADER = "netlab-check-result v1";
 const GENUINE_RESULT =
   "command terminated with exit code|Error from server \\((NotFound|BadRequest)\\)|executable file not found";
 
-// Each step costs a few processes only (kubectl, its watchdog, two clock reads, two encodings): a rerun
-// starts every check at once on the machine that also runs the cluster. Files live in one directory per
-// script, removed on exit.
+// Each step costs a few processes only (kubectl, its watchdog, two clock reads, an encoding of each output
+// that is not empty): a rerun starts every check at once on the machine that also runs the cluster. Files
+// live in one directory per script, removed on exit.
 const RUNNER_FUNCTIONS = `
 netlab_tmp=$(mktemp -d) || { echo "netlab: cannot create a temporary directory" >&2; exit 1; }
 trap 'rm -rf "$netlab_tmp"' EXIT
@@ -43,9 +43,9 @@ netlab_now_ms() {
   case "$netlab_ms" in ''|*[!0-9]*) netlab_ms=$(( $(date +%s) * 1000 )) ;; esac
 }
 if base64 -w 0 </dev/null >/dev/null 2>&1; then
-  netlab_encode() { base64 -w 0 <"$1"; }
+  netlab_encode() { [ ! -s "$1" ] || base64 -w 0 <"$1"; }
 else
-  netlab_encode() { base64 <"$1" | tr -d '\\n'; }
+  netlab_encode() { [ ! -s "$1" ] || base64 <"$1" | tr -d '\\n'; }
 fi
 netlab_report() {
   printf 'step kubectl_exit=%s attempts=%s duration_ms=%s timed_out=%s\\nstdout=' "$1" "$2" "$3" "$4"

@@ -5,7 +5,8 @@
 //
 // It also answers for the fake kubectl (bin/kubectl) that those scripts call, with bin/fake-kubectl.mjs
 // loaded once here, instead of a node process per call: requests come as lines "<argument count>
-// <directory>" on a FIFO (protocol in bin/kubectl).
+// <file prefix>" on a FIFO (protocol in bin/kubectl).
+import { Buffer } from "node:buffer";
 import { execFile, execFileSync } from "node:child_process";
 import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Socket } from "node:net";
@@ -35,17 +36,19 @@ requestStream.unref();
 function answer(line) {
   const space = line.indexOf(" ");
   const count = Number(line.slice(0, space));
-  const directory = line.slice(space + 1);
-  const inDirectory = (name) => readFileSync(path.join(directory, name), "utf8");
-  const argv = Array.from({ length: count }, (_, i) => inDirectory(`arg.${i}`));
-  const env = Object.fromEntries(VARIABLES.map((name) => [name, inDirectory(name)]));
+  const prefix = line.slice(space + 1);
+  const file = (name) => readFileSync(`${prefix}.${name}`, "utf8");
+  const argv = Array.from({ length: count }, (_, i) => file(`arg.${i}`));
+  const env = Object.fromEntries(VARIABLES.map((name) => [name, file(name)]));
   const result = respond(argv, env);
   if (result === null) return;
-  writeFileSync(path.join(directory, "stdout"), result.stdout);
-  writeFileSync(path.join(directory, "stderr"), result.stderr);
+  const stdout = Buffer.from(result.stdout);
+  const stderr = Buffer.from(result.stderr);
+  if (stdout.length > 0) writeFileSync(`${prefix}.stdout`, stdout);
+  if (stderr.length > 0) writeFileSync(`${prefix}.stderr`, stderr);
   // Non-blocking: a client that its watchdog has ended is not waited for.
-  const exit = openSync(path.join(directory, "exit"), constants.O_WRONLY | constants.O_NONBLOCK);
-  writeFileSync(exit, `${result.exit}\n`);
+  const exit = openSync(`${prefix}.exit`, constants.O_WRONLY | constants.O_NONBLOCK);
+  writeFileSync(exit, `${result.exit} ${stdout.length} ${stderr.length}\n`);
   closeSync(exit);
 }
 
@@ -60,8 +63,8 @@ requestStream.on("data", (chunk) => {
     try {
       answer(line);
     } catch (error) {
-      // A client killed meanwhile took its directory with it; nothing waits for this answer.
-      if (error.code !== "ENOENT" && error.code !== "ENXIO") throw error;
+      // A client its watchdog ended: nothing waits for this answer.
+      if (error.code !== "ENXIO") throw error;
     }
   }
 });
