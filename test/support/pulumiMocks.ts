@@ -1,60 +1,17 @@
 // Runs Pulumi programs and components under mocks: Kubernetes objects get the status a cluster would
 // give them, and each check's local.Command really runs its script with sh, against the fake kubectl in
-// test/support/bin, which answers with captured outputs of real tools.
-import { type ChildProcess, fork } from "node:child_process";
+// test/support/bin, which answers with captured outputs of real tools (./fakeCluster.ts).
 import { createHash } from "node:crypto";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { MockResourceArgs } from "@pulumi/pulumi/runtime";
 import { inject, vi } from "vitest";
+import { fakeKubectlEnv, runInScriptHost, type Scenario, type ScriptOutput, WORLD } from "./fakeCluster";
+
+export { WORLD, type Scenario } from "./fakeCluster";
 
 export const PROJECT = "k8s-networking-lab";
-export const FAKE_KUBECTL_DIR = path.resolve(__dirname, "bin");
-
-/** The cluster the mocks pretend to be: addresses match those in the captured fixtures. */
-export const WORLD = {
-  namespace: "netlab",
-  nodeName: "node-1",
-  nodeIP: "172.18.0.2",
-  /** The nodes of a two-node cluster; a one-node cluster has the first. */
-  nodes: [
-    { name: "node-1", internalIP: "172.18.0.2" },
-    { name: "node-2", internalIP: "172.18.0.3" },
-  ],
-  /** Where pods go on two nodes when nothing pins them: pod-nginx apart from pod-httpd. */
-  secondNodePods: ["pod-nginx"],
-  podIPs: {
-    "pod-demo": "10.244.0.7",
-    "pod-httpd": "10.244.1.10",
-    "pod-nginx": "10.244.1.11",
-    "netlab-dns-probe": "10.244.0.20",
-  } as Record<string, string>,
-  serves: {
-    "pod-demo": { "80": "httpd" },
-    "pod-httpd": { "80": "httpd" },
-    "pod-nginx": { "80": "nginx" },
-  } as Record<string, Record<string, string>>,
-  serviceIPs: { "svc-nodeport-httpd": "10.96.41.17", "svc-clusterip-nginx": "10.96.203.5" } as Record<
-    string,
-    string
-  >,
-};
-
-export type Scenario = "healthy" | "broken" | "hang" | "transport";
-
-/** The variables under which a script's `kubectl` is the fake one, answering for `world` in `scenario`. */
-export function fakeKubectlEnv(scenario: Scenario, world: object): Record<string, string> {
-  return {
-    PATH: `${FAKE_KUBECTL_DIR}:${process.env.PATH ?? ""}`,
-    // Read by each node the fake kubectl starts, it adds about a third to its start-up; nothing in the
-    // fake makes a TLS connection.
-    NODE_EXTRA_CA_CERTS: "",
-    FAKE_KUBECTL_SCENARIO: scenario,
-    FAKE_KUBECTL_WORLD: JSON.stringify(world),
-  };
-}
-
 export interface Registered {
   type: string;
   name: string;
@@ -93,37 +50,15 @@ export function valueOf<T>(output: pulumi.Input<T> | undefined): Promise<pulumi.
   });
 }
 
-interface HostReply {
-  id: number;
-  error: { code: number | string | null; signal: string | null } | null;
-  stdout: string;
-  stderr: string;
-}
-
-interface ScriptOutput {
-  stdout: string;
-  stderr: string;
-}
-
 /**
  * What each script gave, by everything it ran with: the fake kubectl answers from the script, its
  * environment, the scenario and the world alone, so a script that ran once gives the same output again
  * (many program tests deploy the same checks). Kept on globalThis: program runs reset the module registry,
- * which would otherwise start a new map and a new script host for each test file. Outputs are also written to
- * a directory of the test run (test/support/globalSetup.ts), where the other worker finds them.
+ * which would otherwise start a new map for each test file. Outputs are also written to a directory of the
+ * test run (test/support/globalSetup.ts), where the other worker finds them.
  */
-interface WorkerScripts {
-  runs: Map<string, Promise<ScriptOutput>>;
-  host?: ChildProcess;
-  nextRequest: number;
-  waiting: Map<number, (reply: HostReply) => void>;
-}
-const shared = globalThis as { netlabScripts?: WorkerScripts };
-const worker: WorkerScripts = (shared.netlabScripts ??= {
-  runs: new Map(),
-  nextRequest: 0,
-  waiting: new Map(),
-});
+const shared = globalThis as { netlabScriptRuns?: Map<string, Promise<ScriptOutput>> };
+const scriptRuns = (shared.netlabScriptRuns ??= new Map());
 
 function runScript(
   script: string,
@@ -132,10 +67,10 @@ function runScript(
   world: object,
 ): Promise<ScriptOutput> {
   const key = JSON.stringify([script, environment, scenario, world]);
-  let run = worker.runs.get(key);
+  let run = scriptRuns.get(key);
   if (run === undefined) {
     run = runScriptOnceInRun(key, script, environment, scenario, world);
-    worker.runs.set(key, run);
+    scriptRuns.set(key, run);
   }
   return run;
 }
@@ -158,47 +93,16 @@ async function runScriptOnceInRun(
   return output;
 }
 
-/** The small process that spawns the scripts (test/support/scriptHost.mjs), started once per worker. */
-function host(): ChildProcess {
-  if (worker.host === undefined) {
-    const child = fork(path.resolve(__dirname, "scriptHost.mjs"), [], {
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    child.on("message", (reply: HostReply) => {
-      worker.waiting.get(reply.id)?.(reply);
-      worker.waiting.delete(reply.id);
-    });
-    // The worker's own life decides when it ends, not this helper's.
-    child.unref();
-    child.channel?.unref();
-    worker.host = child;
-  }
-  return worker.host;
-}
-
-function runScriptOnce(
+async function runScriptOnce(
   script: string,
   environment: Record<string, string>,
   scenario: Scenario,
   world: object,
 ): Promise<ScriptOutput> {
-  return new Promise((resolve, reject) => {
-    const id = worker.nextRequest++;
-    worker.waiting.set(id, ({ error, stdout, stderr }) => {
-      // As the command provider does: a non-zero exit fails the resource.
-      if (error !== null)
-        reject(
-          new Error(`exit status ${error.code}: running ${JSON.stringify(script.slice(0, 60))}: ${stderr}`),
-        );
-      else resolve({ stdout: stdout.replace(/\n$/, ""), stderr: stderr.replace(/\n$/, "") });
-    });
-    host().send({
-      id,
-      script,
-      env: { ...process.env, ...environment, ...fakeKubectlEnv(scenario, world) },
-      timeout: 120_000,
-    });
-  });
+  const env = { ...process.env, ...environment, ...fakeKubectlEnv(scenario, world) };
+  // As the command provider does: a non-zero exit fails the resource, and the output loses its last newline.
+  const { stdout, stderr } = await runInScriptHost(script, env, 120_000);
+  return { stdout: stdout.replace(/\n$/, ""), stderr: stderr.replace(/\n$/, "") };
 }
 
 type Fields = Record<string, unknown>;
