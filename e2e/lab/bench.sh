@@ -11,7 +11,8 @@
 # Environment:
 #   NETLAB_BENCH_ROUNDS          rounds of A then B (default 5)
 #   NETLAB_BENCH_MAX_LOAD        1-minute load average above which a run counts as "under load"
-#                                (default 0.5 per core: 1.0 on 2 cores)
+#                                (default 0.75 per core: 1.5 on 2 cores; the idle two-node cluster alone
+#                                keeps it near 0.5 per core)
 #   NETLAB_BENCH_SETTLE_SECONDS  how long to wait, before each timed run, for the load average to fall
 #                                below that limit (default 90; the run starts anyway afterwards)
 #
@@ -34,7 +35,7 @@ WORK="${STATE}/bench-project"
 OUT="${STATE}/bench"
 ROUNDS="${NETLAB_BENCH_ROUNDS:-5}"
 CORES="$(nproc)"
-MAX_LOAD="${NETLAB_BENCH_MAX_LOAD:-$(awk -v c="${CORES}" 'BEGIN { printf "%.2f", c * 0.5 }')}"
+MAX_LOAD="${NETLAB_BENCH_MAX_LOAD:-$(awk -v c="${CORES}" 'BEGIN { printf "%.2f", c * 0.75 }')}"
 SETTLE_SECONDS="${NETLAB_BENCH_SETTLE_SECONDS:-90}"
 
 fail() {
@@ -294,7 +295,7 @@ else
   echo "  ratio          $(stats ratio "${QUIET_RATIOS[@]}") (goal: at most 1.0)"
   echo "  checks rerun   $(stats s "${QUIET_RERUN_MS[@]}")"
 fi
-echo "A ratio measured under load (1-minute load average above about 0.5 per core; the limit here is" \
-  "${MAX_LOAD}) is not comparable: the two paths do not use the CPUs alike, so other work moves the ratio."
+echo "A ratio measured under load (1-minute load average above ${MAX_LOAD} before a run, more than the idle" \
+  "cluster gives) is not comparable: the two paths do not use the CPUs alike, so other work moves the ratio."
 echo
 phases --spread-only "${PHASES[@]}"
