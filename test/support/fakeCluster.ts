@@ -1,5 +1,5 @@
-// The cluster the program tests pretend to have, and the fake kubectl that answers for it: scripts run
-// with sh in a small script host (scriptHost.mjs) that also answers the fake kubectl's calls.
+// The cluster the tests pretend to have, and the fake kubectl that answers for it: scripts run with sh in
+// a small script host (scriptHost.mjs) that also answers the fake kubectl's calls.
 import { type ChildProcess, fork } from "node:child_process";
 import * as path from "node:path";
 

@@ -12,6 +12,7 @@ import { fakeKubectlEnv, runInScriptHost, type Scenario, type ScriptOutput, WORL
 export { WORLD, type Scenario } from "./fakeCluster";
 
 export const PROJECT = "k8s-networking-lab";
+
 export interface Registered {
   type: string;
   name: string;
