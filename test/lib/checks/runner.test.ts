@@ -24,23 +24,25 @@ describe.concurrent("waiting for a Service's endpoint", () => {
   const wait = waitForEndpointStep(target, "netlab", "svc-clusterip-nginx", "10.244.1.11");
 
   it("returns once the endpoint is listed as ready, after kube-proxy's moment", async ({ expect }) => {
-    const [step] = parseRunnerOutput(await runWithFakeKubectl(buildRunnerScript([wait], options), "healthy"));
+    const script = buildRunnerScript([wait], { ...options, kubeProxySettleSeconds: 1 });
+    const [step] = parseRunnerOutput(await runWithFakeKubectl(script, "healthy"));
     expect(step).toMatchObject({
       kubectlExit: 0,
       attempts: 1,
       timedOut: false,
       stdout: "10.244.1.11=true\n",
     });
-    expect(step?.durationMs).toBeGreaterThanOrEqual(1900);
+    expect(step?.durationMs).toBeGreaterThanOrEqual(950);
   });
 
   it("gives up at its deadline when the endpoint never shows, polling meanwhile", async ({ expect }) => {
-    const script = buildRunnerScript([wait], { ...options, execTimeoutSeconds: 4 });
+    const script = buildRunnerScript([wait], { ...options, execTimeoutSeconds: 2 });
     const [step] = parseRunnerOutput(
       await runWithFakeKubectl(script, "healthy", { FAKE_KUBECTL_NO_ENDPOINTS: "1" }),
     );
     expect(step?.timedOut).toBe(true);
     expect(step?.attempts).toBeGreaterThan(1);
+    expect(step?.durationMs).toBeGreaterThanOrEqual(2000);
     expect(step?.durationMs).toBeLessThan(15_000);
   });
 
