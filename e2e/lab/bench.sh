@@ -9,7 +9,7 @@
 #   e2e/lab/bench.sh
 #
 # Environment:
-#   NETLAB_BENCH_ROUNDS          rounds of A then B (default 5)
+#   NETLAB_BENCH_ROUNDS          rounds of A, R then B (default 5)
 #   NETLAB_BENCH_MAX_LOAD        1-minute load average above which a run counts as "under load"
 #                                (default 0.75 per core: 1.5 on 2 cores; the idle two-node cluster alone
 #                                keeps it near 0.5 per core)
@@ -20,8 +20,8 @@
 # each timed run, and the phases of `pulumi up` (start-up until the first resource, pods ready, services
 # ready, checks done) read from the engine's event log (`pulumi up --event-log`, e2e/lab/up-phases.ts). At the
 # end: median and spread (min-max) of A, B, the ratio and R over all rounds and over the rounds not under
-# load, and the median and spread of each phase. A round is flagged when the load average before A or B was
-# above the limit: other work then shared the CPUs and its ratio is not comparable. The load after a run
+# load, and the median and spread of each phase. A round is flagged when the load average before A, R or B
+# was above the limit: other work then shared the CPUs and its ratio is not comparable. The load after a run
 # is printed but not judged: it includes the run's own work (and the cluster's).
 # Both paths end with every check passing, or the bench fails.
 # Needs: e2e/cluster/cluster.sh up, e2e/engine/build-pulumi.sh.
@@ -206,13 +206,14 @@ pulumi_round() {
   pulumi_ms=$((pulumi_end_ms - pulumi_start_ms))
   lab stack output summary --json | tee "${OUT}/pulumi-summary.json"
   all_passed "${OUT}/pulumi-summary.json" || fail "checks failed under pulumi up"
-  lab config set checksRun "$(($1 + 1))"
+  local checks_run=$(($1 + 1))
+  lab config set checksRun "${checks_run}"
   settle
   load_r_before=$(load1)
   local rerun_start_ms
   rerun_start_ms=$(now_ms)
   lab up --yes --skip-preview >"${OUT}/pulumi-rerun.log" 2>&1 ||
-    { cat "${OUT}/pulumi-rerun.log"; fail "the rerun (checksRun $(($1 + 1))) failed"; }
+    { cat "${OUT}/pulumi-rerun.log"; fail "the rerun (checksRun ${checks_run}) failed"; }
   rerun_ms=$(($(now_ms) - rerun_start_ms))
   load_r_after=$(load1)
   lab stack output summary --json >"${OUT}/rerun-summary.json"

@@ -1,10 +1,10 @@
-// Runs the check scripts of the program tests for a test worker. Node forks the whole process to spawn one,
+// Runs the tests' scripts (the checks' runner scripts, the discovery) for a test worker. Node forks the whole process to spawn one,
 // and a test worker holding Pulumi and the Kubernetes SDK is large: forking this small process instead
 // makes each of the hundreds of spawns cheap. Messages: { id, script, env, timeout } in, { id, error,
 // stdout, stderr } out.
 //
 // It also answers for the fake kubectl (bin/kubectl) that those scripts call, with bin/fake-kubectl.mjs
-// loaded once here, instead of a node process per call: requests come as lines "<argument count>
+// loaded once here: requests come as lines "<argument count>
 // <file prefix>" on a FIFO (protocol in bin/kubectl).
 import { Buffer } from "node:buffer";
 import { execFile, execFileSync } from "node:child_process";

@@ -1,20 +1,17 @@
 // A stand-in for kubectl in unit tests: answers `kubectl exec` and `kubectl get` of the lab's checks with
 // real captured outputs (test/fixtures), the way a cluster described by $FAKE_KUBECTL_WORLD would, and
-// with kubectl's own exit semantics ("command terminated with exit code N" on stderr). `kubectl` next to
-// it runs it as a program, or asks the program tests' script host, which loads it once.
+// with kubectl's own exit semantics ("command terminated with exit code N" on stderr). Loaded by the tests'
+// script host (../scriptHost.mjs), which answers each call of `kubectl` next to it.
 //
 // $FAKE_KUBECTL_SCENARIO: "healthy" (every probe gets its real success output), "broken" (each probe gets a
 // real failure output), "hang" (kubectl never returns), "transport" (kubectl fails before reaching the pod).
 // $FAKE_KUBECTL_LOG: a file that gets one line per invocation (argv as JSON).
 import fs from "node:fs";
 import path from "node:path";
-import process from "node:process";
-import { setTimeout } from "node:timers";
 import { fileURLToPath, URL } from "node:url";
 
-const here = fileURLToPath(import.meta.url);
 
-const fixtures = path.resolve(path.dirname(here), "..", "..", "fixtures");
+const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "fixtures");
 const read = (group, file) => fs.readFileSync(path.join(fixtures, group, file), "utf8");
 const captured = (group, name) => ({
   stdout: read(group, `${name}.stdout`),
@@ -213,14 +210,4 @@ export function respond(argv, env) {
   // What kubectl says when the container has no such program: no remote exit code, kubectl exits 1.
   if (result === undefined) return answer("", read("kubelet", "exec-missing-tool.stderr"), 1);
   return viaExec(result);
-}
-
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === here) {
-  const result = respond(process.argv.slice(2), process.env);
-  if (result === null) setTimeout(() => {}, 3_600_000);
-  else {
-    process.stdout.write(result.stdout);
-    process.stderr.write(result.stderr);
-    process.exitCode = result.exit;
-  }
 }
