@@ -18,7 +18,8 @@ import {
   summarize,
 } from "../lib/checks/report";
 import { buildRunnerScript, parseRunnerOutput, type RunnerOptions } from "../lib/checks/runner";
-import type { CheckResult } from "../lib/checks/types";
+import { distinctSteps, groupChecks } from "../lib/checks/groups";
+import type { CheckResult, StepResult } from "../lib/checks/types";
 import { formatDiagram } from "../lib/results/diagram";
 import { formatJUnit } from "../lib/results/junit";
 import type { ClusterFacts } from "../lib/cluster";
@@ -63,6 +64,7 @@ export type LabFacts = LiveFacts & DiscoveredFacts;
 export class ConnectivityChecks extends pulumi.ComponentResource {
   public readonly nodeProbes: NodeProbes | undefined;
   public readonly dnsProbe: MultiContainerPod;
+  /** The commands that run the checks, one per group of checks that test the same objects, by name. */
   public readonly commands: Record<string, command.local.Command>;
   public readonly results: pulumi.Output<CheckResult[]>;
   public readonly summary: pulumi.Output<CheckSummary>;
@@ -181,36 +183,51 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
       return { resource: service, triggers: [service.uid, service.clusterIP, service.service.spec.ports] };
     };
 
+    // One command per group of checks that test the same objects (lib/checks/groups.ts).
     this.commands = {};
-    const runs: pulumi.Output<CheckRun>[] = [];
+    const runs: pulumi.Output<CheckRun[]>[] = [];
     const leftOut = new Set(args.leaveOut ?? []);
-    for (const shape of planChecks(topology, UNRESOLVED_FACTS).filter((p) => !leftOut.has(p.id))) {
-      const plan = liveFactsAbout(shape.tests).apply((facts) => {
-        const found = planChecks(topology, facts).find((p) => p.id === shape.id);
-        if (found === undefined)
-          throw new Error(`check ${shape.id} disappeared once the lab's facts were known`);
-        return found;
+    const shapes = planChecks(topology, UNRESOLVED_FACTS).filter((p) => !leftOut.has(p.id));
+    for (const group of groupChecks(shapes)) {
+      const plans = liveFactsAbout(group.tests).apply((facts) => {
+        const all = planChecks(topology, facts);
+        return group.ids.map((id) => {
+          const found = all.find((p) => p.id === id);
+          if (found === undefined) throw new Error(`check ${id} disappeared once the lab's facts were known`);
+          return found;
+        });
       });
-      const objects = shape.tests.map(tested);
+      const layout = plans.apply(distinctSteps);
+      const objects = group.tests.map(tested);
       const check = new command.local.Command(
-        `check-${shape.id}`,
+        group.name,
         {
-          create: plan.apply((p) => buildRunnerScript(p.steps, args.runner)),
+          create: layout.apply((l) => buildRunnerScript(l.steps, args.runner)),
           triggers: [args.run, ...objects.flatMap((o) => o.triggers)],
           // The runner prints base64 envelopes; the judged results are the stack outputs.
           logging: "none",
         },
         { parent: this, dependsOn: objects.flatMap((o) => (o.resource === undefined ? [] : [o.resource])) },
       );
-      this.commands[shape.id] = check;
+      this.commands[group.name] = check;
       runs.push(
-        pulumi
-          .all([plan, check.stdout])
-          .apply(([p, stdout]) => ({ plan: p, steps: parseRunnerOutput(stdout) })),
+        pulumi.all([plans, layout, check.stdout]).apply(([all, l, stdout]) => {
+          const results = parseRunnerOutput(stdout);
+          return all.map((plan, i) => ({
+            plan,
+            steps: (l.indices[i] ?? []).map((index) => results[index] as StepResult),
+          }));
+        }),
       );
     }
 
-    const allRuns = pulumi.all(runs);
+    // In plan order, as the report and the outputs list the checks.
+    const order = new Map(shapes.map((shape, i) => [shape.id, i]));
+    const allRuns = pulumi
+      .all(runs)
+      .apply((groups) =>
+        groups.flat().sort((a, b) => (order.get(a.plan.id) ?? 0) - (order.get(b.plan.id) ?? 0)),
+      );
     this.results = allRuns.apply((all) => all.map((run) => judgeCheck(run.plan, run.steps)));
     this.summary = this.results.apply(summarize);
     this.report = this.results.apply((results) => formatReport(results, args.leaveOut ?? []));

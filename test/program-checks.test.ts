@@ -11,6 +11,23 @@ import { type MockCluster, type Program, runProgram, valueOf } from "./support/p
 const CHECK_IDS: string[] = defaultCheckIds;
 
 /** The checks that need a second node: skipped on one. */
+/** The command that runs a check: the one of the objects it tests. */
+const COMMAND_OF: Record<string, string> = {
+  "pod-demo.localhost": "checks-pod/pod-demo",
+  "node-to-pod.pod-demo.same-node": "checks-pod/pod-demo,probes/node",
+  "pod-to-pod.pod-httpd.pod-nginx": "checks-pod/pod-httpd,pod/pod-nginx",
+  "dns.svc-clusterip-nginx.short": "checks-pod/netlab-dns-probe,service/svc-clusterip-nginx",
+  "dns.svc-clusterip-nginx.fqdn": "checks-pod/netlab-dns-probe,service/svc-clusterip-nginx",
+  "service.svc-nodeport-httpd.node-port.same-node":
+    "checks-pod/pod-httpd,probes/node,service/svc-nodeport-httpd",
+  "dns.kube-dns-service": "checks-cluster",
+};
+const commandOf = (id: string): string => {
+  const name = COMMAND_OF[id];
+  if (name === undefined) throw new Error(`the test names no command for check ${id}`);
+  return name;
+};
+
 const OTHER_NODE_IDS = ["node-to-pod.pod-demo.other-node", "service.svc-nodeport-httpd.node-port.other-node"];
 
 /** How each check fails in the broken lab (see the "broken" scenario of test/support/bin/kubectl). */
@@ -61,12 +78,28 @@ describe("a healthy lab", () => {
 
   it("runs every check of the tutorial, in order", () => {
     expect(results.map((r) => r.id)).toEqual(CHECK_IDS);
+    // One command per set of tested objects (lib/checks/groups.ts).
     expect(
       cluster
         .ofType("command:local:Command")
         .map((c) => c.name)
         .sort(),
-    ).toEqual(CHECK_IDS.map((id) => `check-${id}`).sort());
+    ).toEqual(
+      [
+        "checks-pod/pod-demo",
+        "checks-pod/pod-demo,probes/node",
+        "checks-pod/pod-httpd,pod/pod-nginx",
+        "checks-cluster",
+        "checks-pod/pod-httpd",
+        "checks-pod/pod-nginx",
+        "checks-pod/netlab-dns-probe",
+        "checks-pod/netlab-dns-probe,service/svc-nodeport-httpd",
+        "checks-pod/netlab-dns-probe,service/svc-clusterip-nginx",
+        "checks-pod/pod-demo,pod/pod-httpd,service/svc-nodeport-httpd",
+        "checks-pod/pod-httpd,probes/node,service/svc-nodeport-httpd",
+        "checks-pod/pod-demo,pod/pod-nginx,service/svc-clusterip-nginx",
+      ].sort(),
+    );
   });
 
   it("passes every check on real successful outputs, and skips those that need a second node", () => {
@@ -180,7 +213,7 @@ describe("a healthy lab", () => {
 
   it("makes each check depend on the objects it tests", () => {
     const dependsOn = (id: string) =>
-      cluster.request("command:local:Command", `check-${id}`).dependencies.join("\n");
+      cluster.request("command:local:Command", commandOf(id)).dependencies.join("\n");
     const pod = (name: string) => new RegExp(`kubernetes:core/v1:Pod::${name}$`, "m");
     const service = (name: string) => new RegExp(`kubernetes:core/v1:Service::${name}$`, "m");
     const nodeProbes = /netlab:index:NodeProbes\$kubernetes:apps\/v1:DaemonSet::netlab-node-probe$/m;
@@ -203,15 +236,15 @@ describe("a healthy lab", () => {
   });
 
   it("reruns a check when what it tests changes: checksRun, pod UID and IP, service UID, ClusterIP and ports", () => {
-    const triggers = (id: string) => cluster.byName("command:local:Command", `check-${id}`).inputs.triggers;
+    const triggers = (id: string) => cluster.byName("command:local:Command", commandOf(id)).inputs.triggers;
     expect(triggers("pod-demo.localhost")).toEqual([1, "uid-pod-demo", "10.244.0.7"]);
     expect(triggers("dns.svc-clusterip-nginx.short")).toEqual([
       1,
+      "uid-netlab-dns-probe",
+      "10.244.0.20",
       "uid-svc-clusterip-nginx",
       "10.96.203.5",
       [{ name: "http", protocol: "TCP", port: 80, targetPort: 80 }],
-      "uid-netlab-dns-probe",
-      "10.244.0.20",
     ]);
     expect(triggers("dns.kube-dns-service")).toEqual([1]);
   });

@@ -179,10 +179,11 @@ describe("every key reaches the lab", () => {
   });
 
   it("quotes every configured value in the commands", () => {
-    const checks = cluster.ofType("command:local:Command").filter((c) => c.name.startsWith("check-"));
-    // On this one-node cluster the other-node check is skipped: its script runs nothing.
-    const running = checks.filter((c) => /^netlab_step /m.test(String(c.inputs.create)));
-    expect(running).toHaveLength(checks.length - 1);
+    const checks = cluster.ofType("command:local:Command").filter((c) => c.name.startsWith("checks-"));
+    // On this one-node cluster the other-node checks are skipped, but each shares its command with the
+    // same-node check, which runs: every command runs kubectl.
+    const running = checks.filter((c) => /netlab_(step|batch|wait) /m.test(String(c.inputs.create)));
+    expect(running).toHaveLength(checks.length);
     for (const command of running) {
       const script = String(command.inputs.create);
       expect(script).toContain(`--kubeconfig '${kubeconfig}'`);
@@ -190,27 +191,33 @@ describe("every key reaches the lab", () => {
       expect(script).not.toMatch(/--kubeconfig \//);
     }
     const curl = String(
-      cluster.byName("command:local:Command", "check-service.web.cluster-ip").inputs.create,
+      cluster.byName("command:local:Command", "checks-pod/pod-httpd,pod/pod-nginx,service/web").inputs.create,
     );
     expect(curl).toContain("timeout 7 bash -c");
   });
 
   it("bounds every kubectl call with the exec deadline and attempts", () => {
-    const script = String(cluster.byName("command:local:Command", "check-dns.web.fqdn").inputs.create);
-    expect(script).toMatch(/^netlab_step 25 3 2 kubectl /m);
+    const scripts = cluster
+      .ofType("command:local:Command")
+      .filter((c) => c.name.startsWith("checks-"))
+      .map((c) => String(c.inputs.create));
+    const calls = scripts.flatMap((script) => script.match(/netlab_(step|batch) \S+ \S+ \S+ \S+ \S+/g) ?? []);
+    expect(calls.length).toBeGreaterThan(scripts.length);
+    for (const call of calls)
+      expect(call).toMatch(/^netlab_(step|batch) (step|batch):[\d,]+ 25 3 2 kubectl$/);
   });
 
   it("gives kube-proxy the configured moment after a Service's endpoint is ready", () => {
     const script = String(
-      cluster.byName("command:local:Command", "check-service.web.cluster-ip").inputs.create,
+      cluster.byName("command:local:Command", "checks-pod/pod-httpd,pod/pod-nginx,service/web").inputs.create,
     );
-    expect(script).toMatch(/^netlab_wait 25 \S+ 1 kubectl /m);
+    expect(script).toMatch(/netlab_wait step:\d+ 25 \S+ 1 kubectl /);
   });
 
   it("reruns checks when checksRun changes", () => {
     for (const command of cluster
       .ofType("command:local:Command")
-      .filter((c) => c.name.startsWith("check-"))) {
+      .filter((c) => c.name.startsWith("checks-"))) {
       expect((command.inputs.triggers as unknown[])[0]).toBe(2);
     }
   });
@@ -220,7 +227,13 @@ describe("every key reaches the lab", () => {
     expect(gate.inputs.environment).toMatchObject({ NETLAB_FAILED_CHECKS: "0" });
     expect(gate.state.stdout).toBe("strict mode: no check failed (22 passed, 1 skipped)");
     const dependencies = cluster.request("command:local:Command", "strict-gate").dependencies;
-    expect(dependencies.filter((urn) => urn.includes("command:local:Command::check-"))).toHaveLength(23);
+    const checkCommands = cluster
+      .ofType("command:local:Command")
+      .filter((c) => c.name.startsWith("checks-"))
+      .map((c) => `command:local:Command::${c.name}`);
+    // The 23 checks run in 10 commands, one per set of objects they test.
+    expect(checkCommands).toHaveLength(10);
+    for (const name of checkCommands) expect(dependencies.some((urn) => urn.endsWith(name))).toBe(true);
   });
 });
 

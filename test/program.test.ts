@@ -270,7 +270,7 @@ describe("component structure", () => {
     expect(cluster.request("kubernetes:core/v1:Service", "svc-nodeport-httpd").parent).toMatch(
       /netlab:index:ExposedService::svc-nodeport-httpd$/,
     );
-    expect(cluster.request("command:local:Command", "check-pod-demo.localhost").parent).toMatch(
+    expect(cluster.request("command:local:Command", "checks-pod/pod-demo").parent).toMatch(
       /netlab:index:ConnectivityChecks::checks$/,
     );
   });

@@ -4,6 +4,7 @@
 // Each step gets a hard deadline (a watchdog kills kubectl), and only failures of kubectl itself
 // (no "command terminated with exit code" line from an exec) are retried: a networking result is final.
 import { shellJoin, shellQuote } from "../shell";
+import { BATCH_HEADER, batchCommand, parseBatchOutput } from "./batch";
 import type { Step, StepResult } from "./types";
 
 export interface RunnerOptions {
@@ -32,12 +33,12 @@ const GENUINE_RESULT =
 
 // Each step costs a few processes only (kubectl, its watchdog, two clock reads, an encoding of each output
 // that is not empty): a rerun starts every check at once on the machine that also runs the cluster. Files
-// live in one directory per script, removed on exit.
+// live in one directory per script, removed on exit. Each function takes the label its record starts with
+// ("step:3", "batch:0,2") and keeps its files under that label, so that steps can run side by side.
 const RUNNER_FUNCTIONS = `
 netlab_tmp=$(mktemp -d) || { echo "netlab: cannot create a temporary directory" >&2; exit 1; }
 trap 'rm -rf "$netlab_tmp"' EXIT
 trap 'exit 143' HUP INT TERM
-netlab_n=0
 netlab_now_ms() {
   netlab_ms=$(date +%s%3N 2>/dev/null)
   case "$netlab_ms" in ''|*[!0-9]*) netlab_ms=$(( $(date +%s) * 1000 )) ;; esac
@@ -48,15 +49,16 @@ else
   netlab_encode() { [ ! -s "$1" ] || base64 <"$1" | tr -d '\\n'; }
 fi
 netlab_report() {
-  printf 'step kubectl_exit=%s attempts=%s duration_ms=%s timed_out=%s\\nstdout=' "$1" "$2" "$3" "$4"
+  printf '%s kubectl_exit=%s attempts=%s duration_ms=%s timed_out=%s\\nstdout=' "$label" "$1" "$2" "$3" "$4"
   netlab_encode "$out"
   printf '\\nstderr='
   netlab_encode "$err"
   printf '\\n'
 }
 netlab_run() {
-  netlab_n=$((netlab_n + 1))
-  out="$netlab_tmp/$netlab_n.out" err="$netlab_tmp/$netlab_n.err" expired="$netlab_tmp/$netlab_n.expired"
+  files="$netlab_tmp/$label"
+  out="$files.out" err="$files.err" expired="$files.expired"
+  rm -f "$expired"
   "$@" >"$out" 2>"$err" </dev/null &
   pid=$!
   ( sleep "$deadline"; : >"$expired"; kill -TERM "$pid"; sleep 2; kill -KILL "$pid" ) >/dev/null 2>&1 &
@@ -65,8 +67,7 @@ netlab_run() {
   kill "$watchdog" 2>/dev/null; wait "$watchdog" 2>/dev/null
   timed_out=0; [ -e "$expired" ] && timed_out=1
 }
-netlab_step() {
-  deadline=$1; attempts_max=$2; delay=$3; shift 3
+netlab_attempts() {
   attempt=0
   netlab_now_ms; start=$netlab_ms
   while :; do
@@ -78,10 +79,22 @@ netlab_step() {
     sleep "$delay"
   done
   netlab_now_ms
+}
+netlab_step() {
+  label=$1 deadline=$2 attempts_max=$3 delay=$4; shift 4
+  netlab_attempts "$@"
+  netlab_report "$code" "$attempt" "$((netlab_ms - start))" "$timed_out"
+}
+netlab_batch() {
+  label=$1 deadline=$2 attempts_max=$3 delay=$4; shift 4
+  netlab_attempts "$@"
+  first=
+  [ -s "$out" ] && read -r first <"$out"
+  [ "$genuine" -eq 1 ] && [ "$first" != '${BATCH_HEADER}' ] && return 1
   netlab_report "$code" "$attempt" "$((netlab_ms - start))" "$timed_out"
 }
 netlab_wait() {
-  deadline=$1; until_line=$2; settle=$3; shift 3
+  label=$1 deadline=$2 until_line=$3 settle=$4; shift 4
   netlab_now_ms; start=$netlab_ms
   polls=0 found=0
   while :; do
@@ -98,22 +111,68 @@ netlab_wait() {
 }
 `;
 
-/** The sh script a check's local.Command runs. */
+/** The part of an exec step's kubectl command line before the remote command: who runs it, and where. */
+function execTarget(step: Step): string[] | undefined {
+  const end = step.argv.indexOf("--");
+  return step.kind === "exec" && end > 0 ? step.argv.slice(0, end + 1) : undefined;
+}
+
+/**
+ * The sh script a check group's local.Command runs for its steps (each distinct step once). The waits for
+ * Services come first; then everything else runs side by side, with the exec steps of one container
+ * batched into one `kubectl exec` (see batch.ts). Prints one record per step or batch, each labelled with
+ * the indices of the steps it answers.
+ */
 export function buildRunnerScript(steps: readonly Step[], options: RunnerOptions): string {
-  const prefix = [options.execTimeoutSeconds, options.execAttempts, options.retryDelaySeconds].map(String);
+  const retry = [options.execTimeoutSeconds, options.execAttempts, options.retryDelaySeconds].map(String);
+  const single = (i: number) =>
+    `netlab_step ${shellJoin([`step:${i}`, ...retry, ...(steps[i] as Step).argv])}`;
+  const waits: string[] = [];
+  const others: string[] = [];
+  const batches = new Map<string, number[]>();
+  steps.forEach((step, i) => {
+    const target = execTarget(step);
+    if (step.kind === "wait") {
+      waits.push(
+        `netlab_wait ${shellJoin([
+          `step:${i}`,
+          String(options.execTimeoutSeconds),
+          step.until ?? "",
+          String(options.kubeProxySettleSeconds),
+          ...step.argv,
+        ])}`,
+      );
+    } else if (target === undefined) {
+      others.push(single(i));
+    } else {
+      const key = JSON.stringify(target);
+      batches.set(key, [...(batches.get(key) ?? []), i]);
+    }
+  });
+  for (const [key, indices] of batches) {
+    if (indices.length === 1) {
+      others.push(single(indices[0] as number));
+      continue;
+    }
+    const target = JSON.parse(key) as string[];
+    const probes = indices.map((i) => (steps[i] as Step).argv.slice(target.length));
+    const batch = shellJoin([`batch:${indices.join(",")}`, ...retry, ...target, ...batchCommand(probes)]);
+    // A container that cannot run the batch gets its probes one exec each.
+    others.push(`netlab_batch ${batch} || { ${indices.map((i) => `${single(i)};`).join(" ")} }`);
+  }
+  const jobs = [waits, others].filter((phase) => phase.length > 0);
+  let job = 0;
+  const lines: string[] = [];
+  for (const phase of jobs) {
+    for (const command of phase) lines.push(`( ${command} ) >"$netlab_tmp/r${job++}" &`);
+    lines.push("wait");
+  }
+  const records = Array.from({ length: job }, (_, i) => `"$netlab_tmp/r${i}"`);
   return [
     RUNNER_FUNCTIONS.trim(),
     `echo ${shellQuote(ENVELOPE_HEADER)}`,
-    ...steps.map((step) =>
-      step.kind === "wait"
-        ? `netlab_wait ${shellJoin([
-            String(options.execTimeoutSeconds),
-            step.until ?? "",
-            String(options.kubeProxySettleSeconds),
-            ...step.argv,
-          ])}`
-        : `netlab_step ${shellJoin([...prefix, ...step.argv])}`,
-    ),
+    ...lines,
+    ...(records.length > 0 ? [`cat ${records.join(" ")}`] : []),
     "exit 0",
   ].join("\n");
 }
@@ -123,18 +182,75 @@ export function displayCommand(steps: readonly Step[]): string {
   return steps.map((step) => shellJoin(step.argv)).join(" && ");
 }
 
-const STEP_LINE = /^step kubectl_exit=(\d+) attempts=(\d+) duration_ms=(-?\d+) timed_out=([01])$/;
+const RECORD_LINE =
+  /^(step|batch):(\d+(?:,\d+)*) kubectl_exit=(\d+) attempts=(\d+) duration_ms=(-?\d+) timed_out=([01])$/;
 const REMOTE_EXIT = /command terminated with exit code (\d+)/;
 const NOT_FOUND = /Error from server \(NotFound\)/;
 
-function decode(line: string | undefined, field: string): string {
+function decode(line: string | undefined, field: string): Buffer {
   if (line === undefined || !line.startsWith(`${field}=`)) {
     throw new Error(`runner output: expected a ${field}= line, got ${JSON.stringify(line)}`);
   }
-  return Buffer.from(line.slice(field.length + 1), "base64").toString("utf8");
+  return Buffer.from(line.slice(field.length + 1), "base64");
 }
 
-/** Reads the runner's output back into one result per step. */
+/** One step's result from what kubectl returned for it. */
+function stepResult(
+  kubectlExit: number,
+  attempts: number,
+  durationMs: number,
+  timedOut: boolean,
+  stdout: string,
+  stderr: string,
+): StepResult {
+  const remote = REMOTE_EXIT.exec(stderr);
+  return {
+    kubectlExit,
+    remoteExit: timedOut
+      ? undefined
+      : kubectlExit === 0 || NOT_FOUND.test(stderr)
+        ? kubectlExit
+        : remote
+          ? Number(remote[1])
+          : undefined,
+    attempts,
+    durationMs: Math.max(0, durationMs),
+    timedOut,
+    stdout,
+    stderr: stderr.replace(/^command terminated with exit code \d+\n?/m, ""),
+  };
+}
+
+/** The results of a batch's probes; a probe the batch did not report on gets the exec's own failure. */
+function batchResults(
+  kubectlExit: number,
+  attempts: number,
+  durationMs: number,
+  timedOut: boolean,
+  stdout: Buffer,
+  stderr: string,
+  count: number,
+): StepResult[] {
+  const probes = timedOut ? undefined : parseBatchOutput(stdout);
+  return Array.from({ length: count }, (_, i) => {
+    const probe = probes?.get(i);
+    if (probe === undefined || probe.exit < 0) {
+      const why = stderr || "error: the batch of probes in this container ended before this probe reported\n";
+      return stepResult(kubectlExit === 0 ? 1 : kubectlExit, attempts, durationMs, timedOut, "", why);
+    }
+    return {
+      kubectlExit: probe.exit,
+      remoteExit: probe.exit,
+      attempts,
+      durationMs: probe.durationMs ?? Math.max(0, durationMs),
+      timedOut: false,
+      stdout: probe.stdout,
+      stderr: probe.stderr,
+    };
+  });
+}
+
+/** Reads the runner's output back into one result per step, in the order of the steps it was built from. */
 export function parseRunnerOutput(output: string): StepResult[] {
   const lines = output.split("\n").filter((line) => line !== "");
   if (lines[0] !== ENVELOPE_HEADER) {
@@ -142,28 +258,23 @@ export function parseRunnerOutput(output: string): StepResult[] {
   }
   const results: StepResult[] = [];
   for (let i = 1; i < lines.length; i += 3) {
-    const match = STEP_LINE.exec(lines[i] ?? "");
+    const match = RECORD_LINE.exec(lines[i] ?? "");
     if (match === null) throw new Error(`runner output: unexpected line ${JSON.stringify(lines[i])}`);
+    const indices = (match[2] as string).split(",").map(Number);
     const stdout = decode(lines[i + 1], "stdout");
-    const stderr = decode(lines[i + 2], "stderr");
-    const kubectlExit = Number(match[1]);
-    const timedOut = match[4] === "1";
-    const remote = REMOTE_EXIT.exec(stderr);
-    results.push({
-      kubectlExit,
-      remoteExit: timedOut
-        ? undefined
-        : kubectlExit === 0 || NOT_FOUND.test(stderr)
-          ? kubectlExit
-          : remote
-            ? Number(remote[1])
-            : undefined,
-      attempts: Number(match[2]),
-      durationMs: Math.max(0, Number(match[3])),
-      timedOut,
-      stdout,
-      stderr: stderr.replace(/^command terminated with exit code \d+\n?/m, ""),
+    const stderr = decode(lines[i + 2], "stderr").toString("utf8");
+    const [kubectlExit, attempts, durationMs] = [Number(match[3]), Number(match[4]), Number(match[5])];
+    const timedOut = match[6] === "1";
+    const answers =
+      match[1] === "batch"
+        ? batchResults(kubectlExit, attempts, durationMs, timedOut, stdout, stderr, indices.length)
+        : [stepResult(kubectlExit, attempts, durationMs, timedOut, stdout.toString("utf8"), stderr)];
+    indices.forEach((index, k) => {
+      if (results[index] !== undefined) throw new Error(`runner output: step ${index} reported twice`);
+      results[index] = answers[k] as StepResult;
     });
   }
+  const missing = Array.from(results, (result, i) => (result === undefined ? i : -1)).filter((i) => i >= 0);
+  if (missing.length > 0) throw new Error(`runner output: no result for step(s) ${missing.join(", ")}`);
   return results;
 }

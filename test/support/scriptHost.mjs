@@ -20,6 +20,7 @@ const VARIABLES = [
   "FAKE_KUBECTL_WORLD",
   "FAKE_KUBECTL_LOG",
   "FAKE_KUBECTL_NO_ENDPOINTS",
+  "FAKE_KUBECTL_NO_BATCH",
 ];
 
 const home = mkdtempSync(path.join(tmpdir(), "netlab-fake-kubectl-"));

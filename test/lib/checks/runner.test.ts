@@ -82,11 +82,59 @@ describe.concurrent("buildRunnerScript with a kubectl that answers", () => {
     expect(step?.stderr).toContain("NotFound");
   });
 
-  it("runs several steps in order, each with its own result", async ({ expect }) => {
+  it("runs the probes of one container in one exec, each with its own result", async ({ expect }) => {
+    const log = path.join(mkdtempSync(path.join(tmpdir(), "netlab-runner-")), "argv");
     const script = buildRunnerScript([curl("http://localhost:80/"), curl("http://localhost:8081/")], options);
-    expect(parseRunnerOutput(await runWithFakeKubectl(script, "healthy")).map((s) => s.remoteExit)).toEqual([
-      0, 7,
+    const steps = parseRunnerOutput(await runWithFakeKubectl(script, "healthy", { FAKE_KUBECTL_LOG: log }));
+    expect(steps.map((s) => [s.kubectlExit, s.remoteExit, s.attempts, s.timedOut])).toEqual([
+      [0, 0, 1, false],
+      [7, 7, 1, false],
     ]);
+    expect(steps[0]?.stdout).toBe(capture("curl", "httpd-it-works").stdout);
+    expect(steps[1]?.stderr).toBe(capture("curl", "refused").stderr);
+    const calls = readFileSync(log, "utf8").trim().split("\n");
+    expect(calls).toHaveLength(1);
+    expect(JSON.parse(calls[0] ?? "[]")).toContain("netlab-batch");
+  });
+
+  it("runs a container's probes one exec each when the container cannot run the batch", async ({
+    expect,
+  }) => {
+    const log = path.join(mkdtempSync(path.join(tmpdir(), "netlab-runner-")), "argv");
+    const script = buildRunnerScript([curl("http://localhost:80/"), curl("http://localhost:8081/")], options);
+    const env = { FAKE_KUBECTL_LOG: log, FAKE_KUBECTL_NO_BATCH: "1" };
+    const steps = parseRunnerOutput(await runWithFakeKubectl(script, "healthy", env));
+    expect(steps.map((s) => [s.remoteExit, s.attempts])).toEqual([
+      [0, 1],
+      [7, 1],
+    ]);
+    const calls = readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as string[]);
+    expect(calls.map((argv) => argv.includes("netlab-batch"))).toEqual([true, false, false]);
+  });
+
+  it("waits for a Service's endpoint before the probes, and shares a step two checks need", async ({
+    expect,
+  }) => {
+    const log = path.join(mkdtempSync(path.join(tmpdir(), "netlab-runner-")), "argv");
+    const wait = waitForEndpointStep(target, "netlab", "svc-clusterip-nginx", "10.244.1.11");
+    const kubeDns = getFieldStep(target, "service", "kube-dns", "kube-system", ".spec.clusterIP");
+    const probe = execStep(target, { ...inDemo, pod: "pod-nginx", container: "cntr-nginx" }, [
+      "cat",
+      "/etc/resolv.conf",
+    ]);
+    const script = buildRunnerScript([wait, kubeDns, probe], { ...options, kubeProxySettleSeconds: 0 });
+    const steps = parseRunnerOutput(await runWithFakeKubectl(script, "healthy", { FAKE_KUBECTL_LOG: log }));
+    expect(steps.map((s) => s.kubectlExit)).toEqual([0, 0, 0]);
+    expect(steps[1]?.stdout).toBe("10.96.0.10");
+    const calls = readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as string[]);
+    expect(calls[0]).toContain("endpointslices.discovery.k8s.io");
+    expect(calls.slice(1).map((argv) => argv.includes("exec") || argv.includes("get"))).toEqual([true, true]);
   });
 
   it("passes every argument to kubectl verbatim, whatever it contains", async ({ expect }) => {
@@ -115,6 +163,31 @@ describe.concurrent("buildRunnerScript when kubectl itself fails", () => {
     expect(step?.stderr).toContain("executable file not found");
   });
 
+  it("gives every probe of a batch the exec's failure when kubectl cannot reach the pod", async ({
+    expect,
+  }) => {
+    const script = buildRunnerScript([curl("http://localhost/"), curl("http://localhost:8081/")], options);
+    const steps = parseRunnerOutput(await runWithFakeKubectl(script, "transport"));
+    expect(steps.map((s) => [s.kubectlExit, s.remoteExit, s.attempts, s.timedOut])).toEqual([
+      [1, undefined, 3, false],
+      [1, undefined, 3, false],
+    ]);
+    for (const step of steps) expect(step.stderr).toContain("unable to upgrade connection");
+  });
+
+  it("kills a batch that hangs at the deadline and says so for each of its probes", async ({ expect }) => {
+    const script = buildRunnerScript([curl("http://localhost/"), curl("http://localhost:8081/")], {
+      ...options,
+      execTimeoutSeconds: 1,
+      execAttempts: 1,
+    });
+    const steps = parseRunnerOutput(await runWithFakeKubectl(script, "hang"));
+    expect(steps.map((s) => [s.remoteExit, s.attempts, s.timedOut])).toEqual([
+      [undefined, 1, true],
+      [undefined, 1, true],
+    ]);
+  });
+
   it("kills a kubectl that hangs at the deadline and says so", async ({ expect }) => {
     const script = buildRunnerScript([curl("http://localhost/")], {
       ...options,
@@ -130,6 +203,16 @@ describe("parseRunnerOutput", () => {
   it("rejects output that is not the runner's", () => {
     expect(() => parseRunnerOutput("hello")).toThrow(/missing "netlab-check-result v1" header/);
     expect(() => parseRunnerOutput(`${ENVELOPE_HEADER}\nstep nonsense`)).toThrow(/unexpected line/);
+  });
+
+  it("rejects a step reported twice or not at all", () => {
+    const record = "step:0 kubectl_exit=0 attempts=1 duration_ms=5 timed_out=0\nstdout=\nstderr=";
+    expect(() => parseRunnerOutput(`${ENVELOPE_HEADER}\n${record}\n${record}`)).toThrow(
+      /step 0 reported twice/,
+    );
+    expect(() => parseRunnerOutput(`${ENVELOPE_HEADER}\n${record.replace("step:0", "step:1")}`)).toThrow(
+      /no result for step\(s\) 0/,
+    );
   });
 
   it("reads an envelope with no steps", () => {

@@ -6,6 +6,7 @@
 // $FAKE_KUBECTL_SCENARIO: "healthy" (every probe gets its real success output), "broken" (each probe gets a
 // real failure output), "hang" (kubectl never returns), "transport" (kubectl fails before reaching the pod).
 // $FAKE_KUBECTL_LOG: a file that gets one line per invocation (argv as JSON).
+import { Buffer } from "node:buffer";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, URL } from "node:url";
@@ -141,7 +142,7 @@ export function respond(argv, env) {
   const page = (group, kind) => captured(group, kind === "httpd" ? "httpd-it-works" : "nginx-welcome");
   const kubelet = (file) => read("kubelet", file);
 
-  function run() {
+  function run(command) {
     const [tool] = command;
     if (tool === "curl") {
       const url = new URL(command[command.length - 1]);
@@ -206,8 +207,45 @@ export function respond(argv, env) {
     return undefined;
   }
 
-  const result = run();
+  // A batch of probes (lib/checks/batch.ts): each probe answered as above, framed as the batch script frames
+  // them; a program the container lacks exits 127 as sh reports it. FAKE_KUBECTL_NO_BATCH: the container
+  // has no writable temporary directory.
+  if (command[0] === "sh" && command[1] === "-c" && command[3] === "netlab-batch") {
+    if (env.FAKE_KUBECTL_NO_BATCH) return viaExec(answer("", "netlab-batch: no writable temporary directory\n", 97));
+    const frames = command.slice(4).map((line, i) => {
+      const probe = unquote(line);
+      const result = run(probe) || answer("", `netlab-batch: 1: eval: ${probe[0]}: not found\n`, 127);
+      const bytes = (text) => Buffer.byteLength(text);
+      return `probe ${i} exit=${result.exit} ms=5 out=${bytes(result.stdout)} err=${bytes(result.stderr)}\n${result.stdout}${result.stderr}`;
+    });
+    return answer(`netlab-batch v1\n${frames.join("")}`);
+  }
+
+  const result = run(command);
   // What kubectl says when the container has no such program: no remote exit code, kubectl exits 1.
   if (result === undefined) return answer("", read("kubelet", "exec-missing-tool.stderr"), 1);
   return viaExec(result);
+}
+
+/** Splits a command line quoted by lib/shell.ts back into its words. */
+function unquote(line) {
+  const words = [];
+  let word = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === " ") {
+      if (word !== null) words.push(word);
+      word = null;
+    } else if (c === "'") {
+      const end = line.indexOf("'", i + 1);
+      word = (word || "") + line.slice(i + 1, end);
+      i = end;
+    } else if (c === "\\") {
+      word = (word || "") + line[++i];
+    } else {
+      word = (word || "") + c;
+    }
+  }
+  if (word !== null) words.push(word);
+  return words;
 }
