@@ -38,7 +38,7 @@ export interface PhaseSpec {
 export const LAB_PHASES: readonly PhaseSpec[] = [
   { name: "pods ready", type: "kubernetes:core/v1:Pod" },
   { name: "services ready", type: "kubernetes:core/v1:Service" },
-  { name: "checks done", type: "command:local:Command", namePrefix: "check-" },
+  { name: "checks done", type: "command:local:Command", namePrefix: "checks-" },
 ];
 
 const STACK_TYPE = "pulumi:pulumi:Stack";

@@ -113,7 +113,7 @@ rerun_on_demand() {
   node -e '
     const steps = require(process.argv[1]).steps.filter((s) => s.op !== "same");
     const others = steps.filter((s) => !/::command:local:Command::|\$command:local:Command::/.test(s.urn));
-    const checks = steps.filter((s) => /command:local:Command::check-/.test(s.urn));
+    const checks = steps.filter((s) => /command:local:Command::checks-/.test(s.urn));
     if (others.length > 0 || checks.length === 0) {
       console.error("bumping checksRun should replace the checks only, got:", steps.map((s) => `${s.op} ${s.urn}`));
       process.exit(1);

@@ -3,8 +3,9 @@
 //   npx ts-node e2e/lab/sequential-checks.ts <kubeconfig> <context> <pods.json> <services.json>
 //
 // Reads the live facts from `kubectl get -o json` output and the lab's own discovery of the cluster (nodes,
-// kube-dns), plans the default lab's checks with the lab's own planner, runs each check's script with sh in
-// turn, judges it, and prints the summary and the wall time of the checks alone.
+// kube-dns), plans the default lab's checks with the lab's own planner, runs each step of each check in
+// turn, one kubectl call at a time as a user would by hand (the lab's runner, given one step per script),
+// judges each check, and prints the summary and the wall time of the checks alone.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { judgeCheck } from "../../lib/checks/judge";
@@ -73,8 +74,11 @@ const runner = {
 
 const start = Date.now();
 const results = planChecks(labTopology(config), facts).map((plan) => {
-  const output = execFileSync("sh", ["-c", buildRunnerScript(plan.steps, runner)], { encoding: "utf8" });
-  return judgeCheck(plan, parseRunnerOutput(output));
+  const steps = plan.steps.flatMap((step) => {
+    const output = execFileSync("sh", ["-c", buildRunnerScript([step], runner)], { encoding: "utf8" });
+    return parseRunnerOutput(output);
+  });
+  return judgeCheck(plan, steps);
 });
 const elapsedMs = Date.now() - start;
 console.log(formatReport(results));
