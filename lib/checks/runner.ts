@@ -1,4 +1,5 @@
-// Runs a check's kubectl steps on the machine running Pulumi, and reads back what they returned.
+// Runs the kubectl steps of a group of checks on the machine running Pulumi, and reads back what they
+// returned.
 //
 // The script always exits 0 so that a failing check is recorded as data, not as a failed resource.
 // Each step gets a hard deadline (a watchdog kills kubectl), and only failures of kubectl itself
