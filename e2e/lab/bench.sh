@@ -106,10 +106,15 @@ spec:
     command: ["/bin/bash", "-c"]
     args: ["while true ; do\n  date\n  curl http://localhost\n  sleep 10\ndone\n"]
     securityContext: {privileged: false, allowPrivilegeEscalation: false}
+YAML
+# eg2's two pods differ only in their names and images.
+for eg2 in pod-httpd:cntr-httpd:httpd pod-nginx:cntr-nginx:nginx; do
+  IFS=: read -r pod container image <<<"${eg2}"
+  cat >>"${OUT}/lab.yaml" <<YAML
 ---
 apiVersion: v1
 kind: Pod
-metadata: {name: pod-httpd, namespace: netlab, labels: {k8s-networking-lab/pod: pod-httpd, k8s-networking-lab/pair: eg2}}
+metadata: {name: ${pod}, namespace: netlab, labels: {k8s-networking-lab/pod: ${pod}, k8s-networking-lab/pair: eg2}}
 spec:
   affinity:
     podAntiAffinity:
@@ -119,29 +124,14 @@ spec:
           labelSelector: {matchLabels: {k8s-networking-lab/pair: eg2}}
           topologyKey: kubernetes.io/hostname
   containers:
-  - name: cntr-httpd
-    image: localhost/netlab/httpd:e2e
+  - name: ${container}
+    image: localhost/netlab/${image}:e2e
     imagePullPolicy: Never
     ports: [{containerPort: 80}]
     securityContext: {privileged: false, allowPrivilegeEscalation: false}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: pod-nginx, namespace: netlab, labels: {k8s-networking-lab/pod: pod-nginx, k8s-networking-lab/pair: eg2}}
-spec:
-  affinity:
-    podAntiAffinity:
-      preferredDuringSchedulingIgnoredDuringExecution:
-      - weight: 100
-        podAffinityTerm:
-          labelSelector: {matchLabels: {k8s-networking-lab/pair: eg2}}
-          topologyKey: kubernetes.io/hostname
-  containers:
-  - name: cntr-nginx
-    image: localhost/netlab/nginx:e2e
-    imagePullPolicy: Never
-    ports: [{containerPort: 80}]
-    securityContext: {privileged: false, allowPrivilegeEscalation: false}
+YAML
+done
+cat >>"${OUT}/lab.yaml" <<'YAML'
 ---
 apiVersion: v1
 kind: Pod
