@@ -1,6 +1,6 @@
 // The phases of `pulumi up`, read from real engine event logs (test/fixtures/pulumi-events, see CAPTURE.md):
 // local commands shaped like the lab, "pod-a" (2 s) and "pod-b" (4 s) at once, "svc-a" (1 s) after pod-a,
-// "check-a" (1 s) after pod-a and svc-a, "check-b" (2 s) after pod-b and svc-a.
+// "checks-a" (1 s) after pod-a and svc-a, "checks-b" (2 s) after pod-b and svc-a.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -33,7 +33,7 @@ function capture(name: string) {
 const PHASES: PhaseSpec[] = [
   { name: "pods ready", type: "command:local:Command", namePrefix: "pod-" },
   { name: "services ready", type: "command:local:Command", namePrefix: "svc-" },
-  { name: "checks done", type: "command:local:Command", namePrefix: "check-" },
+  { name: "checks done", type: "command:local:Command", namePrefix: "checks-" },
 ];
 
 describe("parseEventLog", () => {
