@@ -233,7 +233,11 @@ function endpointFailure(plan: CheckPlan, steps: readonly StepResult[]): Verdict
     const result = steps[i];
     if (step.kind !== "wait" || result === undefined || !result.timedOut) continue;
     const address = (step.until ?? "").replace(/=true$/, "");
-    const seen = result.stdout.trim().split("\n").filter(Boolean).join(", ");
+    const seen = result.stdout
+      .trim()
+      .split("\n")
+      .filter((line) => line !== "" && !line.startsWith("changed="))
+      .join(", ");
     return fail(
       "no-endpoint",
       `the Service did not list ${address} as a ready endpoint within ${Math.round(result.durationMs / 1000)} s ` +

@@ -66,10 +66,14 @@ export function getFieldStep(
   };
 }
 
+/** The EndpointSlice annotation with the time of the last pod or Service change the slice reflects. */
+export const ENDPOINTS_CHANGED_ANNOTATION = "endpoints.kubernetes.io/last-change-trigger-time";
+
 /**
  * Polls a Service's EndpointSlices until they list `podIP` as ready: one line "<address>=<ready>" per
- * endpoint. A Service is usable once its endpoint is ready (and kube-proxy has synced, which the runner
- * gives a moment after it sees the endpoint).
+ * endpoint, and per slice a line "changed=<time of its last change>" (empty when the slice does not say). A
+ * Service is usable once its endpoint is ready and kube-proxy has synced, which the runner gives a moment
+ * after it sees the endpoint, unless the last change is long past.
  */
 export function waitForEndpointStep(
   target: KubectlTarget,
@@ -90,7 +94,8 @@ export function waitForEndpointStep(
       "--selector",
       `kubernetes.io/service-name=${service}`,
       "--output",
-      'jsonpath={range .items[*].endpoints[*]}{.addresses[0]}={.conditions.ready}{"\\n"}{end}',
+      `jsonpath={range .items[*]}{range .endpoints[*]}{.addresses[0]}={.conditions.ready}{"\\n"}{end}` +
+        `changed={.metadata.annotations.${ENDPOINTS_CHANGED_ANNOTATION.replace(/\./g, "\\.")}}{"\\n"}{end}`,
     ],
   };
 }

@@ -19,12 +19,20 @@ export interface RunnerOptions {
    * Seconds a check waits after a Service lists its endpoint as ready, before it probes: kube-proxy writes its
    * rules at most once a second by default (--iptables-min-sync-period=1s), so 2 s covers one sync and its
    * run. A cluster whose proxy syncs less often needs more; one that programs rules as endpoints change
-   * (an eBPF dataplane) can take 0.
+   * (an eBPF dataplane) can take 0. Skipped when the endpoints last changed long ago (SETTLED_AFTER_SECONDS).
    */
   kubeProxySettleSeconds: number;
 }
 
 export const ENVELOPE_HEADER = "netlab-check-result v1";
+
+/**
+ * A Service whose endpoints last changed longer ago than kube-proxy's moment plus this many seconds (by
+ * this machine's clock against the API server's time stamp) gets no moment: kube-proxy synced long ago, as
+ * on a rerun. A time stamp that is missing or cannot be read means a recent change. Only a clock more than
+ * this far ahead of the API server's could skip a moment that was needed.
+ */
+export const SETTLED_AFTER_SECONDS = 60;
 
 // Non-zero exits that are the answer, not a transport failure, so retrying cannot change them: the
 // remote command's own exit code, the API saying the object does not exist or the container is not
@@ -94,6 +102,22 @@ netlab_batch() {
   [ "$genuine" -eq 1 ] && [ "$first" != '${BATCH_HEADER}' ] && return 1
   netlab_report "$code" "$attempt" "$((netlab_ms - start))" "$timed_out"
 }
+netlab_epoch() {
+  date -u -d "$1" +%s 2>/dev/null || date -u -j -f '%Y-%m-%dT%H:%M:%SZ' "$1" +%s 2>/dev/null
+}
+netlab_endpoints_age() {
+  netlab_age=
+  while IFS= read -r line; do
+    case "$line" in
+      changed=) netlab_age=; return ;;
+      changed=*)
+        t=$(netlab_epoch "\${line#changed=}") || t=
+        case "$t" in ''|*[!0-9]*) netlab_age=; return ;; esac
+        a=$((netlab_ms / 1000 - t))
+        if [ -z "$netlab_age" ] || [ "$a" -lt "$netlab_age" ]; then netlab_age=$a; fi ;;
+    esac
+  done <"$out"
+}
 netlab_wait() {
   label=$1 deadline=$2 until_line=$3 settle=$4; shift 4
   netlab_now_ms; start=$netlab_ms
@@ -106,7 +130,11 @@ netlab_wait() {
     [ $((netlab_ms - start)) -ge $((deadline * 1000)) ] && break
     sleep 0.5
   done
-  [ "$found" -eq 1 ] && sleep "$settle"
+  if [ "$found" -eq 1 ] && [ "$settle" -gt 0 ]; then
+    netlab_now_ms
+    netlab_endpoints_age
+    if [ -z "$netlab_age" ] || [ "$netlab_age" -lt $((settle + ${SETTLED_AFTER_SECONDS})) ]; then sleep "$settle"; fi
+  fi
   netlab_now_ms
   netlab_report "$code" "$polls" "$((netlab_ms - start))" "$((1 - found))"
 }

@@ -21,6 +21,7 @@ const VARIABLES = [
   "FAKE_KUBECTL_LOG",
   "FAKE_KUBECTL_NO_ENDPOINTS",
   "FAKE_KUBECTL_NO_BATCH",
+  "FAKE_KUBECTL_ENDPOINTS_CHANGED",
 ];
 
 const home = mkdtempSync(path.join(tmpdir(), "netlab-fake-kubectl-"));

@@ -10,6 +10,7 @@ import {
   displayCommand,
   ENVELOPE_HEADER,
   parseRunnerOutput,
+  SETTLED_AFTER_SECONDS,
 } from "../../../lib/checks/runner";
 import { capture } from "../../support/fixtures";
 import { runWithFakeKubectl } from "../../support/runScript";
@@ -30,9 +31,31 @@ describe.concurrent("waiting for a Service's endpoint", () => {
       kubectlExit: 0,
       attempts: 1,
       timedOut: false,
-      stdout: "10.244.1.11=true\n",
+      stdout: "10.244.1.11=true\nchanged=\n",
     });
     expect(step?.durationMs).toBeGreaterThanOrEqual(950);
+  });
+
+  it("gives kube-proxy its moment after a recent change of the endpoints", async ({ expect }) => {
+    const script = buildRunnerScript([wait], { ...options, kubeProxySettleSeconds: 1 });
+    const changed = new Date(Date.now() - 5_000).toISOString().replace(/\.\d+Z$/, "Z");
+    const [step] = parseRunnerOutput(
+      await runWithFakeKubectl(script, "healthy", { FAKE_KUBECTL_ENDPOINTS_CHANGED: changed }),
+    );
+    expect(step?.stdout).toBe(`10.244.1.11=true\nchanged=${changed}\n`);
+    expect(step?.durationMs).toBeGreaterThanOrEqual(950);
+  });
+
+  it("gives none when the endpoints last changed long ago, as on a rerun", async ({ expect }) => {
+    const script = buildRunnerScript([wait], { ...options, kubeProxySettleSeconds: 5 });
+    const changed = new Date(Date.now() - (SETTLED_AFTER_SECONDS + 10) * 1000).toISOString();
+    const [step] = parseRunnerOutput(
+      await runWithFakeKubectl(script, "healthy", {
+        FAKE_KUBECTL_ENDPOINTS_CHANGED: changed.replace(/\.\d+Z$/, "Z"),
+      }),
+    );
+    expect(step).toMatchObject({ kubectlExit: 0, attempts: 1, timedOut: false });
+    expect(step?.durationMs).toBeLessThan(4000);
   });
 
   it("gives up at its deadline when the endpoint never shows, polling meanwhile", async ({ expect }) => {

@@ -74,7 +74,9 @@ export function respond(argv, env) {
       const selector = args[args.indexOf("--selector") + 1] || "";
       const service = (world.services || {})[selector.split("=")[1]];
       const ip = service && ((world.pods || {})[service.pod] || {}).ip;
-      return answer(ip && !env.FAKE_KUBECTL_NO_ENDPOINTS ? `${ip}=true\n` : "");
+      // One slice; FAKE_KUBECTL_ENDPOINTS_CHANGED is the time of its last change (absent when unset).
+      const endpoints = ip && !env.FAKE_KUBECTL_NO_ENDPOINTS ? `${ip}=true\n` : "";
+      return answer(`${endpoints}changed=${env.FAKE_KUBECTL_ENDPOINTS_CHANGED || ""}\n`);
     }
     if (args[0] === "rollout") {
       return answer(`daemon set "${args[2]}" successfully rolled out\n`);
