@@ -323,7 +323,11 @@ describe("checks through a Service wait for its endpoint first", () => {
   });
 
   it("fails as no-endpoint when the Service never listed the pod as ready, showing what it listed", () => {
-    const notReady = step(text("10.244.1.10=false\nchanged=2026-12-01T06:17:35Z\n"), { timedOut: true, attempts: 60, durationMs: 30_400 });
+    const notReady = step(text("10.244.1.10=false\nchanged=2026-12-01T06:17:35Z\n"), {
+      timedOut: true,
+      attempts: 60,
+      durationMs: 30_400,
+    });
     const result = judgeCheck(waitThenCurl, [notReady, step(capture("curl", "httpd-it-works"))]);
     expect(result).toMatchObject({ outcome: "failed", failure: "no-endpoint" });
     expect(result.observed).toBe(
