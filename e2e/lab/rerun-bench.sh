@@ -37,13 +37,15 @@ settle() {
   local deadline=$((SECONDS + SETTLE_SECONDS))
   while above "$(load1)" "${MAX_LOAD}" && ((SECONDS < deadline)); do sleep 5; done
 }
-# stats NUMBER...: "median X, min-max over N" of the numbers.
+# stats UNIT NUMBER...: "median X UNIT, min-max UNIT over N" of the numbers.
 stats() {
-  printf '%s\n' "$@" | sort -n | awk '
+  local unit=$1
+  shift
+  printf '%s\n' "$@" | sort -n | awk -v u="${unit}" '
     { v[NR] = $1 }
     END {
       m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-      printf "median %.2f, %.2f-%.2f over %d", m, v[1], v[NR], NR
+      printf "median %.2f%s, %.2f-%.2f%s over %d", m, u, v[1], v[NR], u, NR
     }'
 }
 
@@ -121,9 +123,9 @@ done
 
 read -ra new_times <<<"${times[new]}"
 read -ra old_times <<<"${times[old]}"
-echo "new (this checkout): $(stats "${new_times[@]}") s"
-echo "old (${REVISION} = $(git -C "${CHECKOUT}" rev-parse --short "${REVISION}")): $(stats "${old_times[@]}") s"
-echo "ratio new/old per round: $(stats "${ratios[@]}")"
+echo "new (this checkout): $(stats " s" "${new_times[@]}")"
+echo "old (${REVISION} = $(git -C "${CHECKOUT}" rev-parse --short "${REVISION}")): $(stats " s" "${old_times[@]}")"
+echo "ratio new/old per round: $(stats "" "${ratios[@]}")"
 if ((flagged)); then
   echo "some reruns started above the load limit: their times and ratios are not comparable with a quiet machine's"
 fi
