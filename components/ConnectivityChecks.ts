@@ -207,7 +207,13 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
           // The runner prints base64 envelopes; the judged results are the stack outputs.
           logging: "none",
         },
-        { parent: this, dependsOn: objects.flatMap((o) => (o.resource === undefined ? [] : [o.resource])) },
+        {
+          parent: this,
+          dependsOn: objects.flatMap((o) => (o.resource === undefined ? [] : [o.resource])),
+          // A rerun replaces the command; its old copy has nothing to undo, so it goes first rather than in
+          // a phase of deletes after every new run.
+          deleteBeforeReplace: true,
+        },
       );
       this.commands[group.name] = check;
       runs.push(
