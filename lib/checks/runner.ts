@@ -44,7 +44,11 @@ const GENUINE_RESULT =
 // that is not empty): a rerun starts every check at once on the machine that also runs the cluster. Files
 // live in one directory per script, removed on exit. Each function takes the label its record starts with
 // ("step:3", "batch:0,2") and keeps its files under that label, so that steps can run side by side.
+//
+// kubectl is a Go program that lives a fraction of a second here, with small outputs: without its garbage
+// collector (GOGC=off; GOMEMLIMIT still bounds its memory) each call takes about a quarter less user CPU.
 const RUNNER_FUNCTIONS = `
+export GOGC=off GOMEMLIMIT=256MiB
 netlab_tmp=$(mktemp -d) || { echo "netlab: cannot create a temporary directory" >&2; exit 1; }
 trap 'rm -rf "$netlab_tmp"' EXIT
 trap 'exit 143' HUP INT TERM
