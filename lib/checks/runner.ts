@@ -71,7 +71,7 @@ netlab_report() {
 netlab_run() {
   files="$netlab_tmp/$label"
   out="$files.out" err="$files.err" expired="$files.expired"
-  rm -f "$expired"
+  [ ! -e "$expired" ] || rm -f "$expired"
   "$@" >"$out" 2>"$err" </dev/null &
   pid=$!
   ( sleep "$deadline"; : >"$expired"; kill -TERM "$pid"; sleep 2; kill -KILL "$pid" ) >/dev/null 2>&1 &
