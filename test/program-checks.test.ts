@@ -10,7 +10,6 @@ import { type MockCluster, type Program, runProgram, valueOf } from "./support/p
 /** Every check of the default lab, in run order; e2e/check-outputs.mjs reads the same list. */
 const CHECK_IDS: string[] = defaultCheckIds;
 
-/** The checks that need a second node: skipped on one. */
 /** The command that runs a check: the one of the objects it tests. */
 const COMMAND_OF: Record<string, string> = {
   "pod-demo.localhost": "checks-pod/pod-demo",
@@ -28,6 +27,7 @@ const commandOf = (id: string): string => {
   return name;
 };
 
+/** The checks that need a second node: skipped on one. */
 const OTHER_NODE_IDS = ["node-to-pod.pod-demo.other-node", "service.svc-nodeport-httpd.node-port.other-node"];
 
 /** How each check fails in the broken lab (see the "broken" scenario of test/support/bin/kubectl). */

@@ -20,33 +20,14 @@ E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source-path=SCRIPTDIR source=lab-stack.sh
 source "${E2E_DIR}/lab-stack.sh"
 REVISION="${1:?usage: e2e/lab/rerun-bench.sh REVISION}"
-ROUNDS="${NETLAB_BENCH_ROUNDS:-5}"
-MAX_LOAD="${NETLAB_BENCH_MAX_LOAD:-$(awk -v c="$(nproc)" 'BEGIN { printf "%.2f", c * 0.75 }')}"
-SETTLE_SECONDS="${NETLAB_BENCH_SETTLE_SECONDS:-90}"
 OUT="${STATE}/rerun-bench"
 CHECKOUT="${ROOT}"
+# shellcheck source-path=SCRIPTDIR source=bench-lib.sh
+source "${E2E_DIR}/bench-lib.sh"
 
 fail() {
   echo "rerun-bench: $*" >&2
   exit 1
-}
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-load1() { cut -d' ' -f1 /proc/loadavg; }
-above() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
-settle() {
-  local deadline=$((SECONDS + SETTLE_SECONDS))
-  while above "$(load1)" "${MAX_LOAD}" && ((SECONDS < deadline)); do sleep 5; done
-}
-# stats UNIT NUMBER...: "median X UNIT, min-max UNIT over N" of the numbers.
-stats() {
-  local unit=$1
-  shift
-  printf '%s\n' "$@" | sort -n | awk -v u="${unit}" '
-    { v[NR] = $1 }
-    END {
-      m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-      printf "median %.2f%s, %.2f-%.2f%s over %d", m, u, v[1], v[NR], u, NR
-    }'
 }
 
 git -C "${CHECKOUT}" rev-parse --verify --quiet "${REVISION}^{commit}" >/dev/null ||
@@ -85,7 +66,8 @@ trap cleanup EXIT
 build new "${CHECKOUT}"
 build old "${OUT}/old-source" 31001
 
-declare -A times
+new_ms=()
+old_ms=()
 ratios=()
 flagged=0
 run=1
@@ -93,7 +75,6 @@ echo "rerun times (load average before -> after), ${ROUNDS} rounds; limit ${MAX_
 for ((round = 1; round <= ROUNDS; round++)); do
   order=(new old)
   ((round % 2 == 0)) && order=(old new)
-  declare -A ms=()
   for side in "${order[@]}"; do
     use "${side}"
     run=$((run + 1))
@@ -103,29 +84,24 @@ for ((round = 1; round <= ROUNDS; round++)); do
     start=$(now_ms)
     lab up --yes --skip-preview >"${OUT}/${side}-rerun-${round}.log" 2>&1 ||
       { tail -n 40 "${OUT}/${side}-rerun-${round}.log"; fail "${side}: rerun ${round} failed"; }
-    ms[${side}]=$(($(now_ms) - start))
+    ms=$(($(now_ms) - start))
     after=$(load1)
     lab stack output summary >"${OUT}/${side}-summary-${round}.json"
-    node -e 'process.exit(require(process.argv[1]).failed === 0 ? 0 : 1)' "${OUT}/${side}-summary-${round}.json" ||
-      fail "${side}: a check failed in rerun ${round}"
+    all_passed "${OUT}/${side}-summary-${round}.json" || fail "${side}: a check failed in rerun ${round}"
     mark=""
     if above "${before}" "${MAX_LOAD}"; then
       mark=" (under load)"
       flagged=1
     fi
-    times[${side}]+=" $(awk -v ms="${ms[${side}]}" 'BEGIN { printf "%.2f", ms / 1000 }')"
-    printf 'round %d %-3s %6.1f s  (load %s -> %s)%s\n' "${round}" "${side}" \
-      "$(awk -v ms="${ms[${side}]}" 'BEGIN { print ms / 1000 }')" "${before}" "${after}" "${mark}"
+    if [[ "${side}" == new ]]; then new_ms+=("${ms}"); else old_ms+=("${ms}"); fi
+    printf 'round %d %-3s %8s  (load %s -> %s)%s\n' "${round}" "${side}" "$(seconds "${ms}")" "${before}" "${after}" "${mark}"
   done
-  ratios+=("$(awk -v a="${ms[new]}" -v b="${ms[old]}" 'BEGIN { printf "%.3f", a / b }')")
-  unset ms
+  ratios+=("$(awk -v a="${new_ms[-1]}" -v b="${old_ms[-1]}" 'BEGIN { printf "%.3f", a / b }')")
 done
 
-read -ra new_times <<<"${times[new]}"
-read -ra old_times <<<"${times[old]}"
-echo "new (this checkout): $(stats " s" "${new_times[@]}")"
-echo "old (${REVISION} = $(git -C "${CHECKOUT}" rev-parse --short "${REVISION}")): $(stats " s" "${old_times[@]}")"
-echo "ratio new/old per round: $(stats "" "${ratios[@]}")"
+echo "new (this checkout): $(stats s "${new_ms[@]}")"
+echo "old (${REVISION} = $(git -C "${CHECKOUT}" rev-parse --short "${REVISION}")): $(stats s "${old_ms[@]}")"
+echo "ratio new/old per round: $(stats ratio "${ratios[@]}")"
 if ((flagged)); then
   echo "some reruns started above the load limit: their times and ratios are not comparable with a quiet machine's"
 fi

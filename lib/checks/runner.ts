@@ -162,7 +162,8 @@ export function buildRunnerScript(steps: readonly Step[], options: RunnerOptions
     `netlab_step ${shellJoin([`step:${i}`, ...retry, ...(steps[i] as Step).argv])}`;
   const waits: string[] = [];
   const others: string[] = [];
-  const batches = new Map<string, number[]>();
+  // The exec steps by container: the kubectl command line up to the remote command, and the steps' indices.
+  const batches = new Map<string, { target: string[]; indices: number[] }>();
   steps.forEach((step, i) => {
     const target = execTarget(step);
     if (step.kind === "wait") {
@@ -179,15 +180,16 @@ export function buildRunnerScript(steps: readonly Step[], options: RunnerOptions
       others.push(single(i));
     } else {
       const key = JSON.stringify(target);
-      batches.set(key, [...(batches.get(key) ?? []), i]);
+      const batch = batches.get(key) ?? { target, indices: [] };
+      batch.indices.push(i);
+      batches.set(key, batch);
     }
   });
-  for (const [key, indices] of batches) {
+  for (const { target, indices } of batches.values()) {
     if (indices.length === 1) {
       others.push(single(indices[0] as number));
       continue;
     }
-    const target = JSON.parse(key) as string[];
     const probes = indices.map((i) => (steps[i] as Step).argv.slice(target.length));
     const batch = shellJoin([`batch:${indices.join(",")}`, ...retry, ...target, ...batchCommand(probes)]);
     // A container that cannot run the batch gets its probes one exec each.

@@ -11,7 +11,6 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, URL } from "node:url";
 
-
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "fixtures");
 const read = (group, file) => fs.readFileSync(path.join(fixtures, group, file), "utf8");
 const captured = (group, name) => ({
