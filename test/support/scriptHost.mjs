@@ -13,16 +13,7 @@ import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import process from "node:process";
-import { respond } from "./bin/fake-kubectl.mjs";
-
-const VARIABLES = [
-  "FAKE_KUBECTL_SCENARIO",
-  "FAKE_KUBECTL_WORLD",
-  "FAKE_KUBECTL_LOG",
-  "FAKE_KUBECTL_NO_ENDPOINTS",
-  "FAKE_KUBECTL_NO_BATCH",
-  "FAKE_KUBECTL_ENDPOINTS_CHANGED",
-];
+import { respond, VARIABLES } from "./bin/fake-kubectl.mjs";
 
 const home = mkdtempSync(path.join(tmpdir(), "netlab-fake-kubectl-"));
 const requests = path.join(home, "requests");
@@ -78,7 +69,7 @@ process.on("message", ({ id, script, env, timeout }) => {
   execFile(
     "sh",
     ["-c", script],
-    { env: { ...env, FAKE_KUBECTL_SERVER: requests }, timeout },
+    { env: { ...env, FAKE_KUBECTL_SERVER: requests, FAKE_KUBECTL_VARIABLES: VARIABLES.join(" ") }, timeout },
     (error, stdout, stderr) => {
       process.send({
         id,

@@ -11,6 +11,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, URL } from "node:url";
 
+/** The environment variables this stand-in reads: the script host hands them over with each call. */
+export const VARIABLES = [
+  "FAKE_KUBECTL_SCENARIO",
+  "FAKE_KUBECTL_WORLD",
+  "FAKE_KUBECTL_LOG",
+  "FAKE_KUBECTL_NO_ENDPOINTS",
+  "FAKE_KUBECTL_NO_BATCH",
+  "FAKE_KUBECTL_ENDPOINTS_CHANGED",
+];
+
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "fixtures");
 const read = (group, file) => fs.readFileSync(path.join(fixtures, group, file), "utf8");
 const captured = (group, name) => ({
