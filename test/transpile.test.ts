@@ -26,6 +26,9 @@ const tsconfig = ts.getParsedCommandLineOfConfigFile(
   },
 );
 
+// As Pulumi's runner creates it: noCheck makes it transpile-only; the rest comes from the tsconfig.
+const service = create({ project: tsconfigPath, transpileOnly: true });
+
 const programFiles = (dir: string): string[] =>
   readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
     const relative = path.join(dir, entry.name);
@@ -37,12 +40,10 @@ describe("the transpiler pulumi up uses", () => {
   it("is swc, transpile-only, from the tsconfig Pulumi.yaml names", () => {
     expect(project.runtime.options.typescript).toBe(true);
     expect(tsconfig?.options.noCheck).toBe(true);
-    const service = create({ project: tsconfigPath, transpileOnly: true });
     expect(service.options.swc).toBe(true);
   });
 
   it("turns every file of the program into JavaScript Node can load, with a source map", () => {
-    const service = create({ project: tsconfigPath, transpileOnly: true });
     const files = ["index.ts", ...programFiles("components"), ...programFiles("lib")];
     expect(files).toEqual(expect.arrayContaining(["index.ts", "components/ConnectivityChecks.ts"]));
     expect(tsconfig?.fileNames.map((file) => path.relative(root, file)).sort()).toEqual([...files].sort());
