@@ -1,7 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_IMAGES, type Placement, type PullPolicy } from "../lib/config";
-import { POD_HTTPD, POD_NGINX } from "../lib/tutorial";
+import type { Placement, PullPolicy } from "../lib/config";
 import { MultiContainerPod } from "./MultiContainerPod";
 
 export interface ServerPodArgs {
@@ -47,23 +46,25 @@ export function pairAffinity(pair: string, placement: Placement): k8s.types.inpu
 }
 
 export const DEFAULT_FIRST_SERVER: ServerPodArgs = {
-  podName: POD_HTTPD.podName,
-  containerName: POD_HTTPD.container,
-  image: DEFAULT_IMAGES.httpd,
-  port: POD_HTTPD.port,
+  podName: "pod-httpd",
+  containerName: "cntr-httpd",
+  image: "httpd:latest",
+  port: 80,
 };
 
 export const DEFAULT_SECOND_SERVER: ServerPodArgs = {
-  podName: POD_NGINX.podName,
-  containerName: POD_NGINX.container,
-  image: DEFAULT_IMAGES.nginx,
-  port: POD_NGINX.port,
+  podName: "pod-nginx",
+  containerName: "cntr-nginx",
+  image: "nginx:latest",
+  port: 80,
 };
 
 /** Two single-container web servers that reach each other by pod IP. */
 export class PodPair extends pulumi.ComponentResource {
   public readonly first: MultiContainerPod;
   public readonly second: MultiContainerPod;
+  public readonly firstIP: pulumi.Output<string>;
+  public readonly secondIP: pulumi.Output<string>;
 
   constructor(name: string, args: PodPairArgs, opts?: pulumi.ComponentResourceOptions) {
     super("netlab:index:PodPair", name, {}, opts);
@@ -88,6 +89,8 @@ export class PodPair extends pulumi.ComponentResource {
       );
     this.first = server(firstSpec);
     this.second = server(secondSpec);
-    this.registerOutputs({ firstIP: this.first.podIP, secondIP: this.second.podIP });
+    this.firstIP = this.first.podIP;
+    this.secondIP = this.second.podIP;
+    this.registerOutputs({ firstIP: this.firstIP, secondIP: this.secondIP });
   }
 }

@@ -1,10 +1,12 @@
 // What the lab learns about the cluster before it builds anything: its nodes, where kube-dns runs and what
 // the lab's namespace already holds.
-// Pure: builds the kubectl command line and reads its answer.
+// Pure: builds the kubectl command lines and reads their answers, through schemas of what kubectl prints.
+import * as path from "node:path";
+import { z } from "zod";
 import type { Placement } from "./config";
-import { globalFlags, type KubectlTarget } from "./checks/kubectl";
+import { boundedKubectl, type KubectlTarget } from "./checks/kubectl";
 import type { LabObjectKind, NamespaceObject } from "./leftovers";
-import { shellJoin } from "./shell";
+import { readScript, shellAssignments, shellFunction, shellJoin } from "./shell";
 
 export interface ClusterNode {
   name: string;
@@ -33,42 +35,35 @@ export const NAMESPACE_OBJECTS_JSONPATH =
 /** The line between the two answers of discoveryCommand. */
 export const NAMESPACE_OBJECTS_MARKER = "--- netlab: objects in the namespace ---";
 
+const DISCOVERY_SCRIPT = readScript(path.join(__dirname, "discovery.sh"));
+
 /**
- * Two kubectl calls, bounded and side by side: the nodes, the namespaces and the EndpointSlices (kube-dns's)
- * of the cluster as JSON; then, after NAMESPACE_OBJECTS_MARKER, one line per pod, Service and DaemonSet
- * already in the lab's namespace (kind, name and labels only). It always succeeds: when the cluster cannot
- * be reached, the provider's own error says so more clearly.
+ * Two kubectl calls, bounded and side by side (discovery.sh): the nodes, the namespaces and the
+ * EndpointSlices (kube-dns's) of the cluster as JSON; then, after NAMESPACE_OBJECTS_MARKER, one line per pod,
+ * Service and DaemonSet already in the lab's namespace (kind, name and labels only). It always succeeds: when
+ * the cluster cannot be reached, the provider's own error says so more clearly.
  */
 export function discoveryCommand(target: KubectlTarget, namespace: string): string {
-  const get = (...what: string[]) =>
-    shellJoin([
-      "timeout",
-      String(target.requestTimeoutSeconds + 5),
-      "kubectl",
-      ...globalFlags(target),
-      "get",
-      ...what,
-    ]);
-  const cluster = get(
+  const cluster = boundedKubectl(target, [
+    "get",
     "nodes,namespaces,endpointslices.discovery.k8s.io",
     "--all-namespaces",
     "--output",
     "json",
-  );
-  const objects = get(
+  ]);
+  const objects = boundedKubectl(target, [
+    "get",
     "pods,services,daemonsets.apps",
     "--namespace",
     namespace,
     "--output",
     `jsonpath=${NAMESPACE_OBJECTS_JSONPATH}`,
-  );
+  ]);
   return [
-    "netlab_cluster=$(mktemp) && netlab_objects=$(mktemp) || exit 1",
-    `{ ${cluster} >"$netlab_cluster" 2>/dev/null || printf '%s' ${shellJoin([UNREACHABLE_ANSWER])} >"$netlab_cluster"; } &`,
-    `{ ${objects} >"$netlab_objects" 2>/dev/null || : >"$netlab_objects"; } &`,
-    "wait",
-    `cat "$netlab_cluster"; printf '\\n%s\\n' ${shellJoin([NAMESPACE_OBJECTS_MARKER])}; cat "$netlab_objects"`,
-    'rm -f "$netlab_cluster" "$netlab_objects"',
+    shellFunction("netlab_get_cluster", cluster),
+    shellFunction("netlab_get_objects", objects),
+    shellAssignments({ netlab_unreachable: UNREACHABLE_ANSWER, netlab_marker: NAMESPACE_OBJECTS_MARKER }),
+    DISCOVERY_SCRIPT,
   ].join("\n");
 }
 
@@ -78,65 +73,140 @@ export interface Discovery {
   namespaceObjects: NamespaceObject[];
 }
 
-const LAB_OBJECT_KINDS: readonly string[] = ["Pod", "Service", "DaemonSet"] satisfies LabObjectKind[];
+const LAB_OBJECT_KIND = z.enum(["Pod", "Service", "DaemonSet"]) satisfies z.ZodType<LabObjectKind>;
 
 /** Reads what discoveryCommand printed. */
 export function parseDiscovery(output: string): Discovery {
   // The command's output comes without its last newline, so an empty namespace ends at the marker.
   const marker = `\n${NAMESPACE_OBJECTS_MARKER}`;
   const at = output.indexOf(marker);
-  if (at < 0) throw new Error(`kubectl did not answer as expected: ${output.slice(0, 200)}`);
+  if (at < 0) throw new Error(`kubectl did not answer as expected: ${said(output)}`);
   const namespaceObjects = output
     .slice(at + marker.length)
     .split("\n")
     .map((line) => line.split("\t"))
-    .flatMap(([kind, name, labels]) =>
-      kind !== undefined && LAB_OBJECT_KINDS.includes(kind) && name
-        ? [{ kind: kind as LabObjectKind, name, labels: parseLabels(labels) }]
-        : [],
-    );
+    .flatMap(([kind, name, labels]): NamespaceObject[] => {
+      const known = LAB_OBJECT_KIND.safeParse(kind);
+      return known.success && name ? [{ kind: known.data, name, labels: parseLabels(labels) }] : [];
+    });
   return { cluster: parseClusterFacts(output.slice(0, at)), namespaceObjects };
 }
 
-function parseLabels(json: string | undefined): Record<string, string> {
-  if (json === undefined || json.trim() === "") return {};
-  try {
-    return JSON.parse(json) as Record<string, string>;
-  } catch {
-    throw new Error(`kubectl printed labels that are not JSON: ${json.slice(0, 200)}`);
-  }
+/** What kubectl said, for an error message: its first characters, or that it said nothing. */
+function said(answer: string): string {
+  const text = answer.trim();
+  return text === "" ? "(nothing)" : text.slice(0, 200);
 }
 
-interface KubeObject {
-  kind?: string;
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
-  spec?: { unschedulable?: boolean; taints?: { effect?: string }[] };
-  status?: { addresses?: { type?: string; address?: string }[] };
-  endpoints?: { nodeName?: string; conditions?: { ready?: boolean } }[];
+/**
+ * kubectl's answer read as JSON of this shape (`what` names it in errors). An answer that is not JSON, or
+ * not of the shape, is an error that says why and what kubectl said.
+ */
+function readKubectlJson<T>(answer: string, schema: z.ZodType<T>, what: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(answer);
+  } catch {
+    throw new Error(`${what}: kubectl did not answer with JSON: ${said(answer)}`);
+  }
+  const read = schema.safeParse(json);
+  if (!read.success) {
+    const why = read.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.join(".") || "the answer"}: ${issue.message}`)
+      .join("; ");
+    throw new Error(`${what}: kubectl's answer is not what it should be (${why}): ${said(answer)}`);
+  }
+  return read.data;
+}
+
+// kubectl's JSON as far as the lab reads it. Fields are optional, and kubectl prints an empty list as null
+// (an EndpointSlice without endpoints), so each may be missing or null; unknown fields are dropped.
+const LABELS = z.record(z.string(), z.string());
+const METADATA = z.object({
+  name: z.string().nullish(),
+  namespace: z.string().nullish(),
+  labels: LABELS.nullish(),
+  deletionTimestamp: z.string().nullish(),
+});
+
+/** The items of `kubectl get nodes,namespaces,endpointslices -o json`, or the discovery's UNREACHABLE_ANSWER. */
+const CLUSTER_LIST = z.object({
+  netlabUnreachable: z.boolean().nullish(),
+  items: z
+    .array(
+      z.object({
+        kind: z.string().nullish(),
+        metadata: METADATA.nullish(),
+        spec: z
+          .object({
+            unschedulable: z.boolean().nullish(),
+            taints: z.array(z.object({ effect: z.string().nullish() })).nullish(),
+          })
+          .nullish(),
+        status: z
+          .object({
+            addresses: z
+              .array(z.object({ type: z.string().nullish(), address: z.string().nullish() }))
+              .nullish(),
+          })
+          .nullish(),
+        endpoints: z
+          .array(
+            z.object({
+              nodeName: z.string().nullish(),
+              conditions: z.object({ ready: z.boolean().nullish() }).nullish(),
+            }),
+          )
+          .nullish(),
+      }),
+    )
+    .nullish(),
+});
+type ClusterObject = NonNullable<z.infer<typeof CLUSTER_LIST>["items"]>[number];
+
+/** The items of `kubectl get pods -o json`. */
+const POD_LIST = z.object({
+  items: z
+    .array(
+      z.object({
+        metadata: METADATA.nullish(),
+        spec: z.object({ nodeName: z.string().nullish() }).nullish(),
+        status: z
+          .object({
+            phase: z.string().nullish(),
+            conditions: z
+              .array(z.object({ type: z.string().nullish(), status: z.string().nullish() }))
+              .nullish(),
+          })
+          .nullish(),
+      }),
+    )
+    .nullish(),
+});
+type PodObject = NonNullable<z.infer<typeof POD_LIST>["items"]>[number];
+
+function parseLabels(json: string | undefined): Record<string, string> {
+  if (json === undefined || json.trim() === "") return {};
+  return readKubectlJson(json, LABELS, "the labels of an object in the namespace");
 }
 
 const KUBE_DNS_SLICE_LABEL = "kubernetes.io/service-name";
 
-/** Reads `kubectl get nodes,namespaces,endpointslices -A -o json`. */
-export function parseClusterFacts(json: string): ClusterFacts {
-  let list: { items?: KubeObject[]; netlabUnreachable?: boolean };
-  try {
-    list = JSON.parse(json) as { items?: KubeObject[]; netlabUnreachable?: boolean };
-  } catch {
-    throw new Error(`kubectl did not answer with JSON: ${json.slice(0, 200)}`);
-  }
-  const items = list.items ?? [];
+function clusterNode(node: ClusterObject): ClusterNode {
+  const taints = node.spec?.taints ?? [];
+  return {
+    name: node.metadata?.name ?? "",
+    internalIP: node.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? "",
+    schedulable:
+      node.spec?.unschedulable !== true &&
+      !taints.some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute"),
+  };
+}
+
+/** The nodes of kube-dns's ready (or not yet judged) endpoints, from its EndpointSlices. */
+function kubeDnsNodes(items: readonly ClusterObject[]): string[] {
   const nodes = items
-    .filter((item) => item.kind === "Node")
-    .map((node) => ({
-      name: node.metadata?.name ?? "",
-      internalIP: node.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? "",
-      schedulable:
-        node.spec?.unschedulable !== true &&
-        !(node.spec?.taints ?? []).some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute"),
-    }))
-    .sort((a, b) => a.name.localeCompare(b.name));
-  const kubeDnsNodes = items
     .filter(
       (item) =>
         item.kind === "EndpointSlice" &&
@@ -147,6 +217,17 @@ export function parseClusterFacts(json: string): ClusterFacts {
     .filter((endpoint) => endpoint.conditions?.ready !== false)
     .map((endpoint) => endpoint.nodeName ?? "")
     .filter((name) => name !== "");
+  return [...new Set(nodes)].sort();
+}
+
+/** Reads `kubectl get nodes,namespaces,endpointslices -A -o json`. */
+export function parseClusterFacts(json: string): ClusterFacts {
+  const list = readKubectlJson(json, CLUSTER_LIST, "the cluster's nodes, namespaces and EndpointSlices");
+  const items = list.items ?? [];
+  const nodes = items
+    .filter((item) => item.kind === "Node")
+    .map(clusterNode)
+    .sort((a, b) => a.name.localeCompare(b.name));
   const namespaceLabels = Object.fromEntries(
     items
       .filter((item) => item.kind === "Namespace")
@@ -156,7 +237,7 @@ export function parseClusterFacts(json: string): ClusterFacts {
     reachable: list.netlabUnreachable !== true,
     nodes,
     namespaceLabels,
-    kubeDnsNodes: [...new Set(kubeDnsNodes)].sort(),
+    kubeDnsNodes: kubeDnsNodes(items),
   };
 }
 
@@ -188,14 +269,10 @@ export function daemonSetPodsCommand(
   daemonSet: string,
   selector: Record<string, string>,
 ): string {
-  const kubectl = ["kubectl", ...globalFlags(target)];
   const labels = Object.entries(selector)
     .map(([key, value]) => `${key}=${value}`)
     .join(",");
-  const wait = shellJoin([
-    "timeout",
-    String(target.requestTimeoutSeconds + 5),
-    ...kubectl,
+  const wait = boundedKubectl(target, [
     "rollout",
     "status",
     `daemonset/${daemonSet}`,
@@ -203,10 +280,7 @@ export function daemonSetPodsCommand(
     namespace,
     `--timeout=${target.requestTimeoutSeconds}s`,
   ]);
-  const list = shellJoin([
-    "timeout",
-    String(target.requestTimeoutSeconds + 5),
-    ...kubectl,
+  const list = boundedKubectl(target, [
     "get",
     "pods",
     "--namespace",
@@ -216,30 +290,23 @@ export function daemonSetPodsCommand(
     "--output",
     "json",
   ]);
-  return `${wait} >/dev/null 2>&1; ${list}`;
+  return `${shellJoin(wait)} >/dev/null 2>&1; ${shellJoin(list)}`;
 }
 
-interface PodObject {
-  metadata?: { name?: string; deletionTimestamp?: string };
-  spec?: { nodeName?: string };
-  status?: { phase?: string; conditions?: { type?: string; status?: string }[] };
+/** A pod that serves: running, ready, and not going away. */
+function serving(pod: PodObject): boolean {
+  const ready = pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+  return ready && pod.status?.phase === "Running" && !pod.metadata?.deletionTimestamp;
 }
 
 /** The ready, running pod on each node, by node name, from `kubectl get pods -o json`. */
 export function parseReadyPodsByNode(json: string): Record<string, string> {
-  let list: { items?: PodObject[] };
-  try {
-    list = JSON.parse(json) as { items?: PodObject[] };
-  } catch {
-    throw new Error(`kubectl did not answer with JSON: ${json.slice(0, 200)}`);
-  }
+  const list = readKubectlJson(json, POD_LIST, "the node probes' pods");
   const byNode: Record<string, string> = {};
-  for (const pod of list.items ?? []) {
-    const ready = pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+  for (const pod of (list.items ?? []).filter(serving)) {
     const node = pod.spec?.nodeName;
     const name = pod.metadata?.name;
-    if (!ready || pod.status?.phase !== "Running" || pod.metadata?.deletionTimestamp !== undefined) continue;
-    if (node !== undefined && name !== undefined && byNode[node] === undefined) byNode[node] = name;
+    if (node && name && byNode[node] === undefined) byNode[node] = name;
   }
   return byNode;
 }

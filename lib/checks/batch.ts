@@ -5,7 +5,8 @@
 // temporary directory there, then come back as length-prefixed frames, so any output, binary or not, is
 // read back exactly. A container that cannot run the batch (no sh, no writable temporary directory) prints
 // no batch header; the runner then runs its probes one exec each.
-import { shellJoin } from "../shell";
+import * as path from "node:path";
+import { readScript, shellAssignments, shellJoin } from "../shell";
 
 export const BATCH_HEADER = "netlab-batch v1";
 
@@ -13,32 +14,13 @@ export const BATCH_HEADER = "netlab-batch v1";
 export const BATCH_NO_TMP_EXIT = 97;
 
 /**
- * The sh script run inside the container: `sh -c BATCH_SCRIPT netlab-batch '<probe 0>' '<probe 1>' ...`, each
- * probe a command line quoted for sh. Prints BATCH_HEADER, then per probe a line
+ * The sh script run inside the container (batch.sh): `sh -c BATCH_SCRIPT netlab-batch '<probe 0>' '<probe 1>'
+ * ...`, each probe a command line quoted for sh. Prints BATCH_HEADER, then per probe a line
  * `probe <i> exit=<code> ms=<duration or -1> out=<bytes> err=<bytes>` followed by its stdout and stderr.
  */
 export const BATCH_SCRIPT = [
-  "d=$(mktemp -d 2>/dev/null) && [ -d \"$d\" ] || { echo 'netlab-batch: no writable temporary directory' >&2; exit " +
-    `${BATCH_NO_TMP_EXIT}; }`,
-  "trap 'rm -rf \"$d\"' EXIT",
-  "n=0",
-  'for p in "$@"; do',
-  '  ( s=$(date +%s%N 2>/dev/null); eval "$p" >"$d/$n.o" 2>"$d/$n.e" </dev/null; c=$?; ' +
-    'e=$(date +%s%N 2>/dev/null); echo "$c $s $e" >"$d/$n.c" ) &',
-  "  n=$((n + 1))",
-  "done",
-  "wait",
-  `echo '${BATCH_HEADER}'`,
-  "i=0",
-  'while [ "$i" -lt "$n" ]; do',
-  "  c=-1 s= e=",
-  '  [ -f "$d/$i.c" ] && read -r c s e <"$d/$i.c"',
-  "  ms=-1",
-  '  case "$s$e" in ""|*[!0-9]*) ;; *) ms=$(((e - s) / 1000000)) ;; esac',
-  '  echo "probe $i exit=$c ms=$ms out=$(($(wc -c <"$d/$i.o"))) err=$(($(wc -c <"$d/$i.e")))"',
-  '  cat "$d/$i.o" "$d/$i.e"',
-  "  i=$((i + 1))",
-  "done",
+  shellAssignments({ netlab_header: BATCH_HEADER, netlab_no_tmp_exit: BATCH_NO_TMP_EXIT }),
+  readScript(path.join(__dirname, "batch.sh")),
 ].join("\n");
 
 /** The command `kubectl exec` runs in the container for these probes. */

@@ -9,7 +9,7 @@ import {
   parseNslookup,
   parseResolvConf,
 } from "./parsers";
-import { displayCommand } from "./runner";
+import { displayCommand } from "./kubectl";
 import { splitTiming } from "./timing";
 import type { CheckPlan, CheckResult, Expectation, FailureKind, HttpTool, StepResult } from "./types";
 

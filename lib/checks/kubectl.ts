@@ -1,4 +1,6 @@
-// kubectl command lines for the checks, built from the same kubeconfig and context as the lab's provider.
+// kubectl command lines for the checks and the discovery, built from the same kubeconfig and context as the
+// lab's provider.
+import { shellJoin } from "../shell";
 import type { Step } from "./types";
 
 export interface KubectlTarget {
@@ -15,6 +17,28 @@ export function globalFlags(target: KubectlTarget): string[] {
     ...(target.context === undefined ? [] : ["--context", target.context]),
     `--request-timeout=${target.requestTimeoutSeconds}s`,
   ];
+}
+
+/** Seconds past kubectl's own request timeout at which `timeout` ends a kubectl that still runs. */
+const KUBECTL_GRACE_SECONDS = 5;
+
+/**
+ * A kubectl command line for the lab's cluster that cannot outlive its bound: `timeout` ends it a little
+ * after its own request timeout, for the calls (the discovery, the node probes' listing) that make no steps.
+ */
+export function boundedKubectl(target: KubectlTarget, args: readonly string[]): string[] {
+  return [
+    "timeout",
+    String(target.requestTimeoutSeconds + KUBECTL_GRACE_SECONDS),
+    "kubectl",
+    ...globalFlags(target),
+    ...args,
+  ];
+}
+
+/** The commands a user runs to repeat a check by hand: plain kubectl command lines, quoted for sh. */
+export function displayCommand(steps: readonly Step[]): string {
+  return steps.map((step) => shellJoin(step.argv)).join(" && ");
 }
 
 export interface ExecTarget {

@@ -1,4 +1,6 @@
 // The summary and the plain-text report of all checks, for `pulumi stack output report`.
+import * as path from "node:path";
+import { readScript } from "../shell";
 import type { CheckResult } from "./types";
 
 export interface CheckSummary {
@@ -98,15 +100,12 @@ export function formatReport(results: readonly CheckResult[], leftOut: readonly 
 }
 
 /**
- * The strict-mode gate: a command that fails the update when any check failed, naming each one.
- * It runs after every check, so the report is complete before the update fails. The message travels in
- * the environment, so that the provider's error shows it once, not inside the command line.
+ * The strict-mode gate (strict-gate.sh): a command that fails the update when any check failed, naming each
+ * one. It runs after every check, so the report is complete before the update fails. The message travels in
+ * the environment (strictGateEnvironment), so that the provider's error shows it once, not inside the
+ * command line.
  */
-export const STRICT_GATE_SCRIPT = [
-  'if [ "$NETLAB_FAILED_CHECKS" = 0 ]; then printf \'%s\\n\' "$NETLAB_STRICT_MESSAGE"; exit 0; fi',
-  "printf '%s\\n' \"$NETLAB_STRICT_MESSAGE\" >&2",
-  "exit 1",
-].join("\n");
+export const STRICT_GATE_SCRIPT = readScript(path.join(__dirname, "strict-gate.sh"));
 
 export function strictGateEnvironment(results: readonly CheckResult[]): Record<string, string> {
   const summary = summarize(results);

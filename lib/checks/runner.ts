@@ -4,7 +4,8 @@
 // The script always exits 0 so that a failing check is recorded as data, not as a failed resource.
 // Each step gets a hard deadline (a watchdog kills kubectl), and only failures of kubectl itself
 // (no "command terminated with exit code" line from an exec) are retried: a networking result is final.
-import { shellJoin, shellQuote } from "../shell";
+import * as path from "node:path";
+import { readScript, shellAssignments, shellJoin, shellQuote } from "../shell";
 import { BATCH_HEADER, batchCommand, parseBatchOutput } from "./batch";
 import type { Step, StepResult } from "./types";
 
@@ -40,109 +41,15 @@ export const SETTLED_AFTER_SECONDS = 60;
 const GENUINE_RESULT =
   "command terminated with exit code|Error from server \\((NotFound|BadRequest)\\)|executable file not found";
 
-// Each step costs a few processes only (kubectl, its watchdog, two clock reads, an encoding of each output
-// that is not empty): a rerun starts every check at once on the machine that also runs the cluster. Files
-// live in one directory per script, removed on exit. Each function takes the label its record starts with
-// ("step:3", "batch:0,2") and keeps its files under that label, so that steps can run side by side.
-//
-// kubectl is a Go program that lives a fraction of a second here, with small outputs: without its garbage
-// collector (GOGC=off; GOMEMLIMIT still bounds its memory) each call takes about a quarter less user CPU.
-const RUNNER_FUNCTIONS = `
-export GOGC=off GOMEMLIMIT=256MiB
-netlab_tmp=$(mktemp -d) || { echo "netlab: cannot create a temporary directory" >&2; exit 1; }
-trap 'rm -rf "$netlab_tmp"' EXIT
-trap 'exit 143' HUP INT TERM
-netlab_now_ms() {
-  netlab_ms=$(date +%s%3N 2>/dev/null)
-  case "$netlab_ms" in ''|*[!0-9]*) netlab_ms=$(( $(date +%s) * 1000 )) ;; esac
-}
-if base64 -w 0 </dev/null >/dev/null 2>&1; then
-  netlab_encode() { [ ! -s "$1" ] || base64 -w 0 <"$1"; }
-else
-  netlab_encode() { [ ! -s "$1" ] || base64 <"$1" | tr -d '\\n'; }
-fi
-netlab_report() {
-  printf '%s kubectl_exit=%s attempts=%s duration_ms=%s timed_out=%s\\nstdout=' "$label" "$1" "$2" "$3" "$4"
-  netlab_encode "$out"
-  printf '\\nstderr='
-  netlab_encode "$err"
-  printf '\\n'
-}
-netlab_run() {
-  files="$netlab_tmp/$label"
-  out="$files.out" err="$files.err" expired="$files.expired"
-  [ ! -e "$expired" ] || rm -f "$expired"
-  "$@" >"$out" 2>"$err" </dev/null &
-  pid=$!
-  ( sleep "$deadline"; : >"$expired"; kill -TERM "$pid"; sleep 2; kill -KILL "$pid" ) >/dev/null 2>&1 &
-  watchdog=$!
-  wait "$pid"; code=$?
-  kill "$watchdog" 2>/dev/null; wait "$watchdog" 2>/dev/null
-  timed_out=0; [ -e "$expired" ] && timed_out=1
-}
-netlab_attempts() {
-  attempt=0
-  netlab_now_ms; start=$netlab_ms
-  while :; do
-    attempt=$((attempt + 1))
-    netlab_run "$@"
-    genuine=0
-    if [ "$timed_out" -eq 0 ] && { [ "$code" -eq 0 ] || grep -Eq '${GENUINE_RESULT}' "$err"; }; then genuine=1; fi
-    if [ "$genuine" -eq 1 ] || [ "$attempt" -ge "$attempts_max" ]; then break; fi
-    sleep "$delay"
-  done
-  netlab_now_ms
-}
-netlab_step() {
-  label=$1 deadline=$2 attempts_max=$3 delay=$4; shift 4
-  netlab_attempts "$@"
-  netlab_report "$code" "$attempt" "$((netlab_ms - start))" "$timed_out"
-}
-netlab_batch() {
-  label=$1 deadline=$2 attempts_max=$3 delay=$4; shift 4
-  netlab_attempts "$@"
-  first=
-  [ -s "$out" ] && read -r first <"$out"
-  [ "$genuine" -eq 1 ] && [ "$first" != '${BATCH_HEADER}' ] && return 1
-  netlab_report "$code" "$attempt" "$((netlab_ms - start))" "$timed_out"
-}
-netlab_epoch() {
-  date -u -d "$1" +%s 2>/dev/null || date -u -j -f '%Y-%m-%dT%H:%M:%SZ' "$1" +%s 2>/dev/null
-}
-netlab_endpoints_age() {
-  netlab_age=
-  while IFS= read -r line; do
-    case "$line" in
-      changed=) netlab_age=; return ;;
-      changed=*)
-        t=$(netlab_epoch "\${line#changed=}") || t=
-        case "$t" in ''|*[!0-9]*) netlab_age=; return ;; esac
-        a=$((netlab_ms / 1000 - t))
-        if [ -z "$netlab_age" ] || [ "$a" -lt "$netlab_age" ]; then netlab_age=$a; fi ;;
-    esac
-  done <"$out"
-}
-netlab_wait() {
-  label=$1 deadline=$2 until_line=$3 settle=$4; shift 4
-  netlab_now_ms; start=$netlab_ms
-  polls=0 found=0
-  while :; do
-    polls=$((polls + 1))
-    netlab_run "$@"
-    if [ "$code" -eq 0 ] && grep -Fxq -- "$until_line" "$out"; then found=1; break; fi
-    netlab_now_ms
-    [ $((netlab_ms - start)) -ge $((deadline * 1000)) ] && break
-    sleep 0.5
-  done
-  if [ "$found" -eq 1 ] && [ "$settle" -gt 0 ]; then
-    netlab_now_ms
-    netlab_endpoints_age
-    if [ -z "$netlab_age" ] || [ "$netlab_age" -lt $((settle + ${SETTLED_AFTER_SECONDS})) ]; then sleep "$settle"; fi
-  fi
-  netlab_now_ms
-  netlab_report "$code" "$polls" "$((netlab_ms - start))" "$((1 - found))"
-}
-`;
+// The runner's functions (runner.sh), with the data they need set before them.
+const RUNNER_FUNCTIONS = [
+  shellAssignments({
+    netlab_genuine_result: GENUINE_RESULT,
+    netlab_batch_header: BATCH_HEADER,
+    netlab_settled_after: SETTLED_AFTER_SECONDS,
+  }),
+  readScript(path.join(__dirname, "runner.sh")),
+].join("\n");
 
 /** The part of an exec step's kubectl command line before the remote command: who runs it, and where. */
 function execTarget(step: Step): string[] | undefined {
@@ -204,17 +111,12 @@ export function buildRunnerScript(steps: readonly Step[], options: RunnerOptions
   }
   const records = Array.from({ length: job }, (_, i) => `"$netlab_tmp/r${i}"`);
   return [
-    RUNNER_FUNCTIONS.trim(),
+    RUNNER_FUNCTIONS,
     `echo ${shellQuote(ENVELOPE_HEADER)}`,
     ...lines,
     ...(records.length > 0 ? [`cat ${records.join(" ")}`] : []),
     "exit 0",
   ].join("\n");
-}
-
-/** The commands a user runs to repeat a check by hand. */
-export function displayCommand(steps: readonly Step[]): string {
-  return steps.map((step) => shellJoin(step.argv)).join(" && ");
 }
 
 const RECORD_LINE =

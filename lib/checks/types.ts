@@ -1,5 +1,4 @@
 // The data a connectivity check is made of: what it claims, how it is run, what it expects, what came back.
-import type { TestedObject } from "./tested";
 
 export type FailureKind =
   | "refused"
@@ -70,8 +69,8 @@ export interface CheckPlan {
   steps: Step[];
   expected: string;
   expectation: Expectation;
-  /** The lab objects the check tests: it runs after them, and again when they change. */
-  tests: TestedObject[];
+  /** Keys of the lab objects the check tests, e.g. "pod:pod-demo", "service:svc-nodeport-httpd". */
+  tests: string[];
   from: Endpoint;
   to: Endpoint;
   via: Via;

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { ExposedService } from "../../components/ExposedService";
-import { serviceDnsNames } from "../../lib/dns";
+import { ExposedService, serviceDnsNames } from "../../components/ExposedService";
 import { MockCluster, valueOf } from "../support/pulumiMocks";
 
 let cluster: MockCluster;

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { MultiContainerPod } from "../../components/MultiContainerPod";
-import { POD_SELECTOR_LABEL } from "../../lib/labels";
+import { MultiContainerPod, POD_SELECTOR_LABEL } from "../../components/MultiContainerPod";
 import { MockCluster, valueOf } from "../support/pulumiMocks";
 
 let cluster: MockCluster;

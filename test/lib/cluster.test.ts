@@ -99,6 +99,31 @@ describe("discovery", () => {
     );
   });
 
+  it("says what it was reading and that kubectl printed nothing, when it did", () => {
+    expect(() => parseClusterFacts("")).toThrow(
+      "the cluster's nodes, namespaces and EndpointSlices: kubectl did not answer with JSON: (nothing)",
+    );
+  });
+
+  it("says which field is not what kubectl prints, and what kubectl said, for JSON of another shape", () => {
+    expect(() => parseClusterFacts('{"items":[{"kind":"Node","metadata":{"name":7}}]}')).toThrow(
+      /kubectl's answer is not what it should be \(items\.0\.metadata\.name: .*\): \{"items":\[\{"kind":"Node"/,
+    );
+    expect(() => parseReadyPodsByNode('"Unauthorized"')).toThrow(/^the node probes' pods: .*"Unauthorized"$/);
+  });
+
+  it("reads the empty lists kubectl prints as null", () => {
+    const slice = {
+      kind: "EndpointSlice",
+      metadata: { namespace: "kube-system", labels: { "kubernetes.io/service-name": "kube-dns" } },
+      endpoints: null,
+    };
+    const node = { kind: "Node", metadata: { name: "a", labels: null }, spec: { taints: null } };
+    const facts = parseClusterFacts(JSON.stringify({ items: [slice, node] }));
+    expect(facts.kubeDnsNodes).toEqual([]);
+    expect(facts.nodes).toEqual([{ name: "a", internalIP: "", schedulable: true }]);
+  });
+
   it("does not count a cordoned or NoSchedule-tainted node as schedulable", () => {
     const node = (name: string, spec: object) => ({
       kind: "Node",

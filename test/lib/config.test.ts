@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  CHECK_DEFAULTS,
+  DEFAULT_CHECKS,
   DEFAULT_IMAGES,
   DEFAULT_SERVICES,
   CONFIG_KEYS,
@@ -47,7 +47,7 @@ describe("parseLabConfig defaults", () => {
       placement: "auto",
       images: DEFAULT_IMAGES,
       services: DEFAULT_SERVICES,
-      checks: { ...CHECK_DEFAULTS, only: [], skip: [] },
+      checks: DEFAULT_CHECKS,
     });
     expect(config.images).toMatchObject({ httpd: "httpd:latest", nginx: "nginx:latest", client: "centos" });
     expect(config.services.httpd).toEqual({

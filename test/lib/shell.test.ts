@@ -1,6 +1,16 @@
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { shellJoin, shellQuote } from "../../lib/shell";
+import { BATCH_SCRIPT } from "../../lib/checks/batch";
+import { execStep } from "../../lib/checks/kubectl";
+import { STRICT_GATE_SCRIPT } from "../../lib/checks/report";
+import { buildRunnerScript } from "../../lib/checks/runner";
+import { discoveryCommand } from "../../lib/cluster";
+import { readScript, shellAssignments, shellFunction, shellJoin, shellQuote } from "../../lib/shell";
+
+const LIB = path.resolve(__dirname, "..", "..", "lib");
 
 describe("shellQuote", () => {
   it("leaves plain words readable", () => {
@@ -20,5 +30,71 @@ describe("shellQuote", () => {
   it("joins argument vectors", () => {
     const argv = ["printf", "%s|", "one word", "it's", "$HOME"];
     expect(execFileSync("sh", ["-c", shellJoin(argv)], { encoding: "utf8" })).toBe("one word|it's|$HOME|");
+  });
+});
+
+describe("shellAssignments and shellFunction", () => {
+  it("set variables to exactly these values, on one line", () => {
+    const line = shellAssignments({ a: "it's $HOME", b: 97, c: "" });
+    expect(line).not.toContain("\n");
+    const printed = execFileSync("sh", ["-c", `${line}\nprintf '%s|' "$a" "$b" "$c"`], { encoding: "utf8" });
+    expect(printed).toBe("it's $HOME|97||");
+  });
+
+  it("define a function that runs the command line, passing its arguments verbatim", () => {
+    const line = shellFunction("say", ["printf", "%s|", "one word", "`id`"]);
+    expect(line).toBe("say() { printf '%s|' 'one word' '`id`'; }");
+    expect(execFileSync("sh", ["-c", `${line}\nsay`], { encoding: "utf8" })).toBe("one word|`id`|");
+  });
+
+  it("refuse names sh would not read as one", () => {
+    expect(() => shellAssignments({ "a b": "x" })).toThrow(/not a shell variable name/);
+    expect(() => shellFunction("f;g", ["true"])).toThrow(/not a shell function name/);
+  });
+});
+
+describe("readScript", () => {
+  it("keeps a script's code and drops its comment lines and blank lines", () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "netlab-shell-")), "x.sh");
+    writeFileSync(file, "# shellcheck shell=sh\n# why\n\nf() {\n  # inside\n  echo '#1' # after\n}\nf\n");
+    expect(readScript(file)).toBe("f() {\n  echo '#1' # after\n}\nf");
+  });
+});
+
+describe("the scripts under lib/", () => {
+  const target = { kubeconfig: "/tmp/kube config", context: "kind-kind", requestTimeoutSeconds: 30 };
+  const step = execStep(target, { namespace: "netlab", pod: "pod-demo", container: "c" }, ["true"]);
+  const runner = { execTimeoutSeconds: 20, execAttempts: 3, retryDelaySeconds: 0, kubeProxySettleSeconds: 2 };
+  // Each script and the command that carries it, as the program builds it.
+  const embedded: Record<string, string> = {
+    "checks/batch.sh": BATCH_SCRIPT,
+    "checks/runner.sh": buildRunnerScript([step], runner),
+    "checks/strict-gate.sh": STRICT_GATE_SCRIPT,
+    "discovery.sh": discoveryCommand(target, "netlab"),
+  };
+  const scripts = (dir: string): string[] =>
+    readdirSync(path.join(LIB, dir), { withFileTypes: true }).flatMap((entry) => {
+      const relative = path.posix.join(dir, entry.name);
+      if (entry.isDirectory()) return scripts(relative);
+      return entry.name.endsWith(".sh") ? [relative] : [];
+    });
+
+  it("are each embedded, as they are in the file, in the command that runs them", () => {
+    expect(
+      scripts(".")
+        .map((file) => path.posix.normalize(file))
+        .sort(),
+    ).toEqual(Object.keys(embedded).sort());
+    for (const [file, command] of Object.entries(embedded)) {
+      const code = readScript(path.join(LIB, file));
+      expect(code, file).toMatch(/\S/);
+      expect(command, file).toContain(code);
+    }
+  });
+
+  it("say to shellcheck that they are POSIX sh", () => {
+    for (const file of Object.keys(embedded)) {
+      expect(readFileSync(path.join(LIB, file), "utf8"), file).toMatch(/^# shellcheck shell=sh\n/);
+    }
   });
 });

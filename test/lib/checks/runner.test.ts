@@ -3,11 +3,9 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { execStep, getFieldStep, waitForEndpointStep } from "../../../lib/checks/kubectl";
-import { CURL_TIMING_FORMAT, curlProbe } from "../../../lib/checks/probes";
-import { shellQuote } from "../../../lib/shell";
+import { curlProbe } from "../../../lib/checks/probes";
 import {
   buildRunnerScript,
-  displayCommand,
   ENVELOPE_HEADER,
   parseRunnerOutput,
   SETTLED_AFTER_SECONDS,
@@ -240,15 +238,5 @@ describe("parseRunnerOutput", () => {
 
   it("reads an envelope with no steps", () => {
     expect(parseRunnerOutput(`${ENVELOPE_HEADER}\n`)).toEqual([]);
-  });
-});
-
-describe("displayCommand", () => {
-  it("gives the command a user can paste, quoted", () => {
-    expect(displayCommand([curl("http://localhost:80/")])).toBe(
-      "kubectl --kubeconfig '/tmp/kube config' --context kind-kind --request-timeout=30s exec --namespace netlab " +
-        "pod-demo --container cntr-centos -- curl -sS --connect-timeout 3 --max-time 10 --write-out " +
-        `${shellQuote(CURL_TIMING_FORMAT)} http://localhost:80/`,
-    );
   });
 });
