@@ -1,15 +1,10 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { type CheckRun, type DiscoveredFacts, discoveredFacts } from "../lib/checks/facts";
+import { type CheckGroup, distinctSteps, groupChecks } from "../lib/checks/groups";
 import { judgeCheck } from "../lib/checks/judge";
-import {
-  type LabTopology,
-  type LiveFacts,
-  planChecks,
-  NODE_PROBES_KEY,
-  testedObject,
-  UNRESOLVED_FACTS,
-} from "../lib/checks/plan";
+import { type LabTopology, type LiveFacts, UNRESOLVED_FACTS } from "../lib/checks/lab";
+import { planChecks } from "../lib/checks/plan";
 import {
   type CheckSummary,
   formatReport,
@@ -18,12 +13,12 @@ import {
   summarize,
 } from "../lib/checks/report";
 import { buildRunnerScript, parseRunnerOutput, type RunnerOptions } from "../lib/checks/runner";
-import { distinctSteps, groupChecks } from "../lib/checks/groups";
-import type { CheckResult, StepResult } from "../lib/checks/types";
-import { formatDiagram } from "../lib/results/diagram";
-import { formatJUnit } from "../lib/results/junit";
+import { NODE_PROBES, type TestedObject, testedNames, testedPod, testedService } from "../lib/checks/tested";
+import type { CheckPlan, CheckResult, StepResult } from "../lib/checks/types";
 import type { ClusterFacts } from "../lib/cluster";
 import type { PullPolicy } from "../lib/config";
+import { type DiagramInput, formatDiagram } from "../lib/results/diagram";
+import { formatJUnit } from "../lib/results/junit";
 import { DNS_PROBE, IDLE_COMMAND, NODE_PROBE, STOP_GRACE_SECONDS } from "../lib/tutorial";
 import type { ExposedService } from "./ExposedService";
 import { MultiContainerPod } from "./MultiContainerPod";
@@ -65,7 +60,7 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
   public readonly nodeProbes: NodeProbes | undefined;
   public readonly dnsProbe: MultiContainerPod;
   /** The commands that run the checks, one per group of checks that test the same objects, by name. */
-  public readonly commands: Record<string, command.local.Command>;
+  public readonly commands: Record<string, command.local.Command> = {};
   public readonly results: pulumi.Output<CheckResult[]>;
   public readonly summary: pulumi.Output<CheckSummary>;
   public readonly report: pulumi.Output<string>;
@@ -78,220 +73,37 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
 
   constructor(name: string, args: ConnectivityChecksArgs, opts?: pulumi.ComponentResourceOptions) {
     super("netlab:index:ConnectivityChecks", name, {}, opts);
-    const { topology } = args;
-    const probe = (podName: string, container: string, image: pulumi.Input<string>, extra: object) =>
-      new MultiContainerPod(
-        podName,
-        {
-          namespace: args.namespace,
-          imagePullPolicy: args.imagePullPolicy,
-          terminationGracePeriodSeconds: STOP_GRACE_SECONDS,
-          startTimeoutSeconds: args.startTimeoutSeconds,
-          containers: [{ name: container, image, command: IDLE_COMMAND, dropAllCapabilities: true }],
-          ...extra,
-        },
-        { parent: this },
-      );
-    const nodeProbe = topology.probes.node;
-    this.nodeProbes =
-      nodeProbe === undefined
-        ? undefined
-        : new NodeProbes(
-            NODE_PROBE.name,
-            {
-              namespace: args.namespace,
-              name: NODE_PROBE.name,
-              container: nodeProbe.container,
-              image: args.clientImage,
-              imagePullPolicy: args.imagePullPolicy,
-              command: IDLE_COMMAND,
-              terminationGracePeriodSeconds: STOP_GRACE_SECONDS,
-              startTimeoutSeconds: args.startTimeoutSeconds,
-              enabled: pulumi.output(args.nodeProbeSkipReason).apply((reason) => reason === undefined),
-              kubectl: topology.kubectl,
-            },
-            { parent: this },
-          );
-    this.dnsProbe = probe(DNS_PROBE.podName, DNS_PROBE.container, args.dnsToolsImage, {});
+    this.nodeProbes = this.createNodeProbes(args);
+    this.dnsProbe = this.createDnsProbe(args);
+    const lab = new TestedObjects(
+      args,
+      { ...args.pods, [DNS_PROBE.podName]: this.dnsProbe },
+      this.nodeProbes,
+    );
 
-    const pods: Record<string, MultiContainerPod> = { ...args.pods, [DNS_PROBE.podName]: this.dnsProbe };
-    const cluster = pulumi.output(args.cluster);
-    const noProbes: Record<string, string> = {};
-    const nodeProbePods = this.nodeProbes?.podsByNode ?? pulumi.output(noProbes);
-
-    // The facts about some tested objects, from their outputs alone: a check waits for what it tests and
-    // nothing else (a pod-demo check does not wait for the services to settle).
-    const liveFactsAbout = (tests: readonly string[]): pulumi.Output<LiveFacts> => {
-      const objects = tests.map(testedObject);
-      const podNames = objects.filter((o) => o.kind === "pod").map((o) => o.name);
-      const serviceNames = objects.filter((o) => o.kind === "service").map((o) => o.name);
-      const withNodeProbes = objects.some((o) => o.kind === "node-probes");
-      return pulumi
-        .all([
-          pulumi.all(
-            podNames.map((name) => pulumi.all([this.pod(pods, name).podIP, this.pod(pods, name).nodeName])),
-          ),
-          withNodeProbes ? nodeProbePods : noProbes,
-          cluster,
-          pulumi.output(args.nodeProbeSkipReason),
-          pulumi.all(
-            serviceNames.map((name) => {
-              const service = this.service(args.services, name);
-              return pulumi.all([service.clusterIP, service.nodePort]);
-            }),
-          ),
-        ])
-        .apply(([podFacts, nodeProbes, clusterFacts, nodeProbeSkipReason, services]) => ({
-          podIPs: Object.fromEntries(podNames.map((name, i) => [name, podFacts[i]?.[0] as string])),
-          podNodes: Object.fromEntries(podNames.map((name, i) => [name, podFacts[i]?.[1] as string])),
-          nodes: clusterFacts.nodes,
-          nodeProbes,
-          kubeDnsNodes: clusterFacts.kubeDnsNodes,
-          ...(nodeProbeSkipReason === undefined ? {} : { nodeProbeSkipReason }),
-          services: Object.fromEntries(
-            serviceNames.map((name, i) => {
-              const [clusterIP, nodePort] = services[i] as [string, number | undefined];
-              return [name, nodePort === undefined ? { clusterIP } : { clusterIP, nodePort }];
-            }),
-          ),
-        }));
-    };
-    const everything = [
-      ...Object.keys(pods).map((name) => `pod:${name}`),
-      ...Object.keys(args.services).map((name) => `service:${name}`),
-      ...(this.nodeProbes === undefined ? [] : [NODE_PROBES_KEY]),
-    ];
-    const live = liveFactsAbout(everything);
-
-    // What a check tests: its resources (to run after them) and the values whose change must rerun it
-    // (a new pod has a new UID and IP, a recreated service a new ClusterIP).
-    const tested = (key: string): { resource?: pulumi.Resource; triggers: pulumi.Output<unknown>[] } => {
-      const { kind, name } = testedObject(key);
-      if (kind === "node-probes") {
-        // Without node probes (hostNetwork forbidden) the node checks are skipped: nothing to wait for.
-        const probes = this.nodeProbes;
-        return probes === undefined
-          ? { triggers: [] }
-          : { resource: probes, triggers: [probes.uid, probes.podsByNode] };
-      }
-      if (kind === "pod") {
-        const pod = this.pod(pods, name);
-        return { resource: pod, triggers: [pod.uid, pod.podIP] };
-      }
-      const service = this.service(args.services, name);
-      // A changed port or target port updates a Service in place, with the same UID and ClusterIP.
-      return { resource: service, triggers: [service.uid, service.clusterIP, service.service.spec.ports] };
-    };
-
-    // One command per group of checks that test the same objects (lib/checks/groups.ts).
-    this.commands = {};
-    const runs: pulumi.Output<CheckRun[]>[] = [];
+    // Which checks run is known from the topology alone; their commands wait for the live facts.
     const leftOut = new Set(args.leaveOut ?? []);
-    const shapes = planChecks(topology, UNRESOLVED_FACTS).filter((p) => !leftOut.has(p.id));
-    for (const group of groupChecks(shapes)) {
-      const plans = liveFactsAbout(group.tests).apply((facts) => {
-        const all = planChecks(topology, facts);
-        return group.ids.map((id) => {
-          const found = all.find((p) => p.id === id);
-          if (found === undefined) throw new Error(`check ${id} disappeared once the lab's facts were known`);
-          return found;
-        });
-      });
-      const layout = plans.apply(distinctSteps);
-      const objects = group.tests.map(tested);
-      const check = new command.local.Command(
-        group.name,
-        {
-          create: layout.apply((l) => buildRunnerScript(l.steps, args.runner)),
-          triggers: [args.run, ...objects.flatMap((o) => o.triggers)],
-          // The runner prints base64 envelopes; the judged results are the stack outputs.
-          logging: "none",
-        },
-        {
-          parent: this,
-          dependsOn: objects.flatMap((o) => (o.resource === undefined ? [] : [o.resource])),
-          // A rerun replaces the command; its old copy has nothing to undo, so it goes first rather than in
-          // a phase of deletes after every new run.
-          deleteBeforeReplace: true,
-        },
-      );
-      this.commands[group.name] = check;
-      runs.push(
-        pulumi.all([plans, layout, check.stdout]).apply(([all, l, stdout]) => {
-          const results = parseRunnerOutput(stdout);
-          return all.map((plan, i) => ({
-            plan,
-            steps: (l.indices[i] ?? []).map((index) => results[index] as StepResult),
-          }));
-        }),
-      );
-    }
+    const shapes = planChecks(args.topology, UNRESOLVED_FACTS).filter((plan) => !leftOut.has(plan.id));
+    const runs = groupChecks(shapes).map((group) => this.runGroup(group, lab, args));
+    const allRuns = inPlanOrder(runs, shapes);
 
-    // In plan order, as the report and the outputs list the checks.
-    const order = new Map(shapes.map((shape, i) => [shape.id, i]));
-    const allRuns = pulumi
-      .all(runs)
-      .apply((groups) =>
-        groups.flat().sort((a, b) => (order.get(a.plan.id) ?? 0) - (order.get(b.plan.id) ?? 0)),
-      );
     this.results = allRuns.apply((all) => all.map((run) => judgeCheck(run.plan, run.steps)));
     this.summary = this.results.apply(summarize);
     this.report = this.results.apply((results) => formatReport(results, args.leaveOut ?? []));
-    this.facts = pulumi.all([live, allRuns]).apply(([facts, all]) => ({ ...facts, ...discoveredFacts(all) }));
-
-    const labPods = Object.values(args.pods);
-    const labServices = Object.values(args.services);
-    this.diagram = pulumi
-      .all([
-        this.facts,
-        this.results,
-        pulumi.all(labPods.map((pod) => pulumi.all([pod.podName, pod.nodeName, pod.podIP]))),
-        pulumi.all(
-          labServices.map((service) =>
-            pulumi.all([service.service.spec.type, service.clusterIP, service.nodePort]),
-          ),
-        ),
-        pulumi.output(args.namespace),
-      ])
-      .apply(([facts, results, podFacts, serviceFacts, namespace]) =>
-        formatDiagram({
-          namespace,
-          nodes: facts.nodes.map(({ name, internalIP }) => ({ name, internalIP })),
-          pods: labPods.map((pod, i) => {
-            const [name, node, ip] = podFacts[i] as [string, string, string];
-            return { name, node, ip, containers: pod.containerNames };
-          }),
-          services: labServices.map((service, i) => {
-            const [type, clusterIP, nodePort] = serviceFacts[i] as [string, string, number | undefined];
-            const target = topology.services.find((s) => s.name === service.serviceName)?.target.pod;
-            return {
-              name: service.serviceName,
-              type,
-              clusterIP,
-              port: service.port,
-              targetPort: service.targetPort,
-              ...(nodePort === undefined ? {} : { nodePort }),
-              selects: target === undefined ? [] : [target],
-            };
-          }),
-          ...(facts.kubeDnsIP === undefined ? {} : { kubeDnsIP: facts.kubeDnsIP }),
-          ...(facts.apiServiceIP === undefined ? {} : { apiServiceIP: facts.apiServiceIP }),
-          results,
-        }),
-      );
+    this.facts = pulumi
+      .all([lab.factsAbout(lab.everything()), allRuns])
+      .apply(([facts, all]) => ({ ...facts, ...discoveredFacts(all) }));
+    this.diagram = pulumi.all([diagramInput(args), this.facts, this.results]).apply(([lab, facts, results]) =>
+      formatDiagram({
+        ...lab,
+        nodes: facts.nodes.map(({ name, internalIP }) => ({ name, internalIP })),
+        ...(facts.kubeDnsIP === undefined ? {} : { kubeDnsIP: facts.kubeDnsIP }),
+        ...(facts.apiServiceIP === undefined ? {} : { apiServiceIP: facts.apiServiceIP }),
+        results,
+      }),
+    );
     this.junit = this.results.apply((results) => formatJUnit(results));
-
-    this.strictGate = args.strict
-      ? new command.local.Command(
-          "strict-gate",
-          {
-            create: STRICT_GATE_SCRIPT,
-            environment: this.results.apply(strictGateEnvironment),
-            triggers: [args.run],
-          },
-          { parent: this, dependsOn: Object.values(this.commands) },
-        )
-      : undefined;
+    this.strictGate = args.strict ? this.createStrictGate(args) : undefined;
 
     this.registerOutputs({
       results: this.results,
@@ -303,14 +115,245 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
     });
   }
 
-  private pod(pods: Record<string, MultiContainerPod>, name: string): MultiContainerPod {
-    const pod = pods[name];
+  private createNodeProbes(args: ConnectivityChecksArgs): NodeProbes | undefined {
+    const nodeProbe = args.topology.probes.node;
+    if (nodeProbe === undefined) return undefined;
+    return new NodeProbes(
+      NODE_PROBE.name,
+      {
+        namespace: args.namespace,
+        name: NODE_PROBE.name,
+        container: nodeProbe.container,
+        image: args.clientImage,
+        imagePullPolicy: args.imagePullPolicy,
+        command: IDLE_COMMAND,
+        terminationGracePeriodSeconds: STOP_GRACE_SECONDS,
+        startTimeoutSeconds: args.startTimeoutSeconds,
+        enabled: pulumi.output(args.nodeProbeSkipReason).apply((reason) => reason === undefined),
+        kubectl: args.topology.kubectl,
+      },
+      { parent: this },
+    );
+  }
+
+  private createDnsProbe(args: ConnectivityChecksArgs): MultiContainerPod {
+    return new MultiContainerPod(
+      DNS_PROBE.podName,
+      {
+        namespace: args.namespace,
+        imagePullPolicy: args.imagePullPolicy,
+        terminationGracePeriodSeconds: STOP_GRACE_SECONDS,
+        startTimeoutSeconds: args.startTimeoutSeconds,
+        containers: [
+          {
+            name: DNS_PROBE.container,
+            image: args.dnsToolsImage,
+            command: IDLE_COMMAND,
+            dropAllCapabilities: true,
+          },
+        ],
+      },
+      { parent: this },
+    );
+  }
+
+  /**
+   * One command for a group of checks that test the same objects (lib/checks/groups.ts): it runs after
+   * them, again when they change, and its output is read back into each check's step results.
+   */
+  private runGroup(
+    group: CheckGroup,
+    lab: TestedObjects,
+    args: ConnectivityChecksArgs,
+  ): pulumi.Output<CheckRun[]> {
+    const plans = lab.factsAbout(group.tests).apply((facts) => plansOf(group, args.topology, facts));
+    const layout = plans.apply(distinctSteps);
+    const objects = group.tests.map((object) => lab.tested(object));
+    const check = new command.local.Command(
+      group.name,
+      {
+        create: layout.apply((l) => buildRunnerScript(l.steps, args.runner)),
+        triggers: [args.run, ...objects.flatMap((o) => o.triggers)],
+        // The runner prints base64 envelopes; the judged results are the stack outputs.
+        logging: "none",
+      },
+      {
+        parent: this,
+        dependsOn: objects.flatMap((o) => (o.resource === undefined ? [] : [o.resource])),
+        // A rerun replaces the command; its old copy has nothing to undo, so it goes first rather than in
+        // a phase of deletes after every new run.
+        deleteBeforeReplace: true,
+      },
+    );
+    this.commands[group.name] = check;
+    return pulumi.all([plans, layout, check.stdout]).apply(([all, l, stdout]) => {
+      const results = parseRunnerOutput(stdout);
+      return all.map((plan, i) => ({
+        plan,
+        steps: (l.indices[i] ?? []).map((index) => results[index] as StepResult),
+      }));
+    });
+  }
+
+  private createStrictGate(args: ConnectivityChecksArgs): command.local.Command {
+    return new command.local.Command(
+      "strict-gate",
+      {
+        create: STRICT_GATE_SCRIPT,
+        environment: this.results.apply(strictGateEnvironment),
+        triggers: [args.run],
+      },
+      { parent: this, dependsOn: Object.values(this.commands) },
+    );
+  }
+}
+
+/** The group's checks, planned with the live facts about what they test. */
+function plansOf(group: CheckGroup, topology: LabTopology, facts: LiveFacts): CheckPlan[] {
+  const all = planChecks(topology, facts);
+  return group.ids.map((id) => {
+    const found = all.find((plan) => plan.id === id);
+    if (found === undefined) throw new Error(`check ${id} disappeared once the lab's facts were known`);
+    return found;
+  });
+}
+
+/** Every group's runs, in plan order, as the report and the outputs list the checks. */
+function inPlanOrder(
+  runs: pulumi.Output<CheckRun[]>[],
+  shapes: readonly CheckPlan[],
+): pulumi.Output<CheckRun[]> {
+  const order = new Map(shapes.map((shape, i) => [shape.id, i]));
+  const position = (run: CheckRun) => order.get(run.plan.id) ?? 0;
+  return pulumi.all(runs).apply((groups) => groups.flat().sort((a, b) => position(a) - position(b)));
+}
+
+/** The lab's pods and services as the diagram draws them. */
+function diagramInput(
+  args: ConnectivityChecksArgs,
+): pulumi.Output<Pick<DiagramInput, "namespace" | "pods" | "services">> {
+  const pods = Object.values(args.pods).map((pod) =>
+    pulumi.output({ name: pod.podName, node: pod.nodeName, ip: pod.podIP, containers: pod.containerNames }),
+  );
+  const services = Object.values(args.services).map((service) => {
+    const target = args.topology.services.find((s) => s.name === service.serviceName)?.target.pod;
+    return pulumi
+      .output({ type: service.service.spec.type, clusterIP: service.clusterIP, nodePort: service.nodePort })
+      .apply(({ type, clusterIP, nodePort }) => ({
+        name: service.serviceName,
+        type,
+        clusterIP,
+        port: service.port,
+        targetPort: service.targetPort,
+        ...(nodePort === undefined ? {} : { nodePort }),
+        selects: target === undefined ? [] : [target],
+      }));
+  });
+  return pulumi.output({ namespace: args.namespace, pods: pulumi.all(pods), services: pulumi.all(services) });
+}
+
+interface Tested {
+  /** What the check runs after, if anything. */
+  resource?: pulumi.Resource;
+  /** The values whose change must rerun it (a new pod has a new UID and IP, a recreated service a new ClusterIP). */
+  triggers: pulumi.Output<unknown>[];
+}
+
+/** The lab's objects a check can test, and the live facts each gives once it exists. */
+class TestedObjects {
+  private readonly nodeProbePods: pulumi.Output<Record<string, string>>;
+
+  constructor(
+    private readonly args: ConnectivityChecksArgs,
+    private readonly pods: Record<string, MultiContainerPod>,
+    private readonly nodeProbes: NodeProbes | undefined,
+  ) {
+    const none: Record<string, string> = {};
+    this.nodeProbePods = nodeProbes?.podsByNode ?? pulumi.output(none);
+  }
+
+  /** Every object of the lab: the facts output covers them all. */
+  everything(): TestedObject[] {
+    return [
+      ...Object.keys(this.pods).map(testedPod),
+      ...Object.keys(this.args.services).map(testedService),
+      ...(this.nodeProbes === undefined ? [] : [NODE_PROBES]),
+    ];
+  }
+
+  /**
+   * The live facts about some objects, from their outputs alone: a check waits for what it tests and
+   * nothing else (a pod-demo check does not wait for the services to settle).
+   */
+  factsAbout(objects: readonly TestedObject[]): pulumi.Output<LiveFacts> {
+    const names = testedNames(objects);
+    const pods = names.pods.map((name) => this.pod(name));
+    const services = names.services.map((name) => this.service(name));
+    const byName = <T, V>(items: T[], name: (item: T) => string, value: (item: T) => pulumi.Input<V>) =>
+      pulumi.all(Object.fromEntries(items.map((item) => [name(item), value(item)])));
+    const noProbes: Record<string, string> = {};
+    return pulumi
+      .output({
+        podIPs: byName(
+          pods,
+          (pod) => pod.podName,
+          (pod) => pod.podIP,
+        ),
+        podNodes: byName(
+          pods,
+          (pod) => pod.podName,
+          (pod) => pod.nodeName,
+        ),
+        services: byName(
+          services,
+          (service) => service.serviceName,
+          (service) => pulumi.output({ clusterIP: service.clusterIP, nodePort: service.nodePort }),
+        ),
+        nodeProbes: names.nodeProbes ? this.nodeProbePods : noProbes,
+        cluster: this.args.cluster,
+        nodeProbeSkipReason: this.args.nodeProbeSkipReason,
+      })
+      .apply(({ podIPs, podNodes, services, nodeProbes, cluster, nodeProbeSkipReason }): LiveFacts => ({
+        podIPs,
+        podNodes,
+        nodes: cluster.nodes,
+        nodeProbes,
+        kubeDnsNodes: cluster.kubeDnsNodes,
+        ...(nodeProbeSkipReason === undefined ? {} : { nodeProbeSkipReason }),
+        services: Object.fromEntries(
+          Object.entries(services).map(([name, { clusterIP, nodePort }]) => [
+            name,
+            nodePort === undefined ? { clusterIP } : { clusterIP, nodePort },
+          ]),
+        ),
+      }));
+  }
+
+  tested(object: TestedObject): Tested {
+    if (object.kind === "node-probes") {
+      // Without node probes (hostNetwork forbidden) the node checks are skipped: nothing to wait for.
+      const probes = this.nodeProbes;
+      return probes === undefined
+        ? { triggers: [] }
+        : { resource: probes, triggers: [probes.uid, probes.podsByNode] };
+    }
+    if (object.kind === "pod") {
+      const pod = this.pod(object.name);
+      return { resource: pod, triggers: [pod.uid, pod.podIP] };
+    }
+    const service = this.service(object.name);
+    // A changed port or target port updates a Service in place, with the same UID and ClusterIP.
+    return { resource: service, triggers: [service.uid, service.clusterIP, service.service.spec.ports] };
+  }
+
+  private pod(name: string): MultiContainerPod {
+    const pod = this.pods[name];
     if (pod === undefined) throw new Error(`a check tests pod ${name}, which the lab does not have`);
     return pod;
   }
 
-  private service(services: Record<string, ExposedService>, name: string): ExposedService {
-    const service = services[name];
+  private service(name: string): ExposedService {
+    const service = this.args.services[name];
     if (service === undefined) throw new Error(`a check tests service ${name}, which the lab does not have`);
     return service;
   }

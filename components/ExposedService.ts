@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceType } from "../lib/config";
-import { PART_OF_LABEL, PART_OF_VALUE } from "./MultiContainerPod";
+import { type ServiceDnsNames, serviceDnsNames } from "../lib/dns";
+import { PART_OF } from "../lib/labels";
 
 export interface ExposedServiceArgs {
   namespace: pulumi.Input<string>;
@@ -16,25 +17,6 @@ export interface ExposedServiceArgs {
   selector: pulumi.Input<Record<string, string>>;
   /** Domain of the cluster's DNS, for the names a pod can resolve. */
   clusterDomain: string;
-}
-
-export interface ServiceDnsNames {
-  short: string;
-  namespaced: string;
-  fqdn: string;
-}
-
-/** The DNS names a pod in the same namespace can use for a Service. */
-export function serviceDnsNames(
-  serviceName: string,
-  namespace: string,
-  clusterDomain: string,
-): ServiceDnsNames {
-  return {
-    short: serviceName,
-    namespaced: `${serviceName}.${namespace}`,
-    fqdn: `${serviceName}.${namespace}.svc.${clusterDomain}`,
-  };
 }
 
 /** Tells the Kubernetes provider to return the object as created, without waiting for it to settle. */
@@ -68,7 +50,7 @@ export class ExposedService extends pulumi.ComponentResource {
         metadata: {
           name: args.serviceName,
           namespace: args.namespace,
-          labels: { [PART_OF_LABEL]: PART_OF_VALUE },
+          labels: { ...PART_OF },
           // No wait for endpoints here: the checks that use the Service wait, bounded, for its endpoint.
           annotations: { [SKIP_AWAIT_ANNOTATION]: "true" },
         },

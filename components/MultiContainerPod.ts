@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PullPolicy } from "../lib/config";
+import { containerSecurityContext, PART_OF, POD_SECURITY_CONTEXT, POD_SELECTOR_LABEL } from "../lib/labels";
 
 export interface ContainerArgs {
   name: string;
@@ -11,20 +12,6 @@ export interface ContainerArgs {
   args?: string[];
   /** Drop every Linux capability: for containers that only run clients (curl, nslookup), not servers. */
   dropAllCapabilities?: boolean;
-}
-
-/** Every lab pod: the container runtime's default seccomp profile, as Pod Security "restricted" asks. */
-export const POD_SECURITY_CONTEXT = { seccompProfile: { type: "RuntimeDefault" } };
-
-/** Every lab container: never privileged, no privilege escalation, and no capabilities where none is needed. */
-export function containerSecurityContext(
-  dropAllCapabilities = false,
-): k8s.types.input.core.v1.SecurityContext {
-  return {
-    privileged: false,
-    allowPrivilegeEscalation: false,
-    ...(dropAllCapabilities ? { capabilities: { drop: ["ALL"] } } : {}),
-  };
 }
 
 export interface MultiContainerPodArgs {
@@ -51,11 +38,6 @@ export interface MultiContainerPodArgs {
    */
   startTimeoutSeconds?: number;
 }
-
-/** The label that selects exactly one lab pod. */
-export const POD_SELECTOR_LABEL = "k8s-networking-lab/pod";
-export const PART_OF_LABEL = "app.kubernetes.io/part-of";
-export const PART_OF_VALUE = "k8s-networking-lab";
 
 /** One pod holding several containers that share its network namespace, hostname and IP. */
 export class MultiContainerPod extends pulumi.ComponentResource {
@@ -87,7 +69,7 @@ export class MultiContainerPod extends pulumi.ComponentResource {
         metadata: {
           name: podName,
           namespace: args.namespace,
-          labels: { ...args.labels, ...this.selector, [PART_OF_LABEL]: PART_OF_VALUE },
+          labels: { ...args.labels, ...this.selector, ...PART_OF },
         },
         spec: {
           hostNetwork: args.hostNetwork,

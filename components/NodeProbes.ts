@@ -4,14 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { KubectlTarget } from "../lib/checks/kubectl";
 import { daemonSetPodsCommand, parseReadyPodsByNode } from "../lib/cluster";
 import type { PullPolicy } from "../lib/config";
-import {
-  containerSecurityContext,
-  PART_OF_LABEL,
-  PART_OF_VALUE,
-  POD_SECURITY_CONTEXT,
-  POD_SELECTOR_LABEL,
-  startTimeouts,
-} from "./MultiContainerPod";
+import { containerSecurityContext, PART_OF, POD_SECURITY_CONTEXT, POD_SELECTOR_LABEL } from "../lib/labels";
+import { startTimeouts } from "./MultiContainerPod";
 
 export interface NodeProbesArgs {
   namespace: pulumi.Input<string>;
@@ -53,12 +47,12 @@ export class NodeProbes extends pulumi.ComponentResource {
         metadata: {
           name: args.name,
           namespace: args.namespace,
-          labels: { ...selector, [PART_OF_LABEL]: PART_OF_VALUE },
+          labels: { ...selector, ...PART_OF },
         },
         spec: {
           selector: { matchLabels: selector },
           template: {
-            metadata: { labels: { ...selector, [PART_OF_LABEL]: PART_OF_VALUE } },
+            metadata: { labels: { ...selector, ...PART_OF } },
             spec: {
               nodeSelector: pulumi
                 .output(args.enabled ?? true)

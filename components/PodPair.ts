@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Placement, PullPolicy } from "../lib/config";
+import { DEFAULT_IMAGES, type Placement, type PullPolicy } from "../lib/config";
+import { POD_HTTPD, POD_NGINX } from "../lib/tutorial";
 import { MultiContainerPod } from "./MultiContainerPod";
 
 export interface ServerPodArgs {
@@ -46,25 +47,23 @@ export function pairAffinity(pair: string, placement: Placement): k8s.types.inpu
 }
 
 export const DEFAULT_FIRST_SERVER: ServerPodArgs = {
-  podName: "pod-httpd",
-  containerName: "cntr-httpd",
-  image: "httpd:latest",
-  port: 80,
+  podName: POD_HTTPD.podName,
+  containerName: POD_HTTPD.container,
+  image: DEFAULT_IMAGES.httpd,
+  port: POD_HTTPD.port,
 };
 
 export const DEFAULT_SECOND_SERVER: ServerPodArgs = {
-  podName: "pod-nginx",
-  containerName: "cntr-nginx",
-  image: "nginx:latest",
-  port: 80,
+  podName: POD_NGINX.podName,
+  containerName: POD_NGINX.container,
+  image: DEFAULT_IMAGES.nginx,
+  port: POD_NGINX.port,
 };
 
 /** Two single-container web servers that reach each other by pod IP. */
 export class PodPair extends pulumi.ComponentResource {
   public readonly first: MultiContainerPod;
   public readonly second: MultiContainerPod;
-  public readonly firstIP: pulumi.Output<string>;
-  public readonly secondIP: pulumi.Output<string>;
 
   constructor(name: string, args: PodPairArgs, opts?: pulumi.ComponentResourceOptions) {
     super("netlab:index:PodPair", name, {}, opts);
@@ -89,8 +88,6 @@ export class PodPair extends pulumi.ComponentResource {
       );
     this.first = server(firstSpec);
     this.second = server(secondSpec);
-    this.firstIP = this.first.podIP;
-    this.secondIP = this.second.podIP;
-    this.registerOutputs({ firstIP: this.firstIP, secondIP: this.secondIP });
+    this.registerOutputs({ firstIP: this.first.podIP, secondIP: this.second.podIP });
   }
 }

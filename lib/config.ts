@@ -162,7 +162,7 @@ export const DEFAULT_IMAGES = {
   dnsTools: "registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3",
 };
 
-const CHECK_DEFAULTS = {
+export const CHECK_DEFAULTS = {
   enabled: true,
   strict: false,
   run: 1,
@@ -497,10 +497,6 @@ function labConfigSchema(options: ParseOptions) {
 }
 
 export type LabConfig = z.output<ReturnType<typeof labConfigSchema>>;
-export type ImagesConfig = LabConfig["images"];
-export type ChecksConfig = LabConfig["checks"];
-
-export const DEFAULT_CHECKS: ChecksConfig = { ...CHECK_DEFAULTS, only: [], skip: [] };
 
 // ---- Problems: the one place zod's issues become the lab's messages.
 

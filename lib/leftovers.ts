@@ -2,7 +2,7 @@
 // own YAML applied by hand, say. Creating them again would fail with AlreadyExists (or, when the provider
 // applies server-side, with a pod "Forbidden" error that names neither cause nor cure), so the lab stops
 // first and says which objects and the ways out. Pure.
-import type { LabTopology } from "./checks/plan";
+import type { LabTopology } from "./checks/lab";
 import { shellJoin } from "./shell";
 import { DNS_PROBE, NODE_PROBE } from "./tutorial";
 

@@ -39,17 +39,3 @@ export function labProblem(level: PodSecurityLevel): string | undefined {
     `pods would be rejected. Use podSecurity "baseline" (the node checks are then skipped) or "privileged".`
   );
 }
-
-/** The namespace enforces a stricter level than the lab was told: it would reject the lab's pods. */
-export function levelMismatch(
-  namespace: string,
-  configured: PodSecurityLevel,
-  actual: PodSecurityLevel,
-): string | undefined {
-  if (STRICTNESS[actual] <= STRICTNESS[configured]) return undefined;
-  return (
-    `namespace ${namespace} enforces Pod Security "${actual}" (label ${ENFORCE_LABEL}), stricter than ` +
-    `podSecurity "${configured}": set \`pulumi config set podSecurity ${actual}\` so the lab skips what that ` +
-    `level forbids, or relabel the namespace`
-  );
-}

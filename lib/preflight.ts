@@ -1,5 +1,5 @@
 // What the lab checks on the live cluster before it builds anything, and the one reason it stops. Pure.
-import type { LabTopology } from "./checks/plan";
+import type { LabTopology } from "./checks/lab";
 import { type Discovery, placementProblem } from "./cluster";
 import type { LabConfig } from "./config";
 import { foreignObjects, labObjects, leftoverProblem, type OwnLabel } from "./leftovers";

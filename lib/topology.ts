@@ -1,5 +1,5 @@
 // The lab's shape as the checks see it, derived from the validated config.
-import type { LabTopology, ServerRef } from "./checks/plan";
+import type { LabTopology, ServerRef } from "./checks/lab";
 import type { LabConfig } from "./config";
 import { DNS_PROBE, NODE_PROBE, POD_DEMO, POD_HTTPD, POD_NGINX } from "./tutorial";
 

@@ -1,6 +1,6 @@
 // index.ts with its default config, under mocks: the resource graph must be the tutorial's.
 import { beforeAll, describe, expect, it } from "vitest";
-import { POD_SELECTOR_LABEL } from "../components/MultiContainerPod";
+import { POD_SELECTOR_LABEL } from "../lib/labels";
 import { type MockCluster, type Program, runProgram, valueOf } from "./support/pulumiMocks";
 
 type Fields = Record<string, unknown>;

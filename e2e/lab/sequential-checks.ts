@@ -9,7 +9,8 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { judgeCheck } from "../../lib/checks/judge";
-import { type LiveFacts, planChecks } from "../../lib/checks/plan";
+import type { LiveFacts } from "../../lib/checks/lab";
+import { planChecks } from "../../lib/checks/plan";
 import { formatReport } from "../../lib/checks/report";
 import { buildRunnerScript, parseRunnerOutput } from "../../lib/checks/runner";
 import { discoveryCommand, parseDiscovery } from "../../lib/cluster";

@@ -1,13 +1,14 @@
 // Checks that test the same lab objects run together, as one command: they wait for the same objects and
 // rerun on the same changes, and one script can share their kubectl calls (a step two checks need runs
 // once; the probes of one container go in one exec).
+import { type TestedObject, testedKey } from "./tested";
 import type { CheckPlan, Step } from "./types";
 
 export interface CheckGroup {
   /** The name of the group's command, from the objects it tests, e.g. `checks-pod/pod-demo,probes/node`. */
   name: string;
-  /** Keys of the tested objects, as in CheckPlan.tests, sorted. */
-  tests: string[];
+  /** The tested objects, once each, sorted by key. */
+  tests: TestedObject[];
   /** The group's checks, in plan order. */
   ids: string[];
 }
@@ -16,8 +17,11 @@ export interface CheckGroup {
 export function groupChecks(plans: readonly CheckPlan[]): CheckGroup[] {
   const groups = new Map<string, CheckGroup>();
   for (const plan of plans) {
-    const tests = [...new Set(plan.tests)].sort();
-    const name = `checks-${tests.map((key) => key.replace(":", "/")).join(",") || "cluster"}`;
+    const byKey = [...new Map(plan.tests.map((object) => [testedKey(object), object])).entries()].sort(
+      ([a], [b]) => (a < b ? -1 : 1),
+    );
+    const tests = byKey.map(([, object]) => object);
+    const name = `checks-${byKey.map(([key]) => key).join(",") || "cluster"}`;
     const group = groups.get(name);
     if (group === undefined) groups.set(name, { name, tests, ids: [plan.id] });
     else group.ids.push(plan.id);

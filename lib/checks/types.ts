@@ -1,4 +1,5 @@
 // The data a connectivity check is made of: what it claims, how it is run, what it expects, what came back.
+import type { TestedObject } from "./tested";
 
 export type FailureKind =
   | "refused"
@@ -69,8 +70,8 @@ export interface CheckPlan {
   steps: Step[];
   expected: string;
   expectation: Expectation;
-  /** Keys of the lab objects the check tests, e.g. "pod:pod-demo", "service:svc-nodeport-httpd". */
-  tests: string[];
+  /** The lab objects the check tests: it runs after them, and again when they change. */
+  tests: TestedObject[];
   from: Endpoint;
   to: Endpoint;
   via: Via;

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { ExposedService, serviceDnsNames } from "../../components/ExposedService";
+import { ExposedService } from "../../components/ExposedService";
+import { serviceDnsNames } from "../../lib/dns";
 import { MockCluster, valueOf } from "../support/pulumiMocks";
 
 let cluster: MockCluster;

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { MultiContainerPod, POD_SELECTOR_LABEL } from "../../components/MultiContainerPod";
+import { MultiContainerPod } from "../../components/MultiContainerPod";
+import { POD_SELECTOR_LABEL } from "../../lib/labels";
 import { MockCluster, valueOf } from "../support/pulumiMocks";
 
 let cluster: MockCluster;

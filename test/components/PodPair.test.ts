@@ -15,8 +15,8 @@ const containersOf = (name: string) =>
 describe("PodPair", () => {
   it("defaults to the tutorial's pod-httpd and pod-nginx", async () => {
     const pair = new PodPair("eg2", { namespace: "lab" });
-    expect(await valueOf(pair.firstIP)).toBe("10.244.1.10");
-    expect(await valueOf(pair.secondIP)).toBe("10.244.1.11");
+    expect(await valueOf(pair.first.podIP)).toBe("10.244.1.10");
+    expect(await valueOf(pair.second.podIP)).toBe("10.244.1.11");
     expect(containersOf("pod-httpd")).toMatchObject([
       { name: "cntr-httpd", image: "httpd:latest", ports: [{ containerPort: 80 }] },
     ]);
@@ -36,7 +36,7 @@ describe("PodPair", () => {
     });
     expect(pair.first.portOwners).toEqual({ "80": "cntr-httpd" });
     expect(pair.second.portOwners).toEqual({ "8080": "b" });
-    await valueOf(pair.firstIP);
+    await valueOf(pair.first.podIP);
     expect(containersOf("web-a")[0]?.image).toBe("httpd:2.4");
   });
 

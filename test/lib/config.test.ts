@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  DEFAULT_CHECKS,
+  CHECK_DEFAULTS,
   DEFAULT_IMAGES,
   DEFAULT_SERVICES,
   CONFIG_KEYS,
@@ -47,7 +47,7 @@ describe("parseLabConfig defaults", () => {
       placement: "auto",
       images: DEFAULT_IMAGES,
       services: DEFAULT_SERVICES,
-      checks: DEFAULT_CHECKS,
+      checks: { ...CHECK_DEFAULTS, only: [], skip: [] },
     });
     expect(config.images).toMatchObject({ httpd: "httpd:latest", nginx: "nginx:latest", client: "centos" });
     expect(config.services.httpd).toEqual({

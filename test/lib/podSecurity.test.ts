@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { enforcedLevel, labProblem, levelMismatch, nodeProbeSkipReason } from "../../lib/podSecurity";
+import { enforcedLevel, labProblem, nodeProbeSkipReason } from "../../lib/podSecurity";
 
 describe("Pod Security levels", () => {
   it("reads the enforce label, privileged when there is none or it is unknown", () => {
@@ -21,14 +21,6 @@ describe("Pod Security levels", () => {
     expect(labProblem("baseline")).toBeUndefined();
     expect(labProblem("restricted")).toMatch(
       /runAsNonRoot.*as root to serve port 80.*Use podSecurity "baseline"/,
-    );
-  });
-
-  it("catches a namespace stricter than the configured level", () => {
-    expect(levelMismatch("netlab", "baseline", "baseline")).toBeUndefined();
-    expect(levelMismatch("netlab", "baseline", "privileged")).toBeUndefined();
-    expect(levelMismatch("netlab", "privileged", "baseline")).toMatch(
-      /^namespace netlab enforces Pod Security "baseline" .*`pulumi config set podSecurity baseline`/,
     );
   });
 });

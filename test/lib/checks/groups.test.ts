@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { distinctSteps, groupChecks } from "../../../lib/checks/groups";
-import { planChecks, UNRESOLVED_FACTS } from "../../../lib/checks/plan";
+import { UNRESOLVED_FACTS } from "../../../lib/checks/lab";
+import { planChecks } from "../../../lib/checks/plan";
+import { testedKey } from "../../../lib/checks/tested";
 import { parseLabConfig } from "../../../lib/config";
 import { labTopology } from "../../../lib/topology";
 
@@ -14,7 +16,8 @@ describe("groupChecks", () => {
     for (const group of groups) {
       for (const id of group.ids) {
         const plan = plans.find((p) => p.id === id);
-        expect([...new Set(plan?.tests)].sort()).toEqual(group.tests);
+        const keys = [...new Set(plan?.tests.map(testedKey))].sort();
+        expect(keys).toEqual(group.tests.map(testedKey));
       }
     }
     expect(new Set(groups.map((g) => g.name)).size).toBe(groups.length);

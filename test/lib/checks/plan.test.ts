@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  factsAbout,
-  type LiveFacts,
-  NODE_PROBES_KEY,
-  pathByName,
-  planChecks,
-  UNRESOLVED_FACTS,
-} from "../../../lib/checks/plan";
+import { type LiveFacts, UNRESOLVED_FACTS } from "../../../lib/checks/lab";
+import { planChecks } from "../../../lib/checks/plan";
+import { pathByName } from "../../../lib/checks/scenarios/context";
+import { NODE_PROBES, type TestedObject, testedNames, testedPod, testedService } from "../../../lib/checks/tested";
 import { parseLabConfig } from "../../../lib/config";
 import { labTopology } from "../../../lib/topology";
 
@@ -127,18 +123,28 @@ describe("planChecks", () => {
   });
 });
 
-describe("factsAbout", () => {
-  it("keeps the tested pods and services, the node probes only when tested, and the cluster's nodes", () => {
-    expect(factsAbout(facts, ["pod:pod-demo", "service:svc-clusterip-nginx"])).toEqual({
-      podIPs: { "pod-demo": "10.244.0.7" },
-      podNodes: { "pod-demo": "node-1" },
-      nodes: facts.nodes,
-      nodeProbes: {},
-      kubeDnsNodes: ["node-1"],
-      services: { "svc-clusterip-nginx": { clusterIP: "10.96.203.5" } },
+/** The part of the facts a check about these objects is given: what the component reads from them. */
+function factsAbout(all: LiveFacts, objects: readonly TestedObject[]): LiveFacts {
+  const names = testedNames(objects);
+  const pick = <T>(record: Record<string, T>, keys: string[]) =>
+    Object.fromEntries(keys.filter((key) => key in record).map((key) => [key, record[key] as T]));
+  return {
+    ...all,
+    podIPs: pick(all.podIPs, names.pods),
+    podNodes: pick(all.podNodes, names.pods),
+    nodeProbes: names.nodeProbes ? all.nodeProbes : {},
+    services: pick(all.services, names.services),
+  };
+}
+
+describe("testedNames", () => {
+  it("names the tested pods and services, and whether the node probes are tested", () => {
+    expect(testedNames([testedPod("pod-demo"), testedService("svc-clusterip-nginx")])).toEqual({
+      pods: ["pod-demo"],
+      services: ["svc-clusterip-nginx"],
+      nodeProbes: false,
     });
-    expect(factsAbout(facts, [NODE_PROBES_KEY]).nodeProbes).toEqual(facts.nodeProbes);
-    expect(() => factsAbout(facts, ["node:x"])).toThrow("not a tested object: node:x");
+    expect(testedNames([NODE_PROBES]).nodeProbes).toBe(true);
   });
 });
 

@@ -1,0 +1,83 @@
+// The lab as the checks see it: its shape, known from config (LabTopology), and the values only the live
+// cluster knows (LiveFacts).
+import type { KubectlTarget } from "./kubectl";
+import type { ProbeTimeouts } from "./probes";
+import type { HttpTool } from "./types";
+
+export const PAGE_MARKERS = { httpd: "It works!", nginx: "Welcome to nginx!" } as const;
+export type ServerKind = keyof typeof PAGE_MARKERS;
+
+export interface ContainerRef {
+  pod: string;
+  container: string;
+}
+
+export interface ServerRef extends ContainerRef {
+  port: number;
+  kind: ServerKind;
+  /** The container's shell tool for outgoing HTTP: server images have bash but no curl. */
+  tool: HttpTool;
+}
+
+export interface ServiceRef {
+  name: string;
+  type: "NodePort" | "ClusterIP";
+  port: number;
+  target: ServerRef;
+}
+
+export interface LabTopology {
+  namespace: string;
+  clusterDomain: string;
+  kubectl: KubectlTarget;
+  timeouts: ProbeTimeouts;
+  closedPort: number;
+  /** eg1: the two-container pod. */
+  demo?: { pod: string; server: ServerRef; client: ContainerRef; containers: string[] };
+  /** eg2: the two server pods. */
+  pair?: { first: ServerRef; second: ServerRef };
+  services: ServiceRef[];
+  probes: {
+    /** The host-network probes, one pod per node (see LiveFacts.nodeProbeSkipReason where they cannot run). */
+    node?: { container: string };
+    dns: ContainerRef;
+  };
+}
+
+export interface NodeFact {
+  name: string;
+  internalIP: string;
+  schedulable: boolean;
+}
+
+export interface ServiceFact {
+  clusterIP: string;
+  nodePort?: number;
+}
+
+export interface LiveFacts {
+  /** Pod IPs by pod name. */
+  podIPs: Record<string, string>;
+  /** The node of each pod, by pod name. */
+  podNodes: Record<string, string>;
+  /** The cluster's nodes. */
+  nodes: NodeFact[];
+  /** The node probe pod on each node, by node name. */
+  nodeProbes: Record<string, string>;
+  /** The nodes kube-dns's endpoints run on. */
+  kubeDnsNodes: string[];
+  /** Why the node probes cannot run in the lab's namespace (its Pod Security level), if they cannot. */
+  nodeProbeSkipReason?: string;
+  /** By service name. */
+  services: Record<string, ServiceFact>;
+}
+
+/** Placeholder facts: the set of checks depends on the topology only, never on these values. */
+export const UNRESOLVED_FACTS: LiveFacts = {
+  podIPs: {},
+  podNodes: {},
+  nodes: [],
+  nodeProbes: {},
+  kubeDnsNodes: [],
+  services: {},
+};

@@ -1,0 +1,131 @@
+// What every scenario needs to write its checks: the lab's topology and live facts, and the small verbs that
+// turn them into steps, ends and paths.
+import { execStep } from "../kubectl";
+import type { ContainerRef, LabTopology, LiveFacts } from "../lab";
+import { bashTcpProbe, curlProbe } from "../probes";
+import type { CheckPlan, Endpoint, HttpTool, PathKind, Step } from "../types";
+
+/** Where a check's traffic leaves from and arrives at, as far as the lab knows. */
+export type Placement = Pick<CheckPlan, "sourceNode" | "targetNode" | "path">;
+
+/** A scenario: the checks of one section of the tutorial. */
+export interface Scenario {
+  /** The first part of its checks' ids, and the section of the report they are listed under. */
+  section: string;
+  /** The tutorial's section it retells. */
+  title: string;
+  plan(context: PlanContext): CheckPlan[];
+}
+
+export const UNKNOWN_ADDRESS = "0.0.0.0";
+const NO_NODE_PROBE = "<no node probe>";
+
+export class PlanContext {
+  constructor(
+    public readonly topology: LabTopology,
+    public readonly facts: LiveFacts,
+  ) {}
+
+  podIP(pod: string): string {
+    return this.facts.podIPs[pod] ?? UNKNOWN_ADDRESS;
+  }
+
+  nodeOf(pod: string): string | undefined {
+    return this.facts.podNodes[pod];
+  }
+
+  nodeIP(node: string | undefined): string {
+    return this.facts.nodes.find((n) => n.name === node)?.internalIP ?? UNKNOWN_ADDRESS;
+  }
+
+  exec(where: ContainerRef, argv: string[]): Step {
+    return execStep(this.topology.kubectl, { namespace: this.topology.namespace, ...where }, argv);
+  }
+
+  /** An HTTP GET from a container: curl where the image has it, bash's /dev/tcp where it does not. */
+  httpFrom(tool: HttpTool, where: ContainerRef, host: string, port: number): Step {
+    const { timeouts } = this.topology;
+    return this.exec(
+      where,
+      tool === "curl" ? curlProbe(`http://${host}:${port}/`, timeouts) : bashTcpProbe(host, port, timeouts),
+    );
+  }
+
+  /** Traffic from one node to another. */
+  between(source: string | undefined, target: string | undefined): Placement {
+    return {
+      ...(source === undefined ? {} : { sourceNode: source }),
+      ...(target === undefined ? {} : { targetNode: target }),
+      path: pathBetween(source, target === undefined ? [] : [target]),
+    };
+  }
+
+  /** Traffic that stays inside one pod. */
+  inPod(pod: string): Placement {
+    return { ...this.between(this.nodeOf(pod), this.nodeOf(pod)), path: "same-pod" };
+  }
+
+  /** The node probe on a node, when the lab has node probes. */
+  probeOn(node: string | undefined): ContainerRef | undefined {
+    const nodeProbe = this.topology.probes.node;
+    if (nodeProbe === undefined) return undefined;
+    const pod = node === undefined ? undefined : this.facts.nodeProbes[node];
+    return { pod: pod ?? NO_NODE_PROBE, container: nodeProbe.container };
+  }
+
+  /** A schedulable node other than `node` that runs a node probe, for the checks that cross nodes. */
+  otherNode(node: string | undefined): string | undefined {
+    return this.facts.nodes.find(
+      (n) => n.schedulable && n.name !== node && this.facts.nodeProbes[n.name] !== undefined,
+    )?.name;
+  }
+
+  noOtherNode(node: string | undefined): string {
+    const schedulable = this.facts.nodes.filter((n) => n.schedulable).map((n) => n.name);
+    return `the cluster has no other schedulable node with a node probe than ${node ?? "the pod's node"} (nodes: ${schedulable.join(", ") || "none"})`;
+  }
+
+  hostSource(node: string | undefined): string {
+    return `node ${node ?? "<node>"} ${this.nodeIP(node)} (host network)`;
+  }
+
+  /** A check from a node's host network: skipped when the probes cannot run, or there is no such node. */
+  fromNode(node: string | undefined, missing: () => string): Pick<CheckPlan, "skipReason"> {
+    const skipReason =
+      this.facts.nodeProbeSkipReason ??
+      (node === undefined && this.facts.nodes.length > 0 ? missing() : undefined);
+    return skipReason === undefined ? {} : { skipReason };
+  }
+}
+
+export const label = (ref: ContainerRef): string => `${ref.pod}/${ref.container}`;
+
+export const podEnd = (ref: ContainerRef): Endpoint => ({
+  kind: "pod",
+  pod: ref.pod,
+  container: ref.container,
+});
+
+/** How traffic from one node to another travels: within a node, or between two. */
+export function pathBetween(sourceNode: string | undefined, targetNodes: readonly string[]): PathKind {
+  if (sourceNode === undefined || targetNodes.length === 0) return "any-node";
+  if (targetNodes.every((node) => node === sourceNode)) return "same-node";
+  if (targetNodes.every((node) => node !== sourceNode)) return "cross-node";
+  return "any-node";
+}
+
+/**
+ * The path of a request by name: a DNS query to kube-dns, then the connection to the endpoint. It crosses
+ * nodes when either hop surely does, stays on the node when both do, and may do either otherwise.
+ */
+export function pathByName(
+  sourceNode: string | undefined,
+  endpointNode: string | undefined,
+  kubeDnsNodes: readonly string[],
+): PathKind {
+  const endpoint = pathBetween(sourceNode, endpointNode === undefined ? [] : [endpointNode]);
+  const dns = pathBetween(sourceNode, kubeDnsNodes);
+  if (endpoint === "cross-node" || dns === "cross-node") return "cross-node";
+  if (endpoint === "same-node" && dns === "same-node") return "same-node";
+  return "any-node";
+}

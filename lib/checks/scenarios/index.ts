@@ -1,0 +1,10 @@
+// The tutorial's sections, in its order: each a scenario that plans its own checks.
+import type { Scenario } from "./context";
+import { dns } from "./dns";
+import { nodeToPod } from "./nodeToPod";
+import { podDemo } from "./podDemo";
+import { podToPod } from "./podToPod";
+import { services } from "./services";
+
+export const SCENARIOS: readonly Scenario[] = [podDemo, nodeToPod, podToPod, dns, services];
+export type { Scenario } from "./context";
