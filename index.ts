@@ -27,7 +27,7 @@ const selection = orStop(() => selectedChecks(topology, config.checks));
 const labOn = (lab: (typeof config.labs)[number]) => config.labs.includes(lab);
 
 /** The lab: `pulumi up` runs it and exports what it returns as the stack's outputs. */
-export = async function lab() {
+async function lab(): Promise<ReturnType<typeof stackOutputs>> {
   // The cluster as it is before anything is registered: a problem found there stops the update here.
   const found = await discoverCluster();
   const problem = preflightProblem(config, topology, found, { key: PART_OF_LABEL, value: PART_OF_VALUE });
@@ -48,20 +48,9 @@ export = async function lab() {
   const checks = config.checks.enabled
     ? checkEveryClaim(found, namespace, pods, exposed, inCluster)
     : undefined;
-
-  return {
-    labNamespace: namespace,
-    labs: config.labs,
-    pods: pods.map(podOutput),
-    serviceEndpoints: exposed.map(serviceOutput),
-    checks: checks?.results,
-    summary: checks === undefined ? undefined : summaryOutput(checks),
-    report: checks?.report,
-    facts: checks?.facts,
-    diagram: checks?.diagram,
-    junit: checks?.junit,
-  };
-};
+  return stackOutputs(namespace, pods, exposed, checks);
+}
+export = lab;
 
 /** The cluster's nodes, where kube-dns runs and what the lab's namespace already holds. */
 async function discoverCluster(): Promise<Discovery> {
@@ -200,6 +189,26 @@ function checkEveryClaim(
     },
     opts,
   );
+}
+
+function stackOutputs(
+  namespace: pulumi.Input<string>,
+  pods: MultiContainerPod[],
+  services: ExposedService[],
+  checks: ConnectivityChecks | undefined,
+) {
+  return {
+    labNamespace: namespace,
+    labs: config.labs,
+    pods: pods.map(podOutput),
+    serviceEndpoints: services.map(serviceOutput),
+    checks: checks?.results,
+    summary: checks === undefined ? undefined : summaryOutput(checks),
+    report: checks?.report,
+    facts: checks?.facts,
+    diagram: checks?.diagram,
+    junit: checks?.junit,
+  };
 }
 
 function podOutput(pod: MultiContainerPod) {

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { type LiveFacts, UNRESOLVED_FACTS } from "../../../lib/checks/lab";
 import { planChecks } from "../../../lib/checks/plan";
 import { pathByName } from "../../../lib/checks/scenarios/context";
-import { NODE_PROBES, type TestedObject, testedNames, testedPod, testedService } from "../../../lib/checks/tested";
+import {
+  NODE_PROBES,
+  type TestedObject,
+  testedNames,
+  testedPod,
+  testedService,
+} from "../../../lib/checks/tested";
 import { parseLabConfig } from "../../../lib/config";
 import { labTopology } from "../../../lib/topology";
 
