@@ -12,6 +12,23 @@ export default tseslint.config(
       eqeqeq: "error",
     },
   },
+  // The product code keeps its shape: a function fits on a screen and reads as a few decisions.
+  {
+    files: ["index.ts", "components/**/*.ts", "lib/**/*.ts"],
+    rules: {
+      "max-lines-per-function": ["error", { max: 80, skipBlankLines: true, skipComments: true }],
+      complexity: ["error", 15],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@pulumi/*"], message: "lib/ is pure: Pulumi belongs in components/ and index.ts" },
+          ],
+        },
+      ],
+    },
+  },
+  { files: ["index.ts", "components/**/*.ts"], rules: { "no-restricted-imports": "off" } },
   // Plain JavaScript has no types to declare.
   { files: ["**/*.mjs"], rules: { "@typescript-eslint/explicit-module-boundary-types": "off" } },
 );
