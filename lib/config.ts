@@ -379,7 +379,7 @@ function checkPatterns() {
 }
 
 export type ConfigKey = keyof typeof CONFIG_SPEC;
-/** Every key the program reads, in the order Pulumi.yaml, Pulumi.dev.yaml and the README list them. */
+/** Every key the program reads, in the order Pulumi.yaml, Pulumi.dev.yaml and docs/configuration.md list them. */
 export const CONFIG_KEYS = Object.keys(CONFIG_SPEC) as ConfigKey[];
 
 type Spec = typeof CONFIG_SPEC;
