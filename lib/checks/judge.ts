@@ -1,25 +1,12 @@
 // The one judge of every check: reads its steps' results against its expectation.
-import {
-  classifyConnectFailure,
-  ndots,
-  parseHeadSections,
-  parseHostsFile,
-  parseHttpResponse,
-  parseNetworkIdentity,
-  parseNslookup,
-  parseResolvConf,
-} from "./parsers";
+import { excerpt } from "../text";
+import * as parsers from "./parsers";
 import { displayCommand } from "./kubectl";
 import { splitTiming } from "./timing";
 import type { CheckPlan, CheckResult, Expectation, FailureKind, HttpTool, StepResult } from "./types";
 
-const EXCERPT_LENGTH = 240;
-
-/** A short, single-line excerpt of command output for reports. */
-export function excerpt(text: string, length = EXCERPT_LENGTH): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length <= length ? flat : `${flat.slice(0, length - 1)}…`;
-}
+/** Each kind of expectation by its type. */
+type ExpectationOf = { [E in Expectation as E["type"]]: E };
 
 interface Verdict {
   failure?: FailureKind;
@@ -57,10 +44,10 @@ function lineWith(text: string, marker: string): string {
 function judgeHttp(step: StepResult, tool: HttpTool, marker: string): Verdict {
   const exit = step.remoteExit ?? -1;
   if (exit !== 0) {
-    const kind = classifyConnectFailure(exit, step.stderr) ?? "wrong-answer";
+    const kind = parsers.classifyConnectFailure(exit, step.stderr) ?? "wrong-answer";
     return fail(kind, `exit ${exit}: ${excerpt(step.stderr || step.stdout)}`);
   }
-  const body = tool === "curl" ? step.stdout : parseHttpResponse(step.stdout).body;
+  const body = tool === "curl" ? step.stdout : parsers.parseHttpResponse(step.stdout).body;
   if (body.includes(marker)) return pass(lineWith(body, marker));
   return fail("wrong-answer", `the page lacks "${marker}": ${excerpt(body)}`);
 }
@@ -72,7 +59,7 @@ function judgeRefused(step: StepResult): Verdict {
       "wrong-answer",
       `the connection succeeded while it should have been refused: ${excerpt(step.stdout)}`,
     );
-  const kind = classifyConnectFailure(exit, step.stderr);
+  const kind = parsers.classifyConnectFailure(exit, step.stderr);
   const observed = `exit ${exit}: ${excerpt(step.stderr)}`;
   return kind === "refused" ? pass(observed) : fail(kind ?? "wrong-answer", observed);
 }
@@ -85,9 +72,9 @@ function judgeIdentity(
 ): Verdict {
   const seen: string[] = [];
   for (const [i, step] of steps.entries()) {
-    const sections = parseHeadSections(step.stdout);
+    const sections = parsers.parseHeadSections(step.stdout);
     const hostname = sections.get("/proc/sys/kernel/hostname")?.trim();
-    const hosts = parseHostsFile(sections.get("/etc/hosts") ?? "");
+    const hosts = parsers.parseHostsFile(sections.get("/etc/hosts") ?? "");
     const container = containers[i] ?? `step ${i + 1}`;
     if (hostname !== podName)
       return fail("wrong-answer", `${container}: hostname is ${JSON.stringify(hostname)}, not ${podName}`);
@@ -110,7 +97,7 @@ function judgeSharedNetwork(
   containers: readonly string[],
   podIP: string,
 ): Verdict {
-  const identities = steps.map((step) => parseNetworkIdentity(step.stdout));
+  const identities = steps.map((step) => parsers.parseNetworkIdentity(step.stdout));
   for (const [i, id] of identities.entries()) {
     const container = containers[i] ?? `step ${i + 1}`;
     if (!id.interfaces.includes("lo") || !id.interfaces.includes("eth0")) {
@@ -145,18 +132,18 @@ function judgeResolvConf(
   wantNdots: number,
 ): Verdict {
   const kubeDnsIP = ipStep.stdout.trim();
-  const conf = parseResolvConf(confStep.stdout);
+  const conf = parsers.parseResolvConf(confStep.stdout);
   const summary = `nameserver ${conf.nameservers.join(",")}; search ${conf.search.join(" ")}; options ${conf.options.join(" ")}`;
   if (kubeDnsIP === "" || conf.nameservers[0] !== kubeDnsIP) {
     return fail("wrong-answer", `kube-dns is ${kubeDnsIP || "missing"}, resolv.conf has ${summary}`);
   }
   const searchOk = search.every((domain, i) => conf.search[i] === domain);
-  if (!searchOk || ndots(conf) !== wantNdots) return fail("wrong-answer", summary);
+  if (!searchOk || parsers.ndots(conf) !== wantNdots) return fail("wrong-answer", summary);
   return pass(summary);
 }
 
 function judgeDns(step: StepResult, name: string, address: string): Verdict {
-  const answer = parseNslookup(step.stdout, step.stderr, step.remoteExit ?? -1);
+  const answer = parsers.parseNslookup(step.stdout, step.stderr, step.remoteExit ?? -1);
   const via = answer.server === undefined ? "" : ` (server ${answer.server})`;
   const output = excerpt(`${step.stdout}\n${step.stderr}`);
   switch (answer.error) {
@@ -178,48 +165,63 @@ function judgeDns(step: StepResult, name: string, address: string): Verdict {
   return answer.addresses.includes(address) ? pass(observed) : fail("wrong-answer", observed);
 }
 
+function judgeHttpByName(
+  expectation: ExpectationOf["http-by-name"],
+  lookup: StepResult,
+  fetched: StepResult,
+): Verdict {
+  const { name, address, marker } = expectation;
+  const found = lookup.stdout.trim().split(/\s+/)[0];
+  if (lookup.remoteExit !== 0 || found === undefined || found === "") {
+    return fail("dns-failure", `getent hosts ${name} found nothing (exit ${lookup.remoteExit})`);
+  }
+  if (found !== address) {
+    return fail("wrong-answer", `${name} resolves to ${found}, not the pod IP ${address}`);
+  }
+  const page = judgeHttp(fetched, "curl", marker);
+  return page.failure ? page : pass(`${name} -> ${found} (/etc/hosts); ${page.observed}`);
+}
+
+function judgeServiceExists(step: StepResult): Verdict {
+  const ip = step.stdout.trim();
+  if (step.remoteExit !== 0 || !/^[0-9a-fA-F.:]+$/.test(ip)) {
+    return fail("wrong-answer", `no such service: ${excerpt(step.stderr || step.stdout)}`);
+  }
+  return pass(`ClusterIP ${ip}`);
+}
+
+/** One judge per kind of expectation, given the check's steps (at least one) and the last of them. */
+const JUDGES: {
+  [T in keyof ExpectationOf]: (
+    expectation: ExpectationOf[T],
+    steps: readonly StepResult[],
+    last: StepResult,
+  ) => Verdict;
+} = {
+  http: (e, _steps, last) => judgeHttp(last, e.tool, e.marker),
+  "http-by-name": (e, steps, last) => judgeHttpByName(e, steps[0] as StepResult, last),
+  refused: (_e, _steps, last) => judgeRefused(last),
+  "pod-identity": (e, steps) => judgeIdentity(steps, e.containers, e.podName, e.podIP),
+  "shared-network": (e, steps) => judgeSharedNetwork(steps, e.containers, e.podIP),
+  "service-exists": (_e, _steps, last) => judgeServiceExists(last),
+  "resolv-conf": (e, steps, last) => judgeResolvConf(steps[0] as StepResult, last, e.search, e.ndots),
+  dns: (e, steps, last) => judgeDns(last, e.name, e.address ?? (steps[0] as StepResult).stdout.trim()),
+};
+
+// Generic, so that the compiler pairs each judge with its own kind of expectation.
+function judgeAs<T extends keyof ExpectationOf>(
+  type: T,
+  expectation: ExpectationOf[T],
+  steps: readonly StepResult[],
+  last: StepResult,
+): Verdict {
+  return JUDGES[type](expectation, steps, last);
+}
+
 function judgeSteps(expectation: Expectation, steps: readonly StepResult[]): Verdict {
   const last = steps[steps.length - 1];
   if (last === undefined) return fail("exec-error", "the check ran no step");
-  switch (expectation.type) {
-    case "http":
-      return judgeHttp(last, expectation.tool, expectation.marker);
-    case "http-by-name": {
-      const lookup = steps[0] as StepResult;
-      const address = lookup.stdout.trim().split(/\s+/)[0];
-      if (lookup.remoteExit !== 0 || address === undefined || address === "") {
-        return fail(
-          "dns-failure",
-          `getent hosts ${expectation.name} found nothing (exit ${lookup.remoteExit})`,
-        );
-      }
-      if (address !== expectation.address) {
-        return fail(
-          "wrong-answer",
-          `${expectation.name} resolves to ${address}, not the pod IP ${expectation.address}`,
-        );
-      }
-      const page = judgeHttp(last, "curl", expectation.marker);
-      return page.failure ? page : pass(`${expectation.name} -> ${address} (/etc/hosts); ${page.observed}`);
-    }
-    case "refused":
-      return judgeRefused(last);
-    case "pod-identity":
-      return judgeIdentity(steps, expectation.containers, expectation.podName, expectation.podIP);
-    case "shared-network":
-      return judgeSharedNetwork(steps, expectation.containers, expectation.podIP);
-    case "service-exists": {
-      const ip = last.stdout.trim();
-      if (last.remoteExit !== 0 || !/^[0-9a-fA-F.:]+$/.test(ip)) {
-        return fail("wrong-answer", `no such service: ${excerpt(last.stderr || last.stdout)}`);
-      }
-      return pass(`ClusterIP ${ip}`);
-    }
-    case "resolv-conf":
-      return judgeResolvConf(steps[0] as StepResult, last, expectation.search, expectation.ndots);
-    case "dns":
-      return judgeDns(last, expectation.name, expectation.address ?? (steps[0] as StepResult).stdout.trim());
-  }
+  return judgeAs(expectation.type, expectation, steps, last);
 }
 
 /** The part of the lab a check belongs to: the first part of its id. */
@@ -247,25 +249,33 @@ function endpointFailure(plan: CheckPlan, steps: readonly StepResult[]): Verdict
   return undefined;
 }
 
-/** Judges one check from its steps' results. */
-export function judgeCheck(plan: CheckPlan, rawSteps: readonly StepResult[]): CheckResult {
-  // The HTTP probes end their output with a timing line: judge what the server sent, keep the timing.
-  const split = rawSteps.map((step) => splitTiming(step.stdout));
-  const steps = rawSteps.map((step, i) => ({ ...step, stdout: split[i]?.body ?? step.stdout }));
-  const lastTiming = split.at(-1)?.timing;
-  const timed = ["http", "http-by-name"].includes(plan.expectation.type) && lastTiming !== undefined;
-  const failedExec =
+/** Why the check failed before its expectation could be judged: a missing step, a wait, a kubectl error. */
+function execFailureOf(plan: CheckPlan, steps: readonly StepResult[]): Verdict | undefined {
+  if (steps.length !== plan.steps.length) {
+    return fail("exec-error", `expected ${plan.steps.length} step result(s), got ${steps.length}`);
+  }
+  return (
     endpointFailure(plan, steps) ??
     steps
       .filter((_, i) => plan.steps[i]?.kind !== "wait")
       .map(execFailure)
-      .find((v) => v !== undefined);
-  const verdict =
-    plan.skipReason !== undefined
-      ? undefined
-      : steps.length !== plan.steps.length
-        ? fail("exec-error", `expected ${plan.steps.length} step result(s), got ${steps.length}`)
-        : (failedExec ?? judgeSteps(plan.expectation, steps));
+      .find((v) => v !== undefined)
+  );
+}
+
+/** No verdict for a check that does not apply here: it is skipped. */
+function verdictOf(plan: CheckPlan, steps: readonly StepResult[]): Verdict | undefined {
+  if (plan.skipReason !== undefined) return undefined;
+  return execFailureOf(plan, steps) ?? judgeSteps(plan.expectation, steps);
+}
+
+function outcomeOf(verdict: Verdict | undefined): CheckResult["outcome"] {
+  if (verdict === undefined) return "skipped";
+  return verdict.failure === undefined ? "passed" : "failed";
+}
+
+/** What the plan says of a check, as its result repeats it. */
+function planned(plan: CheckPlan) {
   return {
     id: plan.id,
     section: sectionOf(plan.id),
@@ -280,11 +290,28 @@ export function judgeCheck(plan: CheckPlan, rawSteps: readonly StepResult[]): Ch
     path: plan.path,
     command: displayCommand(plan.steps),
     expected: plan.expected,
+  };
+}
+
+const TIMED_EXPECTATIONS: readonly Expectation["type"][] = ["http", "http-by-name"];
+
+/** Judges one check from its steps' results. */
+export function judgeCheck(plan: CheckPlan, rawSteps: readonly StepResult[]): CheckResult {
+  // The HTTP probes end their output with a timing line: judge what the server sent, keep the timing.
+  const split = rawSteps.map((step) => splitTiming(step.stdout));
+  const steps = rawSteps.map((step, i) => ({ ...step, stdout: split[i]?.body ?? step.stdout }));
+  const verdict = verdictOf(plan, steps);
+  const timing =
+    TIMED_EXPECTATIONS.includes(plan.expectation.type) && verdict?.failure === undefined
+      ? split.at(-1)?.timing
+      : undefined;
+  return {
+    ...planned(plan),
     observed: verdict?.observed ?? `skipped: ${plan.skipReason}`,
-    outcome: verdict === undefined ? "skipped" : verdict.failure === undefined ? "passed" : "failed",
+    outcome: outcomeOf(verdict),
     ...(verdict?.failure === undefined ? {} : { failure: verdict.failure }),
     ...(plan.skipReason === undefined ? {} : { skipReason: plan.skipReason }),
-    ...(timed && verdict?.failure === undefined ? { timing: lastTiming } : {}),
+    ...(timing === undefined ? {} : { timing }),
     durationMs: steps.reduce((total, step) => total + step.durationMs, 0),
     attempts: steps.reduce((most, step) => Math.max(most, step.attempts), 0),
   };

@@ -1,6 +1,7 @@
 // The summary and the plain-text report of all checks, for `pulumi stack output report`.
 import * as path from "node:path";
 import { readScript } from "../shell";
+import { clip } from "../text";
 import type { CheckResult } from "./types";
 
 export interface CheckSummary {
@@ -46,10 +47,6 @@ function resultLabel(result: CheckResult): string {
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + " ".repeat(width - text.length);
-}
-
-function clip(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
 const OBSERVED_WIDTH = 60;

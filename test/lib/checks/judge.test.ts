@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { excerpt, judgeCheck } from "../../../lib/checks/judge";
+import { judgeCheck } from "../../../lib/checks/judge";
 import type { CheckPlan, Expectation, StepResult } from "../../../lib/checks/types";
 import { capture, fixtureText, type Capture } from "../../support/fixtures";
 
@@ -132,17 +132,17 @@ describe("dns checks", () => {
   });
 
   it.each([
-    ["nslookup-bind", "silent-server", "timeout"],
-    ["nslookup-busybox", "silent-server", "timeout"],
-    ["nslookup-bind", "rcode-refused", "refused"],
-    ["nslookup-busybox", "rcode-refused", "refused"],
-    ["nslookup-bind", "port-unreachable", "refused"],
-    ["nslookup-busybox", "port-unreachable", "refused"],
-    ["nslookup-bind", "nxdomain", "dns-failure"],
-    ["nslookup-busybox", "nxdomain", "dns-failure"],
-  ])("fail on %s/%s as %s", (group, name, kind) => {
-    const result = judgeCheck(plan(dns("svc-clusterip-nginx", "10.96.203.5")), [step(capture(group, name))]);
-    expect(result).toMatchObject({ outcome: "failed", failure: kind });
+    ["silent-server", "timeout"],
+    ["rcode-refused", "refused"],
+    ["port-unreachable", "refused"],
+    ["nxdomain", "dns-failure"],
+  ])("fail on %s from bind's and busybox's nslookup alike, as %s", (name, kind) => {
+    for (const group of ["nslookup-bind", "nslookup-busybox"]) {
+      const result = judgeCheck(plan(dns("svc-clusterip-nginx", "10.96.203.5")), [
+        step(capture(group, name)),
+      ]);
+      expect(result, group).toMatchObject({ outcome: "failed", failure: kind });
+    }
   });
 
   it("tell a server that refuses from a port where nothing listens", () => {
@@ -293,13 +293,6 @@ describe("exec errors", () => {
     expect(judgeCheck(plan(httpd, 2), [step(capture("curl", "httpd-it-works"))])).toMatchObject({
       failure: "exec-error",
     });
-  });
-});
-
-describe("excerpt", () => {
-  it("flattens and shortens", () => {
-    expect(excerpt("a\n  b\tc")).toBe("a b c");
-    expect(excerpt("x".repeat(300), 10)).toBe(`${"x".repeat(9)}…`);
   });
 });
 
