@@ -1,5 +1,6 @@
 // The checks as a JUnit XML report, for CI systems that show test results (Jenkins, GitLab, GitHub actions).
 import type { CheckResult } from "../checks/types";
+import { excerpt, oneLine } from "../text";
 import { serializeXml, type XmlElement } from "./xml";
 
 export interface JUnitOptions {
@@ -23,11 +24,6 @@ export function seconds(durationMs: number): string {
   return (Number.isFinite(durationMs) && durationMs > 0 ? durationMs / 1000 : 0).toFixed(3);
 }
 
-function oneLine(text: string, width = MESSAGE_VALUE_WIDTH): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length <= width ? flat : `${flat.slice(0, width - 1)}…`;
-}
-
 /**
  * A check whose probe could not run at all (kubectl failed, the tool is missing) is an `<error>`: the
  * check is broken, the network was not tested. Every other failure kind is a `<failure>`.
@@ -48,40 +44,34 @@ function details(result: CheckResult): string {
   ].join("\n");
 }
 
+/** A failed check's one-line message: its kind, what was expected and observed, and the whole rerun. */
+function failureMessage(result: CheckResult): string {
+  return [
+    `${result.failure ?? "unknown"}: expected ${excerpt(result.expected, MESSAGE_VALUE_WIDTH)}`,
+    `observed ${excerpt(result.observed, MESSAGE_VALUE_WIDTH)}`,
+    `rerun: ${oneLine(result.command)}`,
+  ].join("; ");
+}
+
 function testcase(result: CheckResult): XmlElement {
-  const attributes = { name: result.id, classname: result.section, time: seconds(result.durationMs) };
+  const attributes = {
+    "@name": result.id,
+    "@classname": result.section,
+    "@time": seconds(result.durationMs),
+  };
   if (result.outcome === "skipped") {
     const reason = result.skipReason ?? "skipped";
-    return {
-      name: "testcase",
-      attributes,
-      children: [{ name: "skipped", attributes: { message: oneLine(reason) } }],
-    };
+    return { ...attributes, skipped: { "@message": excerpt(reason, MESSAGE_VALUE_WIDTH) } };
   }
   if (result.outcome === "failed") {
-    const kind = result.failure ?? "unknown";
-    const message = [
-      `${kind}: expected ${oneLine(result.expected)}`,
-      `observed ${oneLine(result.observed)}`,
-      `rerun: ${oneLine(result.command, Number.POSITIVE_INFINITY)}`,
-    ].join("; ");
-    return {
-      name: "testcase",
-      attributes,
-      children: [
-        {
-          name: isError(result) ? "error" : "failure",
-          attributes: { type: kind, message },
-          children: [details(result)],
-        },
-      ],
+    const failure = {
+      "@type": result.failure ?? "unknown",
+      "@message": failureMessage(result),
+      "#text": details(result),
     };
+    return { ...attributes, [isError(result) ? "error" : "failure"]: failure };
   }
-  return {
-    name: "testcase",
-    attributes,
-    children: [{ name: "system-out", children: [details(result)] }],
-  };
+  return { ...attributes, "system-out": details(result) };
 }
 
 /** Counts as the `testsuite` attributes say them: `failures` and `errors` together are the failed checks. */
@@ -114,37 +104,27 @@ export function formatJUnit(results: readonly CheckResult[], options: JUnitOptio
   const name = options.suiteName ?? DEFAULT_SUITE_NAME;
   const counts = junitCounts(results);
   const time = seconds(results.reduce((sum, r) => sum + (r.durationMs > 0 ? r.durationMs : 0), 0));
-  const properties = Object.entries(options.properties ?? {});
-  const suite: XmlElement = {
-    name: "testsuite",
-    attributes: {
-      name,
-      tests: counts.tests,
-      failures: counts.failures,
-      errors: counts.errors,
-      skipped: counts.skipped,
-      time,
-      timestamp: options.timestamp,
-      hostname: options.hostname,
-    },
-    children: [
-      ...(properties.length === 0
-        ? []
-        : [
-            {
-              name: "properties",
-              children: properties.map(([key, value]) => ({
-                name: "property",
-                attributes: { name: key, value },
-              })),
-            },
-          ]),
-      ...results.map(testcase),
-    ],
+  const totals = {
+    "@name": name,
+    "@tests": counts.tests,
+    "@failures": counts.failures,
+    "@errors": counts.errors,
   };
-  return serializeXml({
-    name: "testsuites",
-    attributes: { name, tests: counts.tests, failures: counts.failures, errors: counts.errors, time },
-    children: [suite],
+  const properties = Object.entries(options.properties ?? {}).map(([key, value]) => ({
+    "@name": key,
+    "@value": value,
+  }));
+  return serializeXml("testsuites", {
+    ...totals,
+    "@time": time,
+    testsuite: {
+      ...totals,
+      "@skipped": counts.skipped,
+      "@time": time,
+      "@timestamp": options.timestamp,
+      "@hostname": options.hostname,
+      ...(properties.length === 0 ? {} : { properties: { property: properties } }),
+      testcase: results.map(testcase),
+    },
   });
 }

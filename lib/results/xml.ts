@@ -1,12 +1,16 @@
-// A small XML writer: every value goes through one escaper, so no text or attribute is written raw.
+// XML documents, laid out by fast-xml-builder. Every text and attribute value goes through this module's
+// escaper: the builder's own knows neither the characters XML 1.0 cannot hold nor the tabs and line breaks
+// a parser would turn into spaces in an attribute.
+import XMLBuilder from "fast-xml-builder";
 
-/** An element with attributes and children; a string child is text. */
+/**
+ * An element in the builder's form: a key starting with `@` is an attribute (an undefined value leaves it
+ * out), `#text` is the element's text, any other key a child element (an array for several of one name).
+ */
 export interface XmlElement {
-  name: string;
-  /** Attributes in order; an undefined value leaves the attribute out. */
-  attributes?: Record<string, string | number | undefined>;
-  children?: (XmlElement | string)[];
+  [key: string]: XmlContent;
 }
+export type XmlContent = string | number | undefined | XmlElement | XmlElement[];
 
 // Characters XML 1.0 allows: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
 // With the u flag a lone surrogate is one code point, outside every allowed range.
@@ -41,38 +45,27 @@ export function escapeXmlAttribute(value: string): string {
   return legalXmlChars(value).replace(/[&<>"'\t\n\r]/g, (char) => ATTRIBUTE_ENTITIES[char] as string);
 }
 
-const XML_NAME = /^[A-Za-z_][A-Za-z0-9._-]*$/;
+const builder = new XMLBuilder({
+  format: true,
+  indentBy: "  ",
+  ignoreAttributes: false,
+  attributeNamePrefix: "@",
+  textNodeName: "#text",
+  // `<skipped message="..."/>`, not an empty pair of tags.
+  suppressEmptyNode: true,
+  // An attribute whose value is "true" keeps its value.
+  suppressBooleanAttributes: false,
+  // The escapers above do it all, once.
+  processEntities: false,
+  tagValueProcessor: (_name, value) => escapeXmlText(String(value)),
+  attributeValueProcessor: (_name, value) => escapeXmlAttribute(String(value)),
+  // Called only for a name that is not a valid XML name.
+  sanitizeName: (name) => {
+    throw new Error(`not an XML name: ${JSON.stringify(name)}`);
+  },
+});
 
-function checkedName(name: string): string {
-  if (!XML_NAME.test(name)) throw new Error(`not an XML name: ${JSON.stringify(name)}`);
-  return name;
-}
-
-function writeElement(element: XmlElement, indent: string, lines: string[]): void {
-  const name = checkedName(element.name);
-  const attributes = Object.entries(element.attributes ?? {})
-    .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
-    .map(([key, value]) => ` ${checkedName(key)}="${escapeXmlAttribute(String(value))}"`)
-    .join("");
-  const children = element.children ?? [];
-  if (children.length === 0) {
-    lines.push(`${indent}<${name}${attributes}/>`);
-  } else if (children.every((child) => typeof child === "string")) {
-    // Text content is written as is, on the element's own line, so no indentation is added to it.
-    lines.push(`${indent}<${name}${attributes}>${children.map(escapeXmlText).join("")}</${name}>`);
-  } else {
-    lines.push(`${indent}<${name}${attributes}>`);
-    for (const child of children) {
-      if (typeof child === "string") lines.push(escapeXmlText(child));
-      else writeElement(child, `${indent}  `, lines);
-    }
-    lines.push(`${indent}</${name}>`);
-  }
-}
-
-/** A UTF-8 XML document with `root` as its element, indented by two spaces. */
-export function serializeXml(root: XmlElement): string {
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  writeElement(root, "", lines);
-  return `${lines.join("\n")}\n`;
+/** A UTF-8 XML document whose root element is `name`, indented by two spaces. */
+export function serializeXml(name: string, root: XmlElement): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({ [name]: root })}`;
 }

@@ -178,6 +178,16 @@ describe("formatJUnit with values that need escaping", () => {
     expect(xml).toContain("&lt;![CDATA[ not cdata ]]&gt;");
   });
 
+  it("keeps property values as given, quotes, tabs, line breaks and a plain true too", () => {
+    const properties = { context: `a"b'<c>&\td\r\n`, strict: "true", bell: "ding\u0007" };
+    const withProperties = formatJUnit(awkward, { properties });
+    expect(parse(withProperties).testsuites.testsuite.properties?.property).toEqual([
+      { "@name": "context", "@value": `a"b'<c>&\td\r\n` },
+      { "@name": "strict", "@value": "true" },
+      { "@name": "bell", "@value": "ding\\x07" },
+    ]);
+  });
+
   it("shows control characters and lone surrogates, which XML 1.0 cannot hold, as escapes", () => {
     const body = suite.testcase[0]?.failure?.["#text"] ?? "";
     expect(body).toContain("exit 7: \\x1B[31mcurl: (7)\\x1B[0m Failed\\x00 to connect]]> to");

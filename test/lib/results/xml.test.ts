@@ -41,10 +41,11 @@ describe("serializeXml", () => {
 
   it("round-trips any text and attribute value through a real parser", () => {
     const nasty = `<&>"' ]]> \t tab\r\ncrlf ü 😀 #35; &amp;`;
-    const xml = serializeXml({
-      name: "root",
-      attributes: { value: nasty, skipped: undefined, count: 3 },
-      children: [{ name: "text", children: [nasty] }],
+    const xml = serializeXml("root", {
+      "@value": nasty,
+      "@skipped": undefined,
+      "@count": 3,
+      text: nasty,
     });
     expect(XMLValidator.validate(xml)).toBe(true);
     const parsed = parser.parse(xml) as { root: { "@value": string; "@count": string; text: string } };
@@ -54,20 +55,49 @@ describe("serializeXml", () => {
     expect(xml).not.toContain("skipped");
   });
 
+  it("makes control characters visible in text and attributes alike, and the document stays valid", () => {
+    const control = "a\u0000b\u001b[31mc\ud800d\uFFFE";
+    const xml = serializeXml("root", { "@value": control, text: { "@kind": "x", "#text": control } });
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const parsed = parser.parse(xml) as { root: { "@value": string; text: { "#text": string } } };
+    expect(parsed.root["@value"]).toBe("a\\x00b\\x1B[31mc\\uD800d\\uFFFE");
+    expect(parsed.root.text["#text"]).toBe("a\\x00b\\x1B[31mc\\uD800d\\uFFFE");
+  });
+
+  it("escapes each value once, and keeps an attribute whose value is true", () => {
+    expect(serializeXml("a", { "@x": '&amp; "q"', "@flag": "true", "#text": "&lt;" })).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<a x="&amp;amp; &quot;q&quot;" flag="true">&amp;lt;</a>\n',
+    );
+  });
+
   it("writes a declaration, nested elements indented, empty elements closed", () => {
+    expect(serializeXml("a", { b: { "@x": "1" }, c: "t" })).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<a>\n  <b x="1"/>\n  <c>t</c>\n</a>\n',
+    );
+  });
+
+  it("writes an array as repeated elements, and text over several lines as is", () => {
     expect(
-      serializeXml({
-        name: "a",
-        children: [
-          { name: "b", attributes: { x: "1" } },
-          { name: "c", children: ["t"] },
-        ],
-      }),
-    ).toBe('<?xml version="1.0" encoding="UTF-8"?>\n<a>\n  <b x="1"/>\n  <c>t</c>\n</a>\n');
+      serializeXml("a", { b: [{ "@n": 1 }, { "@n": 2 }], c: { d: { "@k": "v", "#text": "x\n  y" } } }),
+    ).toBe(
+      [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        "<a>",
+        '  <b n="1"/>',
+        '  <b n="2"/>',
+        "  <c>",
+        '    <d k="v">x',
+        "  y</d>",
+        "  </c>",
+        "</a>",
+        "",
+      ].join("\n"),
+    );
   });
 
   it("refuses element and attribute names that are not XML names", () => {
-    expect(() => serializeXml({ name: "a b" })).toThrow(/not an XML name/);
-    expect(() => serializeXml({ name: "a", attributes: { 'x="1" y': "2" } })).toThrow(/not an XML name/);
+    expect(() => serializeXml("a b", {})).toThrow(/not an XML name/);
+    expect(() => serializeXml("a", { '@x="1" y': "2" })).toThrow(/not an XML name/);
+    expect(() => serializeXml("a", { "b<c": "t" })).toThrow(/not an XML name/);
   });
 });
