@@ -1,16 +1,33 @@
 import { describe, expect, it } from "vitest";
-import { globToRegExp, selectChecks } from "../../../lib/checks/select";
+import { globMatcher, selectChecks } from "../../../lib/checks/select";
 import defaultCheckIds from "../../support/default-check-ids.json";
 
 const ids: string[] = defaultCheckIds;
 
-describe("globToRegExp", () => {
+describe("globMatcher", () => {
   it("matches * across dots and ? as one character, everything else literally", () => {
-    expect(globToRegExp("dns.*").test("dns.svc-nodeport-httpd.short.tcp")).toBe(true);
-    expect(globToRegExp("dns.*").test("dnsXkube")).toBe(false);
-    expect(globToRegExp("pod-to-pod.pod-?????.pod-nginx").test("pod-to-pod.pod-httpd.pod-nginx")).toBe(true);
-    expect(globToRegExp("*.tcp").test("dns.web.fqdn.tcp")).toBe(true);
-    expect(globToRegExp("pod-demo").test("pod-demo.localhost")).toBe(false);
+    expect(globMatcher("dns.*")("dns.svc-nodeport-httpd.short.tcp")).toBe(true);
+    expect(globMatcher("dns.*")("dnsXkube")).toBe(false);
+    expect(globMatcher("pod-to-pod.pod-?????.pod-nginx")("pod-to-pod.pod-httpd.pod-nginx")).toBe(true);
+    expect(globMatcher("*.tcp")("dns.web.fqdn.tcp")).toBe(true);
+    expect(globMatcher("pod-demo")("pod-demo.localhost")).toBe(false);
+  });
+
+  // What lib/config.ts lets through: letters, digits, `._-`, `*` and `?`; and what it does not, read as text.
+  it.each([
+    ["dns?kube", ["dns.kube"], []],
+    ["dns.*tcp", ["dns.tcp", "dns.a.b.tcp"], ["dns.tcpx"]],
+    ["*", [".a", "a.b"], []],
+    ["**", ["a.b.c"], []],
+    ["a.b", ["a.b"], ["a.b.c", "xa.b"]],
+    ["a_B-9", ["a_B-9"], ["a_b-9"]],
+    ["{a,b}", ["{a,b}"], ["a", "b"]],
+    ["!a", ["!a"], ["b"]],
+    ["+(a)", ["+(a)"], ["a", "aa"]],
+  ])("%s matches %j and not %j", (pattern, matching, other) => {
+    const matches = globMatcher(pattern);
+    expect(matching.filter((id) => !matches(id))).toEqual([]);
+    expect(other.filter(matches)).toEqual([]);
   });
 });
 
