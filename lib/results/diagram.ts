@@ -1,5 +1,6 @@
 // The lab as deployed, as a Mermaid flowchart: nodes, pods, services, kube-dns and the API, with one
 // edge per check from where it starts to what it reaches, marked by its outcome.
+import { type CheckSummary, summarize } from "../checks/report";
 import type { CheckResult, Endpoint } from "../checks/types";
 import { MermaidIds, mermaidLabel, mermaidText } from "./mermaid";
 
@@ -52,6 +53,7 @@ const LINK_STYLES = {
 } as const;
 
 const MARKS = { passed: "✓", failed: "✗", skipped: "–" } as const;
+const ARROWS = { passed: "-->", failed: "==>", skipped: "-.->" } as const;
 
 /** The check's id without its section, and without names of the pods and services at its two ends. */
 export function shortLabel(result: Pick<CheckResult, "id" | "section" | "from" | "to">): string {
@@ -100,165 +102,202 @@ interface ServiceBox {
   namespace: string;
 }
 
-/**
- * The Mermaid text of the lab: one subgraph per node with its host network and its pods (each pod a
- * subgraph of its containers), the lab's services in a subgraph of its namespace with ClusterIP and
- * ports, kube-dns and the API; then one edge per check, solid and green when it passed, thick and red when it failed, dotted
- * and grey when it was skipped, labelled ✓, ✗ or – with a short form of its id.
- */
-export function formatDiagram(input: DiagramInput): string {
-  const ids = new MermaidIds();
-  const labNamespace = input.namespace ?? "";
-  const nodes = new Map<string, DiagramNode>();
-  const pods = new Map<string, PodBox>();
-  const services = new Map<string, ServiceBox>();
-  const serviceKey = (name: string, namespace: string) => `${namespace}/${name}`;
-  let apiUsed = false;
+/** What the drawing holds: the boxes the facts describe, then the ends of checks they do not. */
+interface Lab {
+  namespace: string;
+  nodes: Map<string, DiagramNode>;
+  pods: Map<string, PodBox>;
+  services: Map<string, ServiceBox>;
+  /** Set when a check ends at the Kubernetes API. */
+  apiUsed: boolean;
+}
 
-  const addNode = (name: string) => {
-    if (!nodes.has(name)) nodes.set(name, { name });
+interface CheckEdge {
+  result: CheckResult;
+  from: string;
+  to: string;
+}
+
+function serviceKey(name: string, namespace: string): string {
+  return `${namespace}/${name}`;
+}
+
+function addNode(lab: Lab, name: string): void {
+  if (!lab.nodes.has(name)) lab.nodes.set(name, { name });
+}
+
+/** The nodes, pods and services the facts describe, and kube-dns when its IP is known. */
+function labOf(input: DiagramInput): Lab {
+  const lab: Lab = {
+    namespace: input.namespace ?? "",
+    nodes: new Map(input.nodes.map((node) => [node.name, { ...node }])),
+    pods: new Map(),
+    services: new Map(),
+    apiUsed: false,
   };
-  for (const node of input.nodes) nodes.set(node.name, { ...node });
   for (const pod of input.pods) {
-    pods.set(pod.name, {
-      name: pod.name,
-      node: pod.node,
-      ip: pod.ip,
-      containers: [...pod.containers],
-      network: false,
-    });
-    if (pod.node !== undefined) addNode(pod.node);
+    const { name, node, ip } = pod;
+    lab.pods.set(name, { name, node, ip, containers: [...pod.containers], network: false });
+    if (pod.node !== undefined) addNode(lab, pod.node);
   }
   for (const service of input.services) {
-    const namespace = service.namespace ?? labNamespace;
-    services.set(serviceKey(service.name, namespace), { service, namespace });
+    const namespace = service.namespace ?? lab.namespace;
+    lab.services.set(serviceKey(service.name, namespace), { service, namespace });
   }
-  if (input.kubeDnsIP !== undefined && !services.has(serviceKey(KUBE_DNS.name, KUBE_DNS.namespace))) {
-    services.set(serviceKey(KUBE_DNS.name, KUBE_DNS.namespace), {
+  const kubeDns = serviceKey(KUBE_DNS.name, KUBE_DNS.namespace);
+  if (input.kubeDnsIP !== undefined && !lab.services.has(kubeDns)) {
+    lab.services.set(kubeDns, {
       service: { name: KUBE_DNS.name, type: "ClusterIP", clusterIP: input.kubeDnsIP, port: 53 },
       namespace: KUBE_DNS.namespace,
     });
   }
+  return lab;
+}
 
-  // Ends of checks the facts do not describe (the probe pods, kube-dns without its IP) are drawn from
-  // what the checks know: their names, their container and the node they run on.
-  const podAt = (endpoint: Extract<Endpoint, { kind: "pod" }>, node: string | undefined): PodBox => {
-    let pod = pods.get(endpoint.pod);
-    if (pod === undefined) {
-      pod = { name: endpoint.pod, node, ip: undefined, containers: [], network: false };
-      pods.set(endpoint.pod, pod);
-      if (node !== undefined) addNode(node);
-    }
-    if (endpoint.container !== undefined && !pod.containers.includes(endpoint.container)) {
-      pod.containers.push(endpoint.container);
-    }
-    return pod;
-  };
-  const serviceAt = (endpoint: Extract<Endpoint, { kind: "service" }>): ServiceBox => {
-    const namespace = endpoint.namespace ?? labNamespace;
-    const key = serviceKey(endpoint.service, namespace);
-    let box = services.get(key);
-    if (box === undefined) {
-      box = { service: { name: endpoint.service, type: "", port: 0 }, namespace };
-      services.set(key, box);
-    }
-    return box;
-  };
-  const endpointId = (endpoint: Endpoint, node: string | undefined): string => {
-    switch (endpoint.kind) {
-      case "pod": {
-        const pod = podAt(endpoint, node);
-        if (endpoint.container !== undefined) return ids.id("ctr", `${pod.name}/${endpoint.container}`);
-        if (pod.containers.length === 1) return ids.id("ctr", `${pod.name}/${pod.containers[0] as string}`);
-        pod.network = true;
-        return ids.id("net", pod.name);
-      }
-      case "node":
-        addNode(endpoint.node);
-        return ids.id("host", endpoint.node);
-      case "service": {
-        const box = serviceAt(endpoint);
-        return ids.id("svc", serviceKey(box.service.name, box.namespace));
-      }
-      case "api":
-        apiUsed = true;
-        return ids.id("api", "");
-    }
-  };
-
-  // Edges first, so every end is known before the boxes are written; containers named only by checks
-  // are added to their pods. A pod-level end resolves after all containers are known.
-  const ends = input.results.map((result) => ({ result, from: result.from, to: result.to }));
-  for (const { result, from, to } of ends) {
-    if (from.kind === "pod") podAt(from, result.sourceNode);
-    if (to.kind === "pod") podAt(to, result.targetNode);
+// Ends of checks the facts do not describe (the probe pods, kube-dns without its IP) are drawn from
+// what the checks know: their names, their container and the node they run on.
+function podAt(lab: Lab, endpoint: Extract<Endpoint, { kind: "pod" }>, node: string | undefined): PodBox {
+  let pod = lab.pods.get(endpoint.pod);
+  if (pod === undefined) {
+    pod = { name: endpoint.pod, node, ip: undefined, containers: [], network: false };
+    lab.pods.set(endpoint.pod, pod);
+    if (node !== undefined) addNode(lab, node);
   }
-  const checkEdges = ends.map(({ result, from, to }) => ({
-    result,
-    from: endpointId(from, result.sourceNode),
-    to: endpointId(to, result.targetNode),
-  }));
+  if (endpoint.container !== undefined && !pod.containers.includes(endpoint.container)) {
+    pod.containers.push(endpoint.container);
+  }
+  return pod;
+}
 
-  const lines: string[] = [];
-  const summary = outcomeCounts(input.results);
-  lines.push(
+function serviceAt(lab: Lab, endpoint: Extract<Endpoint, { kind: "service" }>): ServiceBox {
+  const namespace = endpoint.namespace ?? lab.namespace;
+  const key = serviceKey(endpoint.service, namespace);
+  let box = lab.services.get(key);
+  if (box === undefined) {
+    box = { service: { name: endpoint.service, type: "", port: 0 }, namespace };
+    lab.services.set(key, box);
+  }
+  return box;
+}
+
+function containerId(ids: MermaidIds, pod: PodBox, container: string): string {
+  return ids.id("ctr", `${pod.name}/${container}`);
+}
+
+function serviceId(ids: MermaidIds, box: ServiceBox): string {
+  return ids.id("svc", serviceKey(box.service.name, box.namespace));
+}
+
+/** The id of a check's end; a pod with several containers, reached as a whole, gets its network drawn. */
+function endpointId(lab: Lab, ids: MermaidIds, endpoint: Endpoint, node: string | undefined): string {
+  switch (endpoint.kind) {
+    case "pod": {
+      const pod = podAt(lab, endpoint, node);
+      if (endpoint.container !== undefined) return containerId(ids, pod, endpoint.container);
+      if (pod.containers.length === 1) return containerId(ids, pod, pod.containers[0] as string);
+      pod.network = true;
+      return ids.id("net", pod.name);
+    }
+    case "node":
+      addNode(lab, endpoint.node);
+      return ids.id("host", endpoint.node);
+    case "service":
+      return serviceId(ids, serviceAt(lab, endpoint));
+    case "api":
+      lab.apiUsed = true;
+      return ids.id("api", "");
+  }
+}
+
+// Edges first, so every end is known before the boxes are written; containers named only by checks
+// are added to their pods. A pod-level end resolves after all containers are known.
+function checkEdges(lab: Lab, ids: MermaidIds, results: readonly CheckResult[]): CheckEdge[] {
+  for (const result of results) {
+    if (result.from.kind === "pod") podAt(lab, result.from, result.sourceNode);
+    if (result.to.kind === "pod") podAt(lab, result.to, result.targetNode);
+  }
+  return results.map((result) => ({
+    result,
+    from: endpointId(lab, ids, result.from, result.sourceNode),
+    to: endpointId(lab, ids, result.to, result.targetNode),
+  }));
+}
+
+function frontMatter(results: readonly CheckResult[]): string[] {
+  return [
     "---",
-    `title: ${yamlTitle(summary)}`,
+    `title: ${yamlTitle(summarize(results))}`,
     "config:",
     "  themeVariables:",
     '    edgeLabelBackground: "#ffffff"',
     "---",
     "flowchart TB",
-  );
+  ];
+}
 
-  const writePod = (pod: PodBox, indent: string) => {
-    lines.push(`${indent}subgraph ${ids.id("pod", pod.name)}[${mermaidLabel(podTitle(pod))}]`);
-    for (const container of pod.containers) {
-      lines.push(`${indent}  ${ids.id("ctr", `${pod.name}/${container}`)}[${mermaidLabel(container)}]`);
-    }
-    if (pod.network) {
-      lines.push(
-        `${indent}  ${ids.id("net", pod.name)}([${mermaidLabel("pod network", pod.ip === undefined ? "eth0, lo" : `eth0 ${pod.ip}, lo`)}])`,
-      );
-    }
-    lines.push(`${indent}end`);
-  };
+function podLines(ids: MermaidIds, pod: PodBox, indent: string): string[] {
+  const lines = [`${indent}subgraph ${ids.id("pod", pod.name)}[${mermaidLabel(podTitle(pod))}]`];
+  for (const container of pod.containers) {
+    lines.push(`${indent}  ${containerId(ids, pod, container)}[${mermaidLabel(container)}]`);
+  }
+  if (pod.network) {
+    const network = pod.ip === undefined ? "eth0, lo" : `eth0 ${pod.ip}, lo`;
+    lines.push(`${indent}  ${ids.id("net", pod.name)}([${mermaidLabel("pod network", network)}])`);
+  }
+  lines.push(`${indent}end`);
+  return lines;
+}
 
-  for (const node of nodes.values()) {
-    lines.push(`  subgraph ${ids.id("node", node.name)}[${mermaidLabel(`node ${node.name}`)}]`);
+/** Each node with its host network and its pods; then the pods whose node is not known. */
+function nodeLines(lab: Lab, ids: MermaidIds): string[] {
+  const lines: string[] = [];
+  const pods = [...lab.pods.values()];
+  for (const node of lab.nodes.values()) {
+    const ip = node.internalIP === undefined ? [] : [node.internalIP];
     lines.push(
-      `    ${ids.id("host", node.name)}[(${mermaidLabel("host network", ...(node.internalIP === undefined ? [] : [node.internalIP]))})]`,
+      `  subgraph ${ids.id("node", node.name)}[${mermaidLabel(`node ${node.name}`)}]`,
+      `    ${ids.id("host", node.name)}[(${mermaidLabel("host network", ...ip)})]`,
     );
-    for (const pod of pods.values()) if (pod.node === node.name) writePod(pod, "    ");
+    for (const pod of pods) if (pod.node === node.name) lines.push(...podLines(ids, pod, "    "));
     lines.push("  end");
   }
-  for (const pod of pods.values()) if (pod.node === undefined) writePod(pod, "  ");
+  for (const pod of pods) if (pod.node === undefined) lines.push(...podLines(ids, pod, "  "));
+  return lines;
+}
 
-  // The lab's services in a box of their namespace; a service of another namespace (kube-dns) alone,
-  // with its namespace under its name.
-  const labServices = [...services.values()].filter((box) => box.namespace === labNamespace);
-  const otherServices = [...services.values()].filter((box) => box.namespace !== labNamespace);
-  const nsBox = labNamespace !== "" && labServices.length > 0;
+/** Whether the lab's services are drawn in a box of their namespace. */
+function hasNamespaceBox(lab: Lab): boolean {
+  return lab.namespace !== "" && [...lab.services.values()].some((box) => box.namespace === lab.namespace);
+}
+
+// The lab's services in a box of their namespace; a service of another namespace (kube-dns) alone,
+// with its namespace under its name.
+function serviceLines(lab: Lab, ids: MermaidIds): string[] {
+  const boxes = [...lab.services.values()];
+  const nsBox = hasNamespaceBox(lab);
+  const lines: string[] = [];
   if (nsBox)
-    lines.push(`  subgraph ${ids.id("ns", labNamespace)}[${mermaidLabel(`services in ${labNamespace}`)}]`);
-  for (const box of labServices) {
-    const id = ids.id("svc", serviceKey(box.service.name, box.namespace));
-    lines.push(
-      `${nsBox ? "    " : "  "}${id}(${mermaidLabel(...serviceLines(box.service, box.service.name))})`,
-    );
+    lines.push(`  subgraph ${ids.id("ns", lab.namespace)}[${mermaidLabel(`services in ${lab.namespace}`)}]`);
+  for (const box of boxes.filter((b) => b.namespace === lab.namespace)) {
+    const label = mermaidLabel(...serviceLabelLines(box.service, box.service.name));
+    lines.push(`${nsBox ? "    " : "  "}${serviceId(ids, box)}(${label})`);
   }
   if (nsBox) lines.push("  end");
-  for (const box of otherServices) {
-    const id = ids.id("svc", serviceKey(box.service.name, box.namespace));
+  for (const box of boxes.filter((b) => b.namespace !== lab.namespace)) {
     const name = box.namespace === "" ? [box.service.name] : [box.service.name, `in ${box.namespace}`];
-    lines.push(`  ${id}(${mermaidLabel(...serviceLines(box.service, ...name))})`);
+    lines.push(`  ${serviceId(ids, box)}(${mermaidLabel(...serviceLabelLines(box.service, ...name))})`);
   }
-  if (apiUsed || input.apiServiceIP !== undefined) {
-    const api = ["Kubernetes API", ...(input.apiServiceIP === undefined ? [] : [input.apiServiceIP])];
-    lines.push(`  ${ids.id("api", "")}[/${mermaidLabel(...api)}/]`);
-  }
+  return lines;
+}
 
-  // Edges: service selections first (thin, unlabelled), then the checks; linkStyle counts them in order.
+function apiLines(ids: MermaidIds, apiServiceIP: string | undefined): string[] {
+  const api = ["Kubernetes API", ...(apiServiceIP === undefined ? [] : [apiServiceIP])];
+  return [`  ${ids.id("api", "")}[/${mermaidLabel(...api)}/]`];
+}
+
+// Edges: service selections first (thin, unlabelled), then the checks; linkStyle counts them in order.
+function edgeLines(lab: Lab, ids: MermaidIds, checks: readonly CheckEdge[]): string[] {
+  const lines: string[] = [];
   const styled: Record<keyof typeof LINK_STYLES, number[]> = {
     selects: [],
     passed: [],
@@ -266,20 +305,20 @@ export function formatDiagram(input: DiagramInput): string {
     skipped: [],
   };
   let link = 0;
-  for (const box of services.values()) {
+  for (const box of lab.services.values()) {
     for (const podName of box.service.selects ?? []) {
-      const pod = pods.get(podName);
+      const pod = lab.pods.get(podName);
       if (pod === undefined) continue;
       const target =
         pod.containers.length === 1
-          ? ids.id("ctr", `${pod.name}/${pod.containers[0] as string}`)
+          ? containerId(ids, pod, pod.containers[0] as string)
           : ids.id("pod", pod.name);
-      lines.push(`  ${ids.id("svc", serviceKey(box.service.name, box.namespace))} -.- ${target}`);
+      lines.push(`  ${serviceId(ids, box)} -.- ${target}`);
       styled.selects.push(link++);
     }
   }
-  for (const edge of checkEdges) {
-    const arrow = { passed: "-->", failed: "==>", skipped: "-.->" }[edge.result.outcome];
+  for (const edge of checks) {
+    const arrow = ARROWS[edge.result.outcome];
     lines.push(`  ${edge.from} ${arrow}|"${mermaidText(edgeLabel(edge.result))}"| ${edge.to}`);
     styled[edge.result.outcome].push(link++);
   }
@@ -287,36 +326,56 @@ export function formatDiagram(input: DiagramInput): string {
     if (links.length > 0)
       lines.push(`  linkStyle ${links.join(",")} ${LINK_STYLES[kind as keyof typeof LINK_STYLES]}`);
   }
+  return lines;
+}
 
-  lines.push(
-    "  classDef host fill:#f6f8fa,stroke:#57606a",
-    "  classDef svc fill:#ddf4ff,stroke:#0969da",
-    "  classDef apiserver fill:#fbefff,stroke:#8250df",
-    "  classDef k8snode fill:#f6f8fa,stroke:#8c959f",
-    "  classDef pod fill:#ffffff,stroke:#0969da",
-    "  classDef ns fill:#ffffff,stroke:#8c959f,stroke-dasharray:4 3",
-  );
-  const classed = (cls: string, members: string[]) => {
-    if (members.length > 0) lines.push(`  class ${members.join(",")} ${cls}`);
-  };
-  classed(
-    "k8snode",
-    [...nodes.keys()].map((name) => ids.id("node", name)),
-  );
-  classed(
-    "pod",
-    [...pods.keys()].map((name) => ids.id("pod", name)),
-  );
-  if (nsBox) classed("ns", [ids.id("ns", labNamespace)]);
-  classed(
-    "host",
-    [...nodes.keys()].map((name) => ids.id("host", name)),
-  );
-  classed(
-    "svc",
-    [...services.values()].map((box) => ids.id("svc", serviceKey(box.service.name, box.namespace))),
-  );
-  if (apiUsed || input.apiServiceIP !== undefined) classed("apiserver", [ids.id("api", "")]);
+const CLASS_DEFS = [
+  "  classDef host fill:#f6f8fa,stroke:#57606a",
+  "  classDef svc fill:#ddf4ff,stroke:#0969da",
+  "  classDef apiserver fill:#fbefff,stroke:#8250df",
+  "  classDef k8snode fill:#f6f8fa,stroke:#8c959f",
+  "  classDef pod fill:#ffffff,stroke:#0969da",
+  "  classDef ns fill:#ffffff,stroke:#8c959f,stroke-dasharray:4 3",
+];
+
+function classLines(lab: Lab, ids: MermaidIds, showApi: boolean): string[] {
+  const nodes = [...lab.nodes.keys()];
+  const members: [string, string[]][] = [
+    ["k8snode", nodes.map((name) => ids.id("node", name))],
+    ["pod", [...lab.pods.keys()].map((name) => ids.id("pod", name))],
+    ["ns", hasNamespaceBox(lab) ? [ids.id("ns", lab.namespace)] : []],
+    ["host", nodes.map((name) => ids.id("host", name))],
+    ["svc", [...lab.services.values()].map((box) => serviceId(ids, box))],
+    ["apiserver", showApi ? [ids.id("api", "")] : []],
+  ];
+  return [
+    ...CLASS_DEFS,
+    ...members
+      .filter(([, boxes]) => boxes.length > 0)
+      .map(([cls, boxes]) => `  class ${boxes.join(",")} ${cls}`),
+  ];
+}
+
+/**
+ * The Mermaid text of the lab: one subgraph per node with its host network and its pods (each pod a
+ * subgraph of its containers), the lab's services in a subgraph of its namespace with ClusterIP and
+ * ports, kube-dns and the API; then one edge per check, solid and green when it passed, thick and red
+ * when it failed, dotted and grey when it was skipped, labelled ✓, ✗ or – with a short form of its id.
+ */
+export function formatDiagram(input: DiagramInput): string {
+  // Ids are handed out in the order they are asked for: the steps below run in the order they are written.
+  const ids = new MermaidIds();
+  const lab = labOf(input);
+  const checks = checkEdges(lab, ids, input.results);
+  const showApi = lab.apiUsed || input.apiServiceIP !== undefined;
+  const lines = [
+    ...frontMatter(input.results),
+    ...nodeLines(lab, ids),
+    ...serviceLines(lab, ids),
+    ...(showApi ? apiLines(ids, input.apiServiceIP) : []),
+    ...edgeLines(lab, ids, checks),
+    ...classLines(lab, ids, showApi),
+  ];
   return `${lines.join("\n")}\n`;
 }
 
@@ -324,7 +383,7 @@ function podTitle(pod: PodBox): string {
   return pod.ip === undefined ? `pod ${pod.name}` : `pod ${pod.name} · ${pod.ip}`;
 }
 
-function serviceLines(service: DiagramService, ...name: string[]): string[] {
+function serviceLabelLines(service: DiagramService, ...name: string[]): string[] {
   const lines = [...name];
   const kind = [service.type, service.clusterIP ?? ""].filter((part) => part !== "").join(" ");
   if (kind !== "") lines.push(kind);
@@ -335,16 +394,9 @@ function serviceLines(service: DiagramService, ...name: string[]): string[] {
   return lines;
 }
 
-function outcomeCounts(results: readonly CheckResult[]): Record<CheckResult["outcome"], number> {
-  const counts = { passed: 0, failed: 0, skipped: 0 };
-  for (const result of results) counts[result.outcome]++;
-  return counts;
-}
-
 /** The diagram's title, as a YAML scalar that needs no quoting: only letters, digits, spaces and `,/`. */
-function yamlTitle(counts: Record<CheckResult["outcome"], number>): string {
-  const total = counts.passed + counts.failed + counts.skipped;
-  const parts = [`${counts.passed}/${total} checks passed`];
+function yamlTitle(counts: CheckSummary): string {
+  const parts = [`${counts.passed}/${counts.total} checks passed`];
   if (counts.failed > 0) parts.push(`${counts.failed} failed`);
   if (counts.skipped > 0) parts.push(`${counts.skipped} skipped`);
   return `k8s-networking-lab ${parts.join(", ")}`;
