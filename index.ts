@@ -212,25 +212,13 @@ function stackOutputs(
 }
 
 function podOutput(pod: MultiContainerPod) {
-  return {
-    name: pod.podName,
-    ip: pod.podIP,
-    node: pod.nodeName,
-    hostIP: pod.hostIP,
-    containers: pod.containerNames,
-    portOwners: pod.portOwners,
-  };
+  const { podName: name, podIP: ip, nodeName: node, hostIP, containerNames: containers, portOwners } = pod;
+  return { name, ip, node, hostIP, containers, portOwners };
 }
 
 function serviceOutput(service: ExposedService) {
-  return {
-    name: service.serviceName,
-    clusterIP: service.clusterIP,
-    port: service.port,
-    targetPort: service.targetPort,
-    nodePort: service.nodePort,
-    dnsNames: service.dnsNames,
-  };
+  const { serviceName: name, clusterIP, port, targetPort, nodePort, dnsNames } = service;
+  return { name, clusterIP, port, targetPort, nodePort, dnsNames };
 }
 
 function summaryOutput(checks: ConnectivityChecks) {

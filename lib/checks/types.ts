@@ -61,17 +61,14 @@ export type Expectation =
 
 export type HttpTool = "curl" | "bash-tcp";
 
-export interface CheckPlan {
+/** What a check is about, as its plan says and its result repeats: its claim and the way its traffic goes. */
+export interface CheckSubject {
   id: string;
   /** The tutorial's claim, in one line. */
   claim: string;
   source: string;
   target: string;
-  steps: Step[];
   expected: string;
-  expectation: Expectation;
-  /** The lab objects the check tests: it runs after them, and again when they change. */
-  tests: TestedObject[];
   from: Endpoint;
   to: Endpoint;
   via: Via;
@@ -81,6 +78,13 @@ export interface CheckPlan {
   path: PathKind;
   /** Set when the check cannot apply here (a cross-node check on one node): it is not run. */
   skipReason?: string;
+}
+
+export interface CheckPlan extends CheckSubject {
+  steps: Step[];
+  expectation: Expectation;
+  /** The lab objects the check tests: it runs after them, and again when they change. */
+  tests: TestedObject[];
 }
 
 /** What one step of a check returned, as read from the runner's output. */
@@ -95,28 +99,15 @@ export interface StepResult {
   stderr: string;
 }
 
-export interface CheckResult {
-  id: string;
-  claim: string;
-  source: string;
-  target: string;
+export interface CheckResult extends CheckSubject {
   /** The command to rerun the check by hand. */
   command: string;
-  expected: string;
   observed: string;
   outcome: Outcome;
   /** Set when the check failed. */
   failure?: FailureKind;
-  /** Set when the check was skipped: why it cannot apply here. */
-  skipReason?: string;
   /** The part of the lab the check belongs to: the first part of its id (pod-demo, pod-to-pod, dns...). */
   section: string;
-  from: Endpoint;
-  to: Endpoint;
-  via: Via;
-  sourceNode?: string;
-  targetNode?: string;
-  path: PathKind;
   /** Connect and total time of the HTTP request, when the check made one and it connected. */
   timing?: { connectMs: number; totalMs: number };
   durationMs: number;

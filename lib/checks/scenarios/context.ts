@@ -18,6 +18,19 @@ export interface Scenario {
 }
 
 export const UNKNOWN_ADDRESS = "0.0.0.0";
+
+/** The node a check from a node's host network starts on: the target's own node, or another one. */
+export type NodeSide = "same-node" | "other-node";
+
+export interface NodeSource {
+  side: NodeSide;
+  node: string | undefined;
+  /** Its node probe, when the lab has node probes. */
+  probe: ContainerRef | undefined;
+}
+
+/** What a check from a node says for itself; the rest follows from the node it starts on. */
+export type NodeCheck = Omit<CheckPlan, "claim" | "source" | "from" | "sourceNode" | "targetNode" | "path">;
 const NO_NODE_PROBE = "<no node probe>";
 
 export class PlanContext {
@@ -83,6 +96,34 @@ export class PlanContext {
   noOtherNode(node: string | undefined): string {
     const schedulable = this.facts.nodes.filter((n) => n.schedulable).map((n) => n.name);
     return `the cluster has no other schedulable node with a node probe than ${node ?? "the pod's node"} (nodes: ${schedulable.join(", ") || "none"})`;
+  }
+
+  /**
+   * The same check from the host network of the target's node and from another node, each with its claim:
+   * skipped where the node probes cannot run or the cluster has no other node.
+   */
+  fromEachNode(
+    targetNode: string | undefined,
+    claims: Record<NodeSide, string>,
+    check: (source: NodeSource) => NodeCheck,
+  ): CheckPlan[] {
+    const sides = [
+      ["same-node", targetNode],
+      ["other-node", this.otherNode(targetNode)],
+    ] as const;
+    return sides.map(([side, node]) => {
+      const { id, ...body } = check({ side, node, probe: this.probeOn(node) });
+      return {
+        id,
+        claim: claims[side],
+        source: this.hostSource(node),
+        ...body,
+        from: { kind: "node", node: node ?? "<other node>" },
+        ...this.between(node, targetNode),
+        ...(side === "other-node" ? { path: "cross-node" as const } : {}),
+        ...this.fromNode(node, () => this.noOtherNode(targetNode)),
+      };
+    });
   }
 
   hostSource(node: string | undefined): string {

@@ -47,32 +47,22 @@ function nodePortChecks(context: PlanContext, service: ServiceRef, ready: Step):
   const marker = PAGE_MARKERS[service.target.kind];
   const nodePort = context.facts.services[service.name]?.nodePort;
   const endpointNode = context.nodeOf(service.target.pod);
-  const sources = [
-    ["same-node", "A NodePort Service answers on the IP of the node that runs its pod.", endpointNode],
-    [
-      "other-node",
+  const claims = {
+    "same-node": "A NodePort Service answers on the IP of the node that runs its pod.",
+    "other-node":
       "A NodePort Service answers on every node: kube-proxy there forwards to the pod on another node.",
-      context.otherNode(endpointNode),
-    ],
-  ] as const;
-  return sources.map(([suffix, claim, node]): CheckPlan => {
-    const probe = context.probeOn(node);
+  };
+  return context.fromEachNode(endpointNode, claims, ({ side, node, probe }) => {
     const address = context.nodeIP(node);
     return {
-      id: `service.${service.name}.node-port.${suffix}`,
-      claim,
-      source: context.hostSource(node),
+      id: `service.${service.name}.node-port.${side}`,
       target: `${address}:${nodePort ?? "<nodePort>"} -> ${label(service.target)}`,
       steps: probe === undefined ? [] : [ready, context.httpFrom("curl", probe, address, nodePort ?? 0)],
       expected: `the page contains "${marker}"`,
       expectation: { type: "http", tool: "curl", marker },
       tests: [testedService(service.name), testedPod(service.target.pod), NODE_PROBES],
-      from: { kind: "node", node: node ?? "<other node>" },
       to: serviceEnd(service),
       via: "node-port",
-      ...context.between(node, endpointNode),
-      ...(suffix === "other-node" ? { path: "cross-node" as const } : {}),
-      ...context.fromNode(node, () => context.noOtherNode(endpointNode)),
     };
   });
 }
