@@ -44,3 +44,8 @@ export function shellFunction(name: string, argv: readonly string[]): string {
   if (!SHELL_NAME.test(name)) throw new Error(`not a shell function name: ${JSON.stringify(name)}`);
   return `${name}() { ${shellJoin(argv)}; }`;
 }
+
+/** A script's code as one line, its lines joined by "; ": for a script passed as `sh -c` or `bash -c`. */
+export function readScriptLine(file: string): string {
+  return readScript(file).split("\n").join("; ");
+}

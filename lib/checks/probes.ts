@@ -1,4 +1,6 @@
 // The commands run inside pods. Each one bounds its own time, below the runner's exec deadline.
+import * as path from "node:path";
+import { readScriptLine } from "../shell";
 import { TIMING_PREFIX } from "./timing";
 
 export interface ProbeTimeouts {
@@ -23,18 +25,11 @@ export function curlProbe(url: string, t: ProbeTimeouts): string[] {
   ];
 }
 
-/**
- * An HTTP GET with bash's own TCP support, for images that have bash but no curl (httpd, nginx). It times
- * the connect and the whole request with bash's $EPOCHREALTIME and prints them as curl's --write-out does.
- */
-export const BASH_TCP_GET = [
-  "s=${EPOCHREALTIME/[.,]/}",
-  `exec 3<>"/dev/tcp/$1/$2" || exit`,
-  "c=${EPOCHREALTIME/[.,]/}",
-  `printf 'GET / HTTP/1.0\\r\\nHost: %s\\r\\nConnection: close\\r\\n\\r\\n' "$1" >&3 && cat <&3 || exit`,
-  "e=${EPOCHREALTIME/[.,]/}",
-  `printf '\\n${TIMING_PREFIX} connect=%d.%06d total=%d.%06d\\n' $(((c - s) / 1000000)) $(((c - s) % 1000000)) $(((e - s) / 1000000)) $(((e - s) % 1000000))`,
-].join("; ");
+/** An HTTP GET with bash's own TCP support, for images that have bash but no curl (see http-get.bash). */
+export const BASH_TCP_GET = readScriptLine(path.join(__dirname, "http-get.bash")).replace(
+  "@TIMING_PREFIX@",
+  TIMING_PREFIX,
+);
 
 export function bashTcpProbe(host: string, port: number, t: ProbeTimeouts): string[] {
   return ["timeout", String(t.maxTimeSeconds), "bash", "-c", BASH_TCP_GET, "_", host, String(port)];
@@ -57,13 +52,8 @@ export function podIdentityProbe(): string[] {
   return ["head", "-n", "200", "/proc/sys/kernel/hostname", "/etc/hosts"];
 }
 
-/** The container's network namespace, interfaces, eth0 MAC and local addresses. */
-export const NETWORK_IDENTITY_SCRIPT = [
-  'echo "netns: $(readlink /proc/self/ns/net)"',
-  'echo "interfaces: $(ls /sys/class/net | tr "\\n" " ")"',
-  'echo "eth0 mac: $(cat /sys/class/net/eth0/address)"',
-  "cat /proc/net/fib_trie",
-].join("; ");
+/** The container's network namespace, interfaces, eth0 MAC and local addresses (see network-identity.sh). */
+export const NETWORK_IDENTITY_SCRIPT = readScriptLine(path.join(__dirname, "network-identity.sh"));
 
 export function networkIdentityProbe(): string[] {
   return ["sh", "-c", NETWORK_IDENTITY_SCRIPT];

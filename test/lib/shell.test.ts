@@ -5,8 +5,10 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BATCH_SCRIPT } from "../../lib/checks/batch";
 import { execStep } from "../../lib/checks/kubectl";
+import { bashTcpProbe, networkIdentityProbe } from "../../lib/checks/probes";
 import { STRICT_GATE_SCRIPT } from "../../lib/checks/report";
 import { buildRunnerScript } from "../../lib/checks/runner";
+import { TIMING_PREFIX } from "../../lib/checks/timing";
 import { discoveryCommand } from "../../lib/cluster";
 import { readScript, shellAssignments, shellFunction, shellJoin, shellQuote } from "../../lib/shell";
 
@@ -64,6 +66,7 @@ describe("readScript", () => {
 describe("the scripts under lib/", () => {
   const target = { kubeconfig: "/tmp/kube config", context: "kind-kind", requestTimeoutSeconds: 30 };
   const step = execStep(target, { namespace: "netlab", pod: "pod-demo", container: "c" }, ["true"]);
+  const probeTimeouts = { connectTimeoutSeconds: 5, maxTimeSeconds: 10 };
   const runner = { execTimeoutSeconds: 20, execAttempts: 3, retryDelaySeconds: 0, kubeProxySettleSeconds: 2 };
   // Each script and the command that carries it, as the program builds it.
   const embedded: Record<string, string> = {
@@ -71,12 +74,15 @@ describe("the scripts under lib/", () => {
     "checks/runner.sh": buildRunnerScript([step], runner),
     "checks/strict-gate.sh": STRICT_GATE_SCRIPT,
     "discovery.sh": discoveryCommand(target, "netlab"),
+    // Run inside the pods as one `-c` argument.
+    "checks/http-get.bash": shellJoin(bashTcpProbe("10.244.1.11", 80, probeTimeouts)),
+    "checks/network-identity.sh": shellJoin(networkIdentityProbe()),
   };
   const scripts = (dir: string): string[] =>
     readdirSync(path.join(LIB, dir), { withFileTypes: true }).flatMap((entry) => {
       const relative = path.posix.join(dir, entry.name);
       if (entry.isDirectory()) return scripts(relative);
-      return entry.name.endsWith(".sh") ? [relative] : [];
+      return /\.(sh|bash)$/.test(entry.name) ? [relative] : [];
     });
 
   it("are each embedded, as they are in the file, in the command that runs them", () => {
@@ -86,15 +92,23 @@ describe("the scripts under lib/", () => {
         .sort(),
     ).toEqual(Object.keys(embedded).sort());
     for (const [file, command] of Object.entries(embedded)) {
-      const code = readScript(path.join(LIB, file));
+      const code = readScript(path.join(LIB, file)).replaceAll("@TIMING_PREFIX@", TIMING_PREFIX);
       expect(code, file).toMatch(/\S/);
-      expect(command, file).toContain(code);
+      const oneLine = code.split("\n").join("; ");
+      const quoted = (text: string) => text.replaceAll("'", `'\\''`);
+      expect(
+        [code, quoted(oneLine)].some((form) => command.includes(form)),
+        file,
+      ).toBe(true);
     }
   });
 
-  it("say to shellcheck that they are POSIX sh", () => {
+  it("say to shellcheck which shell they are for: POSIX sh, or bash where the file says so", () => {
     for (const file of Object.keys(embedded)) {
-      expect(readFileSync(path.join(LIB, file), "utf8"), file).toMatch(/^# shellcheck shell=sh\n/);
+      const shell = file.endsWith(".bash") ? "bash" : "sh";
+      expect(readFileSync(path.join(LIB, file), "utf8"), file).toMatch(
+        new RegExp(`^# shellcheck shell=${shell}\n`),
+      );
     }
   });
 });
