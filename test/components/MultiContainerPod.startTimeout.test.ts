@@ -1,43 +1,24 @@
-// The pod's start timeout reaches the engine as the Pod's customTimeouts, which the Kubernetes provider
-// uses instead of its 10-minute default wait for Ready.
-import * as pulumi from "@pulumi/pulumi";
+// The pod's start timeout reaches the Kubernetes provider as the Pod's customTimeouts resource option, which
+// the provider uses instead of its 10-minute default wait for Ready. A resource transformation, Pulumi's
+// public hook on the options a resource is created with, sees them: the component's transformations apply
+// to its children too.
+import type * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MultiContainerPod } from "../../components/MultiContainerPod";
 import { MockCluster, valueOf } from "../support/pulumiMocks";
 
-interface Timeouts {
-  create: string;
-  update: string;
-  delete: string;
-}
-
-interface Request {
-  getType(): string;
-  getName(): string;
-  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
-}
-
-interface Monitor {
-  registerResource(request: Request, callback: unknown): void;
-}
-
-/** The customTimeouts of each registered resource, by "type name". */
-const timeouts = new Map<string, Timeouts | undefined>();
+/** The customTimeouts each resource was created with, by "type name". */
+const timeouts = new Map<string, pulumi.CustomTimeouts | undefined>();
+const recordTimeouts: pulumi.ResourceTransformation = ({ type, name, opts }) => {
+  timeouts.set(`${type} ${name}`, (opts as pulumi.CustomResourceOptions).customTimeouts);
+  return undefined;
+};
+const watched = { transformations: [recordTimeouts] };
 let cluster: MockCluster;
 
 beforeAll(() => {
   cluster = new MockCluster();
   cluster.install();
-  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (request, callback) => {
-    const t = request.getCustomtimeouts();
-    timeouts.set(
-      `${request.getType()} ${request.getName()}`,
-      t && { create: t.getCreate(), update: t.getUpdate(), delete: t.getDelete() },
-    );
-    register(request, callback);
-  };
 });
 
 const containers = [{ name: "web", image: "httpd:2.4", ports: [80] }];
@@ -49,9 +30,13 @@ async function registered(pod: MultiContainerPod): Promise<void> {
 
 describe("MultiContainerPod startTimeoutSeconds", () => {
   it("bounds the provider's wait on create and update, not on delete", async () => {
-    const pod = new MultiContainerPod("quick", { namespace: "lab", containers, startTimeoutSeconds: 90 });
+    const pod = new MultiContainerPod(
+      "quick",
+      { namespace: "lab", containers, startTimeoutSeconds: 90 },
+      watched,
+    );
     await registered(pod);
-    expect(timeouts.get(`${POD} quick`)).toEqual({ create: "90s", update: "90s", delete: "" });
+    expect(timeouts.get(`${POD} quick`)).toStrictEqual({ create: "90s", update: "90s" });
   });
 
   it("puts nothing on the pod object itself", async () => {
@@ -66,10 +51,10 @@ describe("MultiContainerPod startTimeoutSeconds", () => {
   });
 
   it("leaves the provider's default when not given", async () => {
-    const pod = new MultiContainerPod("default-wait", { namespace: "lab", containers });
+    const pod = new MultiContainerPod("default-wait", { namespace: "lab", containers }, watched);
     await registered(pod);
-    const t = timeouts.get(`${POD} default-wait`);
-    expect(t === undefined || (t.create === "" && t.update === "" && t.delete === "")).toBe(true);
+    expect(timeouts.has(`${POD} default-wait`)).toBe(true);
+    expect(timeouts.get(`${POD} default-wait`)).toBeUndefined();
   });
 
   it.each([0, -5, 1.5, Number.NaN])("refuses %s seconds", (seconds) => {

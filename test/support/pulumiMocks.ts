@@ -5,11 +5,13 @@ import { createHash } from "node:crypto";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { MockResourceArgs } from "@pulumi/pulumi/runtime";
 import { inject, vi } from "vitest";
 import { fakeKubectlEnv, runInScriptHost, type Scenario, type ScriptOutput, WORLD } from "./fakeCluster";
+import { type EngineView, watchRegistrationRequests } from "./registrationRequests";
 
 export { WORLD, type Scenario } from "./fakeCluster";
+
+type MockResourceArgs = pulumi.runtime.MockResourceArgs;
 
 export const PROJECT = "k8s-networking-lab";
 
@@ -20,25 +22,17 @@ export interface Registered {
   state: Record<string, unknown>;
 }
 
-/** What the program asked the engine for: parent, explicit dependencies and provider of each resource. */
+/**
+ * What the program asked the engine for: the provider of each resource (as the mocks are given it), its
+ * parent and the resources it waits for (read where ./registrationRequests.ts says why).
+ */
 export interface RegistrationRequest {
   type: string;
   name: string;
-  parent: string;
-  dependencies: string[];
+  /** The provider's reference, `<urn>::<id>`; empty for a resource without one. */
   provider: string;
-}
-
-interface RegisterResourceRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getDependenciesList(): string[];
-  getProvider(): string;
-}
-
-interface Monitor {
-  registerResource(request: RegisterResourceRequest, callback: unknown): void;
+  readonly parent: string;
+  readonly dependencies: string[];
 }
 
 /** Reads a value out of an Output (mocks run with preview off, so every apply runs). */
@@ -124,6 +118,10 @@ export interface MockOptions {
 export class MockCluster {
   readonly registered: Registered[] = [];
   readonly requests: RegistrationRequest[] = [];
+  /** Parents and dependencies of requests the mocks have not been given yet, by "type name". */
+  private readonly engineViews = new Map<string, EngineView[]>();
+  /** Why parents and dependencies cannot be read, if they cannot. */
+  private engineViewLost: string | undefined;
   private nextNodePort = 30500;
   private nextServiceIP = 100;
 
@@ -258,6 +256,7 @@ export class MockCluster {
     pulumi.runtime.setMocks(
       {
         newResource: async (args) => {
+          this.requests.push(this.requestOf(args));
           const state = await this.stateOf(args);
           this.registered.push({ type: args.type, name: args.name, inputs: args.inputs as Fields, state });
           return { id: `${args.name}-id`, state };
@@ -273,17 +272,42 @@ export class MockCluster {
       "dev",
       false,
     );
-    const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (request, callback) => {
-      this.requests.push({
-        type: request.getType(),
-        name: request.getName(),
-        parent: request.getParent(),
-        dependencies: request.getDependenciesList(),
-        provider: request.getProvider(),
-      });
-      register(request, callback);
+    watchRegistrationRequests(
+      pulumi.runtime.getMonitor(),
+      (view) => {
+        const key = `${view.type} ${view.name}`;
+        this.engineViews.set(key, [...(this.engineViews.get(key) ?? []), view]);
+      },
+      (why) => {
+        this.engineViewLost ??= why;
+      },
+    );
+  }
+
+  /** The request behind a resource the mocks are given: the engine's view of it joined to the mocks' own. */
+  private requestOf(args: MockResourceArgs): RegistrationRequest {
+    const view = this.engineViews.get(`${args.type} ${args.name}`)?.shift();
+    const lost = this.engineViewLost;
+    const engineView = (): EngineView => {
+      if (view !== undefined) return view;
+      throw new Error(
+        `the parent and dependencies of ${args.type} ${args.name} cannot be read: ` +
+          `${lost ?? "no registration request was seen for it"}. ` +
+          "test/support/registrationRequests.ts reads them off the SDK's request to the mock monitor, as " +
+          "MockResourceArgs lacks them (pulumi/pulumi#14421); see whether this @pulumi/pulumi gives them " +
+          "to newResource now.",
+      );
+    };
+    return {
+      type: args.type,
+      name: args.name,
+      provider: args.provider ?? "",
+      get parent() {
+        return engineView().parent;
+      },
+      get dependencies() {
+        return engineView().dependencies;
+      },
     };
   }
 
@@ -297,12 +321,13 @@ export class MockCluster {
 /** What index.ts's program returns: the stack's outputs. */
 export type Program = Awaited<ReturnType<typeof import("../../index")>>;
 
-/** Waits until the SDK has sent every registration it queued (components register their outputs late). */
+/**
+ * Waits until the SDK has sent every registration it queued (components register their outputs late).
+ * `disconnect` is the SDK's public way to wait for that queue; under mocks it leaves the mock monitor in
+ * place, and the next `setMocks` installs a new one anyway.
+ */
 export async function pendingRegistrations(): Promise<void> {
-  const settings = (await import("@pulumi/pulumi/runtime/settings")) as unknown as {
-    waitForRPCs(): Promise<void>;
-  };
-  await settings.waitForRPCs();
+  await pulumi.runtime.disconnect();
 }
 
 /** Runs index.ts under mocks with the given config, and waits until its exports are known. */
