@@ -15,7 +15,6 @@ const specOf = (r: { inputs: Fields }) => r.inputs.spec as Fields;
 
 describe("bad configuration", () => {
   it("stops the program with one clear message and registers nothing", async () => {
-    const cluster = new MockCluster();
     let failure: unknown;
     try {
       await runProgram({ namespace: "Not_A_Label", services: '{"httpd":{"nodePort":80}}', labs: "eg1,eg4" });
@@ -28,7 +27,6 @@ describe("bad configuration", () => {
     expect(message).toContain('- namespace: "Not_A_Label" is not a DNS-1123 label');
     expect(message).toContain('- labs: "eg4" is not a lab; allowed: eg1, eg2, services.');
     expect(message).toContain("- services.httpd.nodePort: 80 is out of range; allowed: 30000-32767");
-    expect(cluster.requests).toEqual([]);
     const registered = (
       pulumi.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, unknown> }
     ).getRegisteredResources();
