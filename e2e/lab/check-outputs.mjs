@@ -150,13 +150,30 @@ const cases = [...junit.matchAll(/<testcase name="([^"]+)"[^>]*?(\/>|>[\s\S]*?<\
   m[2].includes("<skipped") ? "skipped" : /<(failure|error)[ >]/.test(m[2]) ? "failed" : "passed",
 ]);
 same(cases, results.map((r) => [r.id, r.outcome]), "junit testcases");
-// Diagram: one arrow per check, styled by outcome (--> passed, ==> failed, -.-> skipped).
-const arrows = (outputs.diagram ?? "").split("\n").filter((line) => /\s(-->|==>|-\.->)\|/.test(line));
+// Diagram: one arrow per pair of boxes, for one check ("✓ cluster-ip") or several ("✗ 8 dns checks: 1 failed
+// (…), 7 passed"), styled by its worst outcome (--> passed, ==> failed, -.-> skipped); together they count
+// every check.
 const styled = { passed: "-->", failed: "==>", skipped: "-.->" };
+const worstFirst = ["failed", "skipped", "passed"];
+const drawn = { passed: 0, failed: 0, skipped: 0 };
+for (const line of (outputs.diagram ?? "").split("\n")) {
+  const arrow = /\s(-->|==>|-\.->)\|"([^"]*)"\|/.exec(line);
+  if (arrow === null) continue;
+  const group = /^\S+ \d+ (?:\S+ )?checks: (.*)$/.exec(arrow[2]);
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  if (group === null) counts[worstFirst.find((o) => styled[o] === arrow[1])] = 1;
+  else {
+    for (const [, n, outcome] of group[1].replace(/\([^)]*\)/g, "").matchAll(/(\d+) (passed|failed|skipped)/g))
+      counts[outcome] = Number(n);
+  }
+  const worst = worstFirst.find((o) => counts[o] > 0);
+  expect(styled[worst] === arrow[1], `diagram: arrow "${arrow[2]}" drawn ${arrow[1]}, its worst check ${worst}`);
+  for (const o of worstFirst) drawn[o] += counts[o];
+}
 same(
-  arrows.map((line) => /\s(-->|==>|-\.->)\|/.exec(line)[1]).sort(),
-  results.map((r) => styled[r.outcome]).sort(),
-  "diagram arrows by outcome",
+  drawn,
+  Object.fromEntries(worstFirst.map((o) => [o, results.filter((r) => r.outcome === o).length])),
+  "diagram arrows' checks by outcome",
 );
 
 if (problems.length > 0) {

@@ -1,7 +1,7 @@
 // The lab as deployed, as a Mermaid flowchart: nodes, pods, services, kube-dns and the API, with one
-// edge per check from where it starts to what it reaches, marked by its outcome.
+// arrow from where checks start to what they reach, marked by the worst outcome among them.
 import { type CheckSummary, summarize } from "../checks/report";
-import type { CheckResult, Endpoint } from "../checks/types";
+import type { CheckResult, Endpoint, Outcome } from "../checks/types";
 import { MermaidIds, mermaidLabel, mermaidText } from "./mermaid";
 
 export interface DiagramNode {
@@ -88,6 +88,42 @@ export function edgeLabel(result: CheckResult): string {
   return label;
 }
 
+/** Outcomes from worst to best: an arrow is drawn as its worst check, so a failure is never hidden. */
+const WORST_FIRST: readonly Outcome[] = ["failed", "skipped", "passed"];
+
+/** How many failed checks an arrow's label names; the others are counted. */
+const NAMED_FAILURES = 2;
+
+function worstOutcome(results: readonly CheckResult[]): Outcome {
+  return WORST_FIRST.find((outcome) => results.some((r) => r.outcome === outcome)) ?? "passed";
+}
+
+function failedNames(results: readonly CheckResult[]): string {
+  const failed = results.filter((r) => r.outcome === "failed");
+  const names = failed.slice(0, NAMED_FAILURES).map((r) => `${shortLabel(r)}: ${r.failure ?? "failed"}`);
+  if (failed.length > NAMED_FAILURES) names.push(`+${failed.length - NAMED_FAILURES} more`);
+  return names.join(", ");
+}
+
+/**
+ * The text of an arrow that stands for `results`: a lone check's edge label; for several, the worst
+ * outcome's mark, how many checks (of which section, when they share one) and how many of each outcome,
+ * worst first, naming the failed checks: "✗ 8 dns checks: 1 failed (svc-a.fqdn: dns-failure), 7 passed".
+ */
+export function arrowLabel(results: readonly [CheckResult, ...CheckResult[]]): string {
+  const [first] = results;
+  if (results.length === 1) return edgeLabel(first);
+  const sameSection = results.every((r) => r.section === first.section);
+  const noun = sameSection ? `${first.section} checks` : "checks";
+  const counts = summarize(results);
+  const parts = WORST_FIRST.filter((outcome) => counts[outcome] > 0).map((outcome) =>
+    outcome === "failed"
+      ? `${counts.failed} failed (${failedNames(results)})`
+      : `${counts[outcome]} ${outcome}`,
+  );
+  return `${MARKS[worstOutcome(results)]} ${results.length} ${noun}: ${parts.join(", ")}`;
+}
+
 interface PodBox {
   name: string;
   node: string | undefined;
@@ -116,6 +152,13 @@ interface CheckEdge {
   result: CheckResult;
   from: string;
   to: string;
+}
+
+/** The checks drawn between the same two boxes, in run order. */
+interface Arrow {
+  from: string;
+  to: string;
+  results: [CheckResult, ...CheckResult[]];
 }
 
 function serviceKey(name: string, namespace: string): string {
@@ -223,6 +266,19 @@ function checkEdges(lab: Lab, ids: MermaidIds, results: readonly CheckResult[]):
   }));
 }
 
+// Checks between the same two boxes become one arrow, so the drawing stays readable as checks grow
+// (every DNS lookup of the probe goes into kube-dns); arrows come in the order of their first check.
+function arrowsOf(checks: readonly CheckEdge[]): Arrow[] {
+  const arrows = new Map<string, Arrow>();
+  for (const { result, from, to } of checks) {
+    const key = `${from} ${to}`;
+    const arrow = arrows.get(key);
+    if (arrow === undefined) arrows.set(key, { from, to, results: [result] });
+    else arrow.results.push(result);
+  }
+  return [...arrows.values()];
+}
+
 function frontMatter(results: readonly CheckResult[]): string[] {
   return [
     "---",
@@ -295,8 +351,8 @@ function apiLines(ids: MermaidIds, apiServiceIP: string | undefined): string[] {
   return [`  ${ids.id("api", "")}[/${mermaidLabel(...api)}/]`];
 }
 
-// Edges: service selections first (thin, unlabelled), then the checks; linkStyle counts them in order.
-function edgeLines(lab: Lab, ids: MermaidIds, checks: readonly CheckEdge[]): string[] {
+// Edges: the services' selections (thin, unlabelled), then the checks' arrows; linkStyle counts in order.
+function edgeLines(lab: Lab, ids: MermaidIds, arrows: readonly Arrow[]): string[] {
   const lines: string[] = [];
   const styled: Record<keyof typeof LINK_STYLES, number[]> = {
     selects: [],
@@ -317,10 +373,10 @@ function edgeLines(lab: Lab, ids: MermaidIds, checks: readonly CheckEdge[]): str
       styled.selects.push(link++);
     }
   }
-  for (const edge of checks) {
-    const arrow = ARROWS[edge.result.outcome];
-    lines.push(`  ${edge.from} ${arrow}|"${mermaidText(edgeLabel(edge.result))}"| ${edge.to}`);
-    styled[edge.result.outcome].push(link++);
+  for (const arrow of arrows) {
+    const outcome = worstOutcome(arrow.results);
+    lines.push(`  ${arrow.from} ${ARROWS[outcome]}|"${mermaidText(arrowLabel(arrow.results))}"| ${arrow.to}`);
+    styled[outcome].push(link++);
   }
   for (const [kind, links] of Object.entries(styled)) {
     if (links.length > 0)
@@ -359,8 +415,10 @@ function classLines(lab: Lab, ids: MermaidIds, showApi: boolean): string[] {
 /**
  * The Mermaid text of the lab: one subgraph per node with its host network and its pods (each pod a
  * subgraph of its containers), the lab's services in a subgraph of its namespace with ClusterIP and
- * ports, kube-dns and the API; then one edge per check, solid and green when it passed, thick and red
- * when it failed, dotted and grey when it was skipped, labelled ✓, ✗ or – with a short form of its id.
+ * ports, kube-dns and the API; then one arrow per pair of boxes that checks go between, drawn as the
+ * worst of those checks: solid and green when all passed, thick and red when any failed, else dotted and
+ * grey when any was skipped; labelled ✓, ✗ or – with a short form of a lone check's id, or with the count
+ * of checks and of each outcome, naming the failed ones. The title counts checks, not arrows.
  */
 export function formatDiagram(input: DiagramInput): string {
   // Ids are handed out in the order they are asked for: the steps below run in the order they are written.
@@ -373,7 +431,7 @@ export function formatDiagram(input: DiagramInput): string {
     ...nodeLines(lab, ids),
     ...serviceLines(lab, ids),
     ...(showApi ? apiLines(ids, input.apiServiceIP) : []),
-    ...edgeLines(lab, ids, checks),
+    ...edgeLines(lab, ids, arrowsOf(checks)),
     ...classLines(lab, ids, showApi),
   ];
   return `${lines.join("\n")}\n`;

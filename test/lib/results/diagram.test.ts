@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CheckResult } from "../../../lib/checks/types";
-import { edgeLabel, formatDiagram, shortLabel } from "../../../lib/results/diagram";
+import { arrowLabel, edgeLabel, formatDiagram, shortLabel } from "../../../lib/results/diagram";
 import { MermaidIds, mermaidLabel, mermaidText } from "../../../lib/results/mermaid";
 import { labFixture, RESULTS_FIXTURES_DIR } from "./fixtures";
 
@@ -82,7 +82,7 @@ describe("formatDiagram on a passing default lab", () => {
     expect(lines).toContain('api[/"Kubernetes API<br/>10.96.0.1"/]');
   });
 
-  it("draws one solid edge per check, marked ✓, after one thin edge per service selection", () => {
+  it("draws one solid arrow per pair of boxes checks go between, marked ✓, after the selections", () => {
     const all = edges(text);
     const selections = all.filter((edge) => edge.arrow === "-.-");
     expect(selections).toEqual([
@@ -99,15 +99,13 @@ describe("formatDiagram on a passing default lab", () => {
         to: "ctr_pod_nginx_cntr_nginx",
       },
     ]);
+    // 24 checks, 14 arrows: checks between the same two boxes share one, in the order of their first check.
     const checks = all.slice(selections.length);
-    expect(checks).toHaveLength(24);
+    expect(checks).toHaveLength(14);
     expect(checks.every((edge) => edge.arrow === "-->" && edge.label?.startsWith("✓ "))).toBe(true);
     expect(checks.map((edge) => edge.label)).toEqual([
-      "✓ localhost",
-      "✓ pod-ip",
-      "✓ pod-name",
-      "✓ hostname",
-      "✓ shared-network",
+      "✓ 3 pod-demo checks: 3 passed",
+      "✓ 2 pod-demo checks: 2 passed",
       "✓ closed-port",
       "✓ node-to-pod",
       "✓ pod-to-pod",
@@ -116,32 +114,27 @@ describe("formatDiagram on a passing default lab", () => {
       "✓ resolv-conf",
       "✓ resolv-conf",
       "✓ resolv-conf",
-      "✓ resolv-conf",
-      "✓ svc-nodeport-httpd.short",
-      "✓ svc-nodeport-httpd.namespaced",
-      "✓ svc-nodeport-httpd.fqdn",
-      "✓ svc-clusterip-nginx.short",
-      "✓ svc-clusterip-nginx.namespaced",
-      "✓ svc-clusterip-nginx.fqdn",
-      "✓ kubernetes-default",
+      "✓ 8 dns checks: 8 passed",
       "✓ cluster-ip",
       "✓ node-port",
       "✓ cluster-ip",
     ]);
     expect(checks[0]).toMatchObject({ from: "ctr_pod_demo_cntr_centos", to: "ctr_pod_demo_cntr_httpd" });
     // A check of the pod as a whole (several containers) starts and ends at the pod's network.
-    expect(checks[3]).toMatchObject({ from: "net_pod_demo", to: "net_pod_demo" });
-    expect(checks[5]).toMatchObject({ from: "ctr_pod_demo_cntr_centos", to: "net_pod_demo" });
-    expect(checks[6]).toMatchObject({ from: "host_netlab_e2e", to: "ctr_pod_demo_cntr_httpd" });
-    expect(checks[9]).toMatchObject({ from: "api", to: "svc_kube_system_kube_dns" });
-    expect(checks[22]).toMatchObject({ from: "host_netlab_e2e", to: "svc_netlab_svc_nodeport_httpd" });
+    expect(checks[1]).toMatchObject({ from: "net_pod_demo", to: "net_pod_demo" });
+    expect(checks[2]).toMatchObject({ from: "ctr_pod_demo_cntr_centos", to: "net_pod_demo" });
+    expect(checks[3]).toMatchObject({ from: "host_netlab_e2e", to: "ctr_pod_demo_cntr_httpd" });
+    expect(checks[6]).toMatchObject({ from: "api", to: "svc_kube_system_kube_dns" });
+    // The probe's resolv.conf check and its seven lookups go the same way: one arrow.
+    expect(checks[10]).toMatchObject({ from: "ctr_netlab_dns_probe_probe", to: "svc_kube_system_kube_dns" });
+    expect(checks[12]).toMatchObject({ from: "host_netlab_e2e", to: "svc_netlab_svc_nodeport_httpd" });
   });
 
   it("styles every edge by its index", () => {
     const styles = linkStyles(text);
-    expect(styles.size).toBe(26);
+    expect(styles.size).toBe(16);
     expect(styles.get(0)).toMatch(/^stroke:#8c959f/);
-    for (let i = 2; i < 26; i++) expect(styles.get(i)).toMatch(/^stroke:#1a7f37/);
+    for (let i = 2; i < 16; i++) expect(styles.get(i)).toMatch(/^stroke:#1a7f37/);
   });
 });
 
@@ -178,9 +171,18 @@ describe("formatDiagram on a lab with failures", () => {
     });
     expect(timeout.style).toMatch(/^stroke:#cf222e,stroke-width:3\.5px/);
     expect(byLabel("✗ cluster-ip: refused").edge?.arrow).toBe("==>");
-    expect(byLabel("✗ svc-nodeport-httpd.fqdn: dns-failure").edge?.arrow).toBe("==>");
+    // A failure among checks that share an arrow makes the arrow failed, and its label names it.
+    const lookups = byLabel("✗ 8 dns checks: 1 failed (svc-nodeport-httpd.fqdn: dns-failure), 7 passed");
+    expect(lookups.edge).toMatchObject({
+      arrow: "==>",
+      from: "ctr_netlab_dns_probe_probe",
+      to: "svc_kube_system_kube_dns",
+    });
+    expect(lookups.style).toMatch(/^stroke:#cf222e/);
     expect(byLabel("✗ resolv-conf: wrong-answer").edge?.arrow).toBe("==>");
-    expect(byLabel("✗ shared-network: exec-error").edge?.arrow).toBe("==>");
+    expect(byLabel("✗ 2 pod-demo checks: 1 failed (shared-network: exec-error), 1 passed").edge?.arrow).toBe(
+      "==>",
+    );
     const skipped = byLabel("– node-port: skipped");
     expect(skipped.edge).toMatchObject({
       arrow: "-.->",
@@ -192,7 +194,7 @@ describe("formatDiagram on a lab with failures", () => {
     expect(byLabel("✓ pod-to-pod").style).toMatch(/^stroke:#1a7f37/);
     expect(checks.filter((edge) => edge.arrow === "==>")).toHaveLength(5);
     expect(checks.filter((edge) => edge.arrow === "-.->")).toHaveLength(2);
-    expect(checks.filter((edge) => edge.arrow === "-->")).toHaveLength(17);
+    expect(checks.filter((edge) => edge.arrow === "-->")).toHaveLength(7);
   });
 
   it("is the same text for the same input", () => {
@@ -332,7 +334,7 @@ describe("formatDiagram with little to go on", () => {
 });
 
 describe("formatDiagram on the results of a real two-node run", () => {
-  it("draws both nodes and one solid arrow per passed check", () => {
+  it("draws both nodes and one solid arrow per pair of boxes its 32 passed checks go between", () => {
     const results = JSON.parse(
       readFileSync(path.join(RESULTS_FIXTURES_DIR, "e2e-two-node-checks.json"), "utf8"),
     ) as CheckResult[];
@@ -347,8 +349,105 @@ describe("formatDiagram on the results of a real two-node run", () => {
       results,
     });
     const arrows = text.split("\n").filter((line) => /\s(-->|==>|-\.->)\|/.test(line));
-    expect(arrows).toHaveLength(32);
+    expect(arrows).toHaveLength(17);
     expect(arrows.every((line) => line.includes("-->|"))).toBe(true);
+    expect(text).toContain(
+      'ctr_netlab_dns_probe_probe -->|"✓ 13 dns checks: 13 passed"| svc_kube_system_kube_dns',
+    );
+    expect(text.split("\n")[1]).toBe("title: k8s-networking-lab 32/32 checks passed");
     expect(text).toContain("netlab-e2e-node-2");
+  });
+});
+
+describe("formatDiagram with many checks between the same two boxes", () => {
+  const lab = labFixture("lab-passing");
+  const lookup = lab.results.find((r) => r.id === "dns.svc-nodeport-httpd.short") as CheckResult;
+  /** `n` DNS lookups of the probe, each of another name, all into kube-dns. */
+  const lookups = (n: number, patch: (i: number) => Partial<CheckResult> = () => ({})) =>
+    Array.from({ length: n }, (_, i): CheckResult => ({ ...lookup, id: `dns.name-${i}`, ...patch(i) }));
+  const draw = (results: CheckResult[]) => {
+    const text = formatDiagram({ ...lab, results });
+    const checks = edges(text).filter((edge) => edge.arrow !== "-.-");
+    const styles = linkStyles(text);
+    const selections = edges(text).length - checks.length;
+    return { text, checks, style: (i: number) => styles.get(selections + i) };
+  };
+
+  it("draws 14 DNS lookups into kube-dns as one arrow that counts them, the title still per check", () => {
+    const { text, checks, style } = draw(lookups(14));
+    expect(checks).toEqual([
+      {
+        from: "ctr_netlab_dns_probe_probe",
+        arrow: "-->",
+        label: "✓ 14 dns checks: 14 passed",
+        to: "svc_kube_system_kube_dns",
+      },
+    ]);
+    expect(style(0)).toMatch(/^stroke:#1a7f37/);
+    expect(text.split("\n")[1]).toBe("title: k8s-networking-lab 14/14 checks passed");
+  });
+
+  it("draws a mixed group as its worst outcome, failures first and named, at most two of them", () => {
+    const notPassed: Record<number, Partial<CheckResult>> = {
+      3: { outcome: "failed", failure: "dns-failure" },
+      4: { outcome: "skipped", skipReason: "one node" },
+      5: { outcome: "failed", failure: "timeout" },
+      6: { outcome: "failed", failure: "timeout" },
+    };
+    const { text, checks, style } = draw(lookups(14, (i) => notPassed[i] ?? {}));
+    expect(checks).toEqual([
+      {
+        from: "ctr_netlab_dns_probe_probe",
+        arrow: "==>",
+        label:
+          "✗ 14 dns checks: 3 failed (name-3: dns-failure, name-5: timeout, +1 more), 1 skipped, 10 passed",
+        to: "svc_kube_system_kube_dns",
+      },
+    ]);
+    expect(style(0)).toMatch(/^stroke:#cf222e,stroke-width:3\.5px/);
+    expect(text.split("\n")[1]).toBe("title: k8s-networking-lab 10/14 checks passed, 3 failed, 1 skipped");
+  });
+
+  it("draws a group with skipped but no failed checks dotted and grey", () => {
+    const { checks, style } = draw(lookups(3, (i) => (i === 2 ? { outcome: "skipped" } : {})));
+    expect(checks).toMatchObject([{ arrow: "-.->", label: "– 3 dns checks: 1 skipped, 2 passed" }]);
+    expect(style(0)).toMatch(/^stroke:#8c959f,stroke-width:1\.5px/);
+  });
+
+  it("counts checks of several sections as checks", () => {
+    const other = { ...lookup, id: "service.name-0", section: "service" };
+    expect(draw([...lookups(2), other]).checks).toMatchObject([{ label: "✓ 3 checks: 3 passed" }]);
+  });
+
+  it("keeps a lone check's label, and the boxes' ids, as they were", () => {
+    const { text, checks } = draw([
+      lookup,
+      {
+        ...lookup,
+        outcome: "failed",
+        failure: "refused",
+        from: { kind: "pod", pod: "pod-demo", container: "cntr-centos" },
+      },
+    ]);
+    expect(checks.map((edge) => edge.label)).toEqual([
+      "✓ svc-nodeport-httpd.short",
+      "✗ svc-nodeport-httpd.short: refused",
+    ]);
+    expect(text).toContain('ctr_netlab_dns_probe_probe["probe"]');
+    expect(checks[1]).toMatchObject({ from: "ctr_pod_demo_cntr_centos", to: "svc_kube_system_kube_dns" });
+  });
+});
+
+describe("arrowLabel", () => {
+  const check = labFixture("lab-with-failures").results;
+
+  it("is the edge label of a lone check, whatever its outcome", () => {
+    for (const result of check) expect(arrowLabel([result])).toBe(edgeLabel(result));
+  });
+
+  it("names a failed check without a failure kind as failed", () => {
+    const [first] = check as [CheckResult];
+    const failed = { ...first, outcome: "failed" as const, failure: undefined };
+    expect(arrowLabel([failed, first])).toBe("✗ 2 pod-demo checks: 1 failed (localhost: failed), 1 passed");
   });
 });
