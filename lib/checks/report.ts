@@ -51,7 +51,61 @@ function pad(text: string, width: number): string {
 
 const OBSERVED_WIDTH = 60;
 
-/** A table a person reads first, then the failures with what to run to see them. */
+/**
+ * The causes that several failures share (their diagnoses' `sharedBy`), each said once, in the order of
+ * their first failure: a person reads the one broken link before the many checks it broke.
+ */
+function sharedCauses(results: readonly CheckResult[]): string[] {
+  const lines: string[] = [];
+  const said = new Set<string>();
+  for (const { outcome, diagnosis } of results) {
+    const sharedBy = diagnosis?.sharedBy;
+    if (outcome !== "failed" || diagnosis === undefined || sharedBy === undefined) continue;
+    const first = sharedBy[0] as string;
+    if (said.has(first)) continue;
+    said.add(first);
+    lines.push(
+      `${sharedBy.length} failures share one cause: ${diagnosis.cause}`,
+      `  see:    ${diagnosis.see}`,
+      `  checks: ${sharedBy.join(", ")}`,
+      "",
+    );
+  }
+  return lines;
+}
+
+/** A failure's diagnosis under it: a shared cause briefly (it is said above), any other in full. */
+function diagnosisLines(result: CheckResult): string[] {
+  const diagnosis = result.diagnosis;
+  if (diagnosis === undefined) return [];
+  if (diagnosis.sharedBy !== undefined) {
+    return [
+      `  cause:    ${diagnosis.summary} (the cause ${diagnosis.sharedBy.length} failures share, above)`,
+    ];
+  }
+  return [
+    `  cause:    ${diagnosis.cause}`,
+    ...(diagnosis.see === result.command ? [] : [`  see:      ${diagnosis.see}`]),
+  ];
+}
+
+function failureLines(r: CheckResult): string[] {
+  return [
+    "",
+    `FAILED ${r.id}: ${r.claim}`,
+    `  from:     ${r.source}`,
+    `  to:       ${r.target}`,
+    `  expected: ${r.expected}`,
+    `  observed: ${r.observed}`,
+    ...diagnosisLines(r),
+    `  rerun:    ${r.command}`,
+  ];
+}
+
+/**
+ * A table a person reads first (after the causes several failures share, when there are such), then the
+ * failures with their diagnosis and what to run to see them.
+ */
 export function formatReport(results: readonly CheckResult[], leftOut: readonly string[] = []): string {
   const summary = summarize(results);
   const rows = results.map((r) => [
@@ -69,7 +123,7 @@ export function formatReport(results: readonly CheckResult[], leftOut: readonly 
       .map((cell, i) => (i === cells.length - 1 ? cell : pad(cell, widths[i] as number)))
       .join("  ")
       .trimEnd();
-  const lines = [line(header), ...rows.map(line), ""];
+  const lines = [...sharedCauses(results), line(header), ...rows.map(line), ""];
   const skipped = summary.skipped === 0 ? "" : ` ${summary.skipped} skipped.`;
   lines.push(
     summary.failed === 0
@@ -82,17 +136,7 @@ export function formatReport(results: readonly CheckResult[], leftOut: readonly 
   for (const r of results.filter((result) => result.outcome === "skipped")) {
     lines.push(`skipped ${r.id}: ${r.skipReason ?? "no reason given"}`);
   }
-  for (const r of results.filter((result) => result.outcome === "failed")) {
-    lines.push(
-      "",
-      `FAILED ${r.id}: ${r.claim}`,
-      `  from:     ${r.source}`,
-      `  to:       ${r.target}`,
-      `  expected: ${r.expected}`,
-      `  observed: ${r.observed}`,
-      `  rerun:    ${r.command}`,
-    );
-  }
+  for (const r of results.filter((result) => result.outcome === "failed")) lines.push(...failureLines(r));
   return lines.join("\n");
 }
 

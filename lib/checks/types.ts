@@ -1,4 +1,5 @@
 // The data a connectivity check is made of: what it claims, how it is run, what it expects, what came back.
+import type { Evidence, EvidenceStep } from "./evidence/types";
 import type { TestedObject } from "./tested";
 
 export type FailureKind =
@@ -85,6 +86,8 @@ export interface CheckPlan extends CheckSubject {
   expectation: Expectation;
   /** The lab objects the check tests: it runs after them, and again when they change. */
   tests: TestedObject[];
+  /** Steps that read links of the check's chain for its evidence (not judged), run with its own steps. */
+  evidenceSteps?: EvidenceStep[];
 }
 
 /** What one step of a check returned, as read from the runner's output. */
@@ -97,6 +100,23 @@ export interface StepResult {
   timedOut: boolean;
   stdout: string;
   stderr: string;
+}
+
+/**
+ * Why a check failed: the first link of its chain that broke, as the other checks of the same run show it
+ * (lib/checks/diagnosis). Every failed check of a diagnosed run has one.
+ */
+export interface Diagnosis {
+  /** The rule that found it, a stable name ("dns-down", "cross-node-drop"...; "failure-kind" when no other applies). */
+  rule: string;
+  /** One sentence a learner understands: what the run observed, then what broke. */
+  cause: string;
+  /** What broke, in a few words ("cluster DNS is down"). */
+  summary: string;
+  /** A command that shows it. */
+  see: string;
+  /** The failed checks of the run with this same cause, this one included, in run order, when there are several. */
+  sharedBy?: string[];
 }
 
 export interface CheckResult extends CheckSubject {
@@ -112,4 +132,8 @@ export interface CheckResult extends CheckSubject {
   timing?: { connectMs: number; totalMs: number };
   durationMs: number;
   attempts: number;
+  /** The chain of facts that carried the check, each observed in this run or not read, with the reason. */
+  evidence?: Evidence[];
+  /** Set on a failed check once the run is diagnosed. */
+  diagnosis?: Diagnosis;
 }

@@ -32,6 +32,16 @@ function isError(result: CheckResult): boolean {
   return result.outcome === "failed" && result.failure === "exec-error";
 }
 
+/** A failure's diagnosis: its cause, the command that shows it (unless the rerun), the checks it broke. */
+function diagnosisDetails({ diagnosis, command }: CheckResult): string[] {
+  if (diagnosis === undefined) return [];
+  return [
+    `cause:    ${diagnosis.cause}`,
+    ...(diagnosis.see === command ? [] : [`see:      ${diagnosis.see}`]),
+    ...(diagnosis.sharedBy === undefined ? [] : [`shared:   ${diagnosis.sharedBy.join(", ")}`]),
+  ];
+}
+
 function details(result: CheckResult): string {
   return [
     `claim:    ${result.claim}`,
@@ -39,16 +49,22 @@ function details(result: CheckResult): string {
     `to:       ${result.target}`,
     `expected: ${result.expected}`,
     `observed: ${result.observed}`,
+    ...diagnosisDetails(result),
     `rerun:    ${result.command}`,
     `attempts: ${result.attempts}`,
   ].join("\n");
 }
 
-/** A failed check's one-line message: its kind, what was expected and observed, and the whole rerun. */
+/**
+ * A failed check's one-line message: its kind, what was expected and observed, what broke (when the run
+ * was diagnosed), and the whole rerun.
+ */
 function failureMessage(result: CheckResult): string {
+  const cause = result.diagnosis?.cause;
   return [
     `${result.failure ?? "unknown"}: expected ${excerpt(result.expected, MESSAGE_VALUE_WIDTH)}`,
     `observed ${excerpt(result.observed, MESSAGE_VALUE_WIDTH)}`,
+    ...(cause === undefined ? [] : [`cause: ${excerpt(cause, MESSAGE_VALUE_WIDTH)}`]),
     `rerun: ${oneLine(result.command)}`,
   ].join("; ");
 }
@@ -97,8 +113,9 @@ export function junitCounts(results: readonly CheckResult[]): JUnitCounts {
  * One `<testsuite>` for the lab inside `<testsuites>`, one `<testcase>` per check (name: the check's id,
  * classname: its section, time: seconds). A failed check has `<failure type="<kind>">` (or `<error
  * type="exec-error">` when its probe could not run) whose message and body say what was expected, what
- * was observed and what to run to see it; a skipped check has `<skipped message="<reason>"/>`; a passed
- * check shows what was observed in `<system-out>`. The suite's time is the sum of the checks' times.
+ * was observed, its diagnosis when the run has one, and what to run to see it; a skipped check has
+ * `<skipped message="<reason>"/>`; a passed check shows what was observed in `<system-out>`. The suite's
+ * time is the sum of the checks' times.
  */
 export function formatJUnit(results: readonly CheckResult[], options: JUnitOptions = {}): string {
   const name = options.suiteName ?? DEFAULT_SUITE_NAME;

@@ -1,0 +1,60 @@
+// Only the NodePort through one node fails, while the same Service answers through the other nodes and by
+// its ClusterIP: the Service and its pod are fine, and that node's kube-proxy does not forward.
+import type { CheckResult } from "../types";
+import {
+  aboutService,
+  type DiagnosisRule,
+  failedChecks,
+  kubectl,
+  listed,
+  passedChecks,
+  someIds,
+  throughService,
+} from "./run";
+
+const HOW: Partial<Record<NonNullable<CheckResult["failure"]>, string>> = {
+  refused: "is refused",
+  timeout: "times out",
+  unreachable: "finds no route",
+};
+
+/** The node whose address a NodePort check used (its node probe connects to its own node's address). */
+const throughNode = (result: CheckResult): string | undefined =>
+  result.via === "node-port" && result.from.kind === "node" ? result.from.node : undefined;
+
+export const nodePortOneNode: DiagnosisRule = {
+  name: "node-port-one-node",
+  shared: true,
+  explain(failed, run) {
+    const node = throughNode(failed);
+    const service = throughService(failed);
+    const how = failed.failure === undefined ? undefined : HOW[failed.failure];
+    if (node === undefined || service === undefined || how === undefined) return undefined;
+    const viaOthers = passedChecks(run, (r) => throughService(r) === service && throughNode(r) !== undefined);
+    if (viaOthers.length === 0) return undefined;
+    const others = failedChecks(run, aboutService(service)).filter((r) => throughNode(r) !== node);
+    if (others.length > 0) return undefined;
+    const byClusterIP = passedChecks(run, (r) => throughService(r) === service && r.via === "cluster-ip");
+    const answers = [
+      `through ${listed([...new Set(viaOthers.map(throughNode) as string[])])} (${someIds(viaOthers)})`,
+      ...(byClusterIP.length === 0 ? [] : [`by its ClusterIP (${someIds(byClusterIP)})`]),
+    ];
+    const address = run.facts.nodes.find((n) => n.name === node)?.internalIP;
+    return {
+      cause: `only the NodePort of ${service} through node ${node}${address === undefined ? "" : ` (${address})`} fails: it ${how}, while ${service} answers ${listed(answers)}: kube-proxy on ${node} is not forwarding`,
+      summary: `kube-proxy on ${node} is not forwarding`,
+      // Where kube-proxy runs as a DaemonSet (kubeadm, kind), its pod on that node is listed here.
+      see: kubectl(
+        run.lab,
+        "get",
+        "pods",
+        "--namespace",
+        "kube-system",
+        "--field-selector",
+        `spec.nodeName=${node}`,
+        "--output",
+        "wide",
+      ),
+    };
+  },
+};
