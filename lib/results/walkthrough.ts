@@ -151,8 +151,10 @@ function checkBlock(result: CheckResult, run: CheckRun | undefined): string[] {
     "",
     ...commands(result, run),
     ...answered(result, run),
+    ...evidence(result),
     verdict(result),
     "",
+    ...diagnosis(result),
   ];
 }
 
@@ -181,6 +183,35 @@ function answered(result: CheckResult, run: CheckRun | undefined): string[] {
       "",
     ]),
   ];
+}
+
+/** The chain of facts that carried the check, each observed in this run or not read, and why not. */
+function evidence(result: CheckResult): string[] {
+  const links = result.evidence ?? [];
+  if (links.length === 0) return [];
+  return [
+    "The evidence, read from the cluster in this run:",
+    "",
+    ...links.map((link) =>
+      link.status === "observed"
+        ? `- ${mdText(link.link)}: ${mdCode(link.value)}`
+        : `- ${mdText(link.link)}: not read, ${mdText(link.reason)}`,
+    ),
+    "",
+  ];
+}
+
+/** Why a failed check failed, as the report says it: the first broken link, and the command that shows it. */
+function diagnosis(result: CheckResult): string[] {
+  const found = result.diagnosis;
+  if (result.outcome !== "failed" || found === undefined) return [];
+  const shared =
+    found.sharedBy === undefined
+      ? ""
+      : ` The same cause broke ${found.sharedBy.length} checks: ${found.sharedBy.map(mdCode).join(", ")}.`;
+  const see = found.see === result.command ? [] : ["To see it:", "", ...mdBlock(found.see, "sh"), ""];
+  const cause = /[.!?]$/.test(found.cause) ? found.cause : `${found.cause}.`;
+  return [`**Why**: ${mdText(cause)}${shared}`, "", ...see];
 }
 
 /** The verdict, with the same observed value as the `checks` output and the report. */

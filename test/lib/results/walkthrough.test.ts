@@ -243,3 +243,44 @@ describe("the walkthrough of awkward values", () => {
     expect(markdown).toMatch(/^## 6\. Other checks$/m);
   });
 });
+
+describe("the evidence and the diagnosis of a check", () => {
+  // The shapes of lib/checks/evidence and lib/checks/diagnosis, written here: only their rendering is tested.
+  const lab = capturedLab({ "pod-to-pod.pod-httpd.pod-nginx": [stepOf(capture("curl", "connect-timeout"))] });
+  const results = lab.results.map((r): CheckResult => {
+    if (r.id !== "pod-to-pod.pod-httpd.pod-nginx") return r;
+    return {
+      ...r,
+      evidence: [
+        { link: "source", status: "observed", value: "pod pod-httpd 10.244.1.10 on node node-1" },
+        { link: "route", status: "not read", reason: "the image has no ip command" },
+      ],
+      diagnosis: {
+        rule: "cross-node-drop",
+        cause:
+          "the same-node path passes, but the cross-node path times out: traffic between the nodes is dropped",
+        summary: "traffic between the nodes is dropped",
+        see: "kubectl get nodes -o wide",
+        sharedBy: ["pod-to-pod.pod-httpd.pod-nginx", "pod-to-pod.pod-nginx.pod-httpd"],
+      },
+    };
+  });
+  const part = checkPart(walkthroughOf({ ...lab, results }), "pod-to-pod.pod-httpd.pod-nginx");
+
+  it("lists each link of the evidence, observed or not read with the reason", () => {
+    expect(part).toContain(
+      "The evidence, read from the cluster in this run:\n\n" +
+        "- source: `pod pod-httpd 10.244.1.10 on node node-1`\n" +
+        "- route: not read, the image has no ip command\n",
+    );
+  });
+
+  it("says why a failure failed, which checks share the cause, and the command that shows it", () => {
+    expect(part).toContain(
+      "**Why**: the same-node path passes, but the cross-node path times out: traffic between the nodes is " +
+        "dropped. The same cause broke 2 checks: `pod-to-pod.pod-httpd.pod-nginx`, `pod-to-pod.pod-nginx.pod-httpd`.",
+    );
+    expect(part).toContain("To see it:\n\n```sh\nkubectl get nodes -o wide\n```");
+    expect(part.indexOf("**Failed (timeout)**")).toBeLessThan(part.indexOf("**Why**"));
+  });
+});
