@@ -39,7 +39,7 @@ const from = (source: string, target: string) => (result: CheckResult) =>
 function working(run: Run, sameNode: readonly CheckResult[]): string {
   const lost = failedChecks(run, lostAcross);
   const fine = [
-    ...(passedChecks(run, (r) => isLookup(r) || r.via === "cluster-ip").length > 0 ? ["DNS answers"] : []),
+    ...(passedChecks(run, isLookup).length > 0 ? ["DNS answers"] : []),
     ...(lost.some((r) => throughService(r) !== undefined)
       ? ["the Services list their endpoints as ready"]
       : []),

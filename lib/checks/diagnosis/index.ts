@@ -17,8 +17,8 @@ export type { DiagnosisLab, DiagnosisRule, Finding, Run, RunFacts } from "./run"
 export const RULES: readonly DiagnosisRule[] = [
   crossNodeDrop,
   dnsDown,
-  noEndpoint,
   serviceNameMissing,
+  noEndpoint,
   clientCannotResolve,
   nodePortOneNode,
   dnsFromOneNode,

@@ -13,9 +13,9 @@ import {
 } from "./run";
 
 const HOW: Partial<Record<NonNullable<CheckResult["failure"]>, string>> = {
-  refused: "is refused",
-  timeout: "times out",
-  unreachable: "finds no route",
+  refused: "refused",
+  timeout: "timed out",
+  unreachable: "no route",
 };
 
 /** The node whose address a NodePort check used (its node probe connects to its own node's address). */
@@ -41,7 +41,7 @@ export const nodePortOneNode: DiagnosisRule = {
     ];
     const address = run.facts.nodes.find((n) => n.name === node)?.internalIP;
     return {
-      cause: `only the NodePort of ${service} through node ${node}${address === undefined ? "" : ` (${address})`} fails: it ${how}, while ${service} answers ${listed(answers)}: kube-proxy on ${node} is not forwarding`,
+      cause: `only the NodePort of ${service} through node ${node}${address === undefined ? "" : ` (${address})`} fails (${how}), while it answers ${listed(answers)}: kube-proxy on ${node} is not forwarding`,
       summary: `kube-proxy on ${node} is not forwarding`,
       // Where kube-proxy runs as a DaemonSet (kubeadm, kind), its pod on that node is listed here.
       see: kubectl(
