@@ -301,6 +301,7 @@ describe("a broken lab", () => {
         "  to:       pod-demo localhost:8081 (no listener)\n" +
         "  expected: connection refused (not a timeout, not a page)\n" +
         "  observed: the connection succeeded while it should have been refused: <html><body><h1>It works!</h1></body></html>\n" +
+        "  cause:    an answer came back, but not the one expected, and no other check of this run shows why: rerun it and read what it prints\n" +
         "  rerun:    kubectl --request-timeout=30s exec --namespace netlab pod-demo --container cntr-centos -- " +
         `curl -sS --connect-timeout 3 --max-time 10 --write-out ${shellQuote(CURL_TIMING_FORMAT)} http://localhost:8081/`,
     );
