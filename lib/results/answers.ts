@@ -70,12 +70,12 @@ function kubectlFailure(read: Read): Answer | undefined {
   return raw(read, read.step.kind === "exec" ? `kubectl exec into ${read.where} failed` : "kubectl failed");
 }
 
-/** A Service's EndpointSlices, one `address=ready` line per endpoint, as the check waited for them. */
+/** A Service's EndpointSlices as the check waited for them: its endpoints' lines (`address=ready`...). */
 function endpoints(read: Read): Answer {
   const lines = read.result.stdout.split("\n").filter((line) => line !== "" && !line.startsWith("changed="));
   const ready = read.result.timedOut ? ", not ready before the wait ended" : "";
   return {
-    caption: `the Service's EndpointSlices (address=ready)${ready}`,
+    caption: `the Service's EndpointSlices, as the check waited for them${ready}`,
     text: trimmed(lines.join("\n")) || "(no endpoint)",
   };
 }

@@ -48,7 +48,8 @@ describe("what the cluster answered", () => {
     };
     expect(answersOf(plan, [wait, exec])).toEqual([
       {
-        caption: "the Service's EndpointSlices (address=ready), not ready before the wait ended",
+        caption:
+          "the Service's EndpointSlices, as the check waited for them, not ready before the wait ended",
         text: "(no endpoint)",
       },
       { caption: "kubectl did not finish in time (1 attempt(s))" },

@@ -146,7 +146,7 @@ describe("the walkthrough of a healthy lab on two nodes, from captured outputs",
   it("Services: the endpoints the check waited for, then the page, by name and through each node", () => {
     const byName = checkPart(markdown, "service.svc-clusterip-nginx.cluster-ip");
     expect(byName).toContain(
-      `- the Service's EndpointSlices (address=ready):\n\n${block("10.244.1.11=true")}`,
+      `- the Service's EndpointSlices, as the check waited for them:\n\n${block("10.244.1.11=true")}`,
     );
     expect(byName).toContain("<title>Welcome to nginx!</title>");
     expect(checkPart(markdown, "service.svc-nodeport-httpd.node-port.other-node")).toContain(
