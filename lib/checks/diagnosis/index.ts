@@ -13,8 +13,12 @@ import { clientCannotResolve, serviceNameMissing } from "./serviceName";
 
 export type { DiagnosisLab, DiagnosisRule, Finding, Run, RunFacts } from "./run";
 
-/** The rules, most specific first; `failureKind` explains any failure, so none is left without a cause. */
+/**
+ * The rules, most specific first; `failureKind` explains any failure, so none is left without a cause. A
+ * rule that reads more of the run (each check's evidence, say) goes in this list before the ones it refines.
+ */
 export const RULES: readonly DiagnosisRule[] = [
+  // Before dnsDown: lookups lost between the nodes look like a kube-dns that answers nobody.
   crossNodeDrop,
   dnsDown,
   serviceNameMissing,
