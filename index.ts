@@ -207,6 +207,7 @@ function stackOutputs(
     report: checks?.report,
     facts: checks?.facts,
     diagram: checks?.diagram,
+    walkthrough: checks?.walkthrough,
     junit: checks?.junit,
   };
 }

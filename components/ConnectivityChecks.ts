@@ -1,6 +1,8 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { type CheckRun, type DiscoveredFacts, discoveredFacts } from "../lib/checks/facts";
+import { diagnose } from "../lib/checks/diagnosis";
+import { type DiscoveredFacts, discoveredFacts } from "../lib/checks/facts";
+import { type EvidenceRun, gatherEvidence } from "../lib/checks/evidence/gather";
 import { type CheckGroup, distinctSteps, groupChecks } from "../lib/checks/groups";
 import { judgeCheck } from "../lib/checks/judge";
 import { type LabTopology, type LiveFacts, UNRESOLVED_FACTS } from "../lib/checks/lab";
@@ -19,6 +21,7 @@ import type { ClusterFacts } from "../lib/cluster";
 import type { PullPolicy } from "../lib/config";
 import { type DiagramInput, formatDiagram } from "../lib/results/diagram";
 import { formatJUnit } from "../lib/results/junit";
+import { formatWalkthrough } from "../lib/results/walkthrough";
 import { DNS_PROBE, IDLE_COMMAND, NODE_PROBE, STOP_GRACE_SECONDS } from "../lib/tutorial";
 import type { ExposedService } from "./ExposedService";
 import { MultiContainerPod } from "./MultiContainerPod";
@@ -66,10 +69,12 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
   public readonly report: pulumi.Output<string>;
   public readonly facts: pulumi.Output<LabFacts>;
   public readonly strictGate: command.local.Command | undefined;
-  /** The lab as deployed, one arrow per check, as Mermaid text. */
+  /** The lab as deployed, one arrow per pair of ends with the checks between them, as Mermaid text. */
   public readonly diagram: pulumi.Output<string>;
   /** The results as a JUnit report. */
   public readonly junit: pulumi.Output<string>;
+  /** The tutorial retold with this cluster's values, as Markdown. */
+  public readonly walkthrough: pulumi.Output<string>;
 
   constructor(name: string, args: ConnectivityChecksArgs, opts?: pulumi.ComponentResourceOptions) {
     super("netlab:index:ConnectivityChecks", name, {}, opts);
@@ -87,12 +92,19 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
     const runs = groupChecks(shapes).map((group) => this.runGroup(group, lab, args));
     const allRuns = inPlanOrder(runs, shapes);
 
-    this.results = allRuns.apply((all) => all.map((run) => judgeCheck(run.plan, run.steps)));
-    this.summary = this.results.apply(summarize);
-    this.report = this.results.apply((results) => formatReport(results, args.leaveOut ?? []));
     this.facts = pulumi
       .all([lab.factsAbout(lab.everything()), allRuns])
       .apply(([facts, all]) => ({ ...facts, ...discoveredFacts(all) }));
+    this.results = pulumi.all([allRuns, this.facts]).apply(([all, facts]) =>
+      // Each failure is diagnosed from the other checks of the same run and what the run found out.
+      diagnose(
+        all.map((run) => ({ ...judgeCheck(run.plan, run.steps), evidence: gatherEvidence(run, all, facts) })),
+        facts,
+        args.topology,
+      ),
+    );
+    this.summary = this.results.apply(summarize);
+    this.report = this.results.apply((results) => formatReport(results, args.leaveOut ?? []));
     this.diagram = pulumi.all([diagramInput(args), this.facts, this.results]).apply(([lab, facts, results]) =>
       formatDiagram({
         ...lab,
@@ -103,6 +115,15 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
       }),
     );
     this.junit = this.results.apply((results) => formatJUnit(results));
+    this.walkthrough = pulumi.all([this.results, allRuns, this.facts]).apply(([results, runs, facts]) =>
+      formatWalkthrough({
+        namespace: args.topology.namespace,
+        results,
+        runs,
+        facts,
+        leftOut: args.leaveOut,
+      }),
+    );
     this.strictGate = args.strict ? this.createStrictGate(args) : undefined;
 
     this.registerOutputs({
@@ -112,6 +133,7 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
       facts: this.facts,
       diagram: this.diagram,
       junit: this.junit,
+      walkthrough: this.walkthrough,
     });
   }
 
@@ -165,7 +187,7 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
     group: CheckGroup,
     lab: TestedObjects,
     args: ConnectivityChecksArgs,
-  ): pulumi.Output<CheckRun[]> {
+  ): pulumi.Output<EvidenceRun[]> {
     const plans = lab.factsAbout(group.tests).apply((facts) => plansOf(group, args.topology, facts));
     const layout = plans.apply(distinctSteps);
     const objects = group.tests.map((object) => lab.tested(object));
@@ -188,9 +210,12 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
     this.commands[group.name] = check;
     return pulumi.all([plans, layout, check.stdout]).apply(([all, l, stdout]) => {
       const results = parseRunnerOutput(stdout);
+      const resultsAt = (indices: number[] | undefined) =>
+        (indices ?? []).map((index) => results[index] as StepResult);
       return all.map((plan, i) => ({
         plan,
-        steps: (l.indices[i] ?? []).map((index) => results[index] as StepResult),
+        steps: resultsAt(l.indices[i]),
+        evidence: resultsAt(l.evidenceIndices[i]),
       }));
     });
   }
@@ -220,11 +245,11 @@ function plansOf(group: CheckGroup, topology: LabTopology, facts: LiveFacts): Ch
 
 /** Every group's runs, in plan order, as the report and the outputs list the checks. */
 function inPlanOrder(
-  runs: pulumi.Output<CheckRun[]>[],
+  runs: pulumi.Output<EvidenceRun[]>[],
   shapes: readonly CheckPlan[],
-): pulumi.Output<CheckRun[]> {
+): pulumi.Output<EvidenceRun[]> {
   const order = new Map(shapes.map((shape, i) => [shape.id, i]));
-  const position = (run: CheckRun) => order.get(run.plan.id) ?? 0;
+  const position = (run: EvidenceRun) => order.get(run.plan.id) ?? 0;
   return pulumi.all(runs).apply((groups) => groups.flat().sort((a, b) => position(a) - position(b)));
 }
 

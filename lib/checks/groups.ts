@@ -30,26 +30,28 @@ export function groupChecks(plans: readonly CheckPlan[]): CheckGroup[] {
 }
 
 export interface GroupSteps {
-  /** Every distinct step of the group's checks, once. */
+  /** Every distinct step of the group's checks, their own and their evidence steps, once. */
   steps: Step[];
   /** For each check, the indices of its steps in `steps`. */
   indices: number[][];
+  /** For each check, the indices of its evidence steps in `steps`. */
+  evidenceIndices: number[][];
 }
 
 /** The distinct steps of some checks, and where each check's steps are among them. */
 export function distinctSteps(plans: readonly CheckPlan[]): GroupSteps {
   const steps: Step[] = [];
   const seen = new Map<string, number>();
-  const indices = plans.map((plan) =>
-    plan.steps.map((step) => {
-      const key = JSON.stringify([step.kind, step.until ?? null, step.argv]);
-      let index = seen.get(key);
-      if (index === undefined) {
-        index = steps.push(step) - 1;
-        seen.set(key, index);
-      }
-      return index;
-    }),
-  );
-  return { steps, indices };
+  const indexOf = (step: Step) => {
+    const key = JSON.stringify([step.kind, step.until ?? null, step.argv]);
+    let index = seen.get(key);
+    if (index === undefined) {
+      index = steps.push(step) - 1;
+      seen.set(key, index);
+    }
+    return index;
+  };
+  const indices = plans.map((plan) => plan.steps.map(indexOf));
+  const evidenceIndices = plans.map((plan) => (plan.evidenceSteps ?? []).map((probe) => indexOf(probe.step)));
+  return { steps, indices, evidenceIndices };
 }

@@ -94,8 +94,8 @@ export function getFieldStep(
 export const ENDPOINTS_CHANGED_ANNOTATION = "endpoints.kubernetes.io/last-change-trigger-time";
 
 /**
- * Polls a Service's EndpointSlices until they list `podIP` as ready: one line "<address>=<ready>" per
- * endpoint, and per slice a line "changed=<time of its last change>" (empty when the slice does not say). A
+ * Polls a Service's EndpointSlices until they list `podIP` as ready: per endpoint a line "<address>=<ready>"
+ * and a line "<address>@<node>" (the node it runs on, for the check's evidence), and per slice a line "changed=<time of its last change>" (empty when the slice does not say). A
  * Service is usable once its endpoint is ready and kube-proxy has synced, which the runner gives a moment
  * after it sees the endpoint, unless the last change is long past.
  */
@@ -118,7 +118,8 @@ export function waitForEndpointStep(
       "--selector",
       `kubernetes.io/service-name=${service}`,
       "--output",
-      `jsonpath={range .items[*]}{range .endpoints[*]}{.addresses[0]}={.conditions.ready}{"\\n"}{end}` +
+      `jsonpath={range .items[*]}{range .endpoints[*]}{.addresses[0]}={.conditions.ready}{"\\n"}` +
+        `{.addresses[0]}@{.nodeName}{"\\n"}{end}` +
         `changed={.metadata.annotations.${ENDPOINTS_CHANGED_ANNOTATION.replace(/\./g, "\\.")}}{"\\n"}{end}`,
     ],
   };

@@ -9,5 +9,7 @@ export function planChecks(topology: LabTopology, facts: LiveFacts): CheckPlan[]
   const context = new PlanContext(topology, facts);
   const plans = SCENARIOS.flatMap((scenario) => scenario.plan(context));
   // A check that cannot apply here runs nothing.
-  return plans.map((plan) => (plan.skipReason === undefined ? plan : { ...plan, steps: [] }));
+  return plans.map((plan) =>
+    plan.skipReason === undefined ? plan : { ...plan, steps: [], evidenceSteps: [] },
+  );
 }

@@ -59,6 +59,11 @@ export function networkIdentityProbe(): string[] {
   return ["sh", "-c", NETWORK_IDENTITY_SCRIPT];
 }
 
+/** The route the kernel picks toward an address: a local lookup, no packet is sent. */
+export function routeProbe(address: string): string[] {
+  return ["ip", "route", "get", address];
+}
+
 export function resolvConfProbe(): string[] {
   return ["cat", "/etc/resolv.conf"];
 }

@@ -165,7 +165,11 @@ export class MockCluster {
     const pods: Record<string, object> = {};
     for (const r of this.ofType("kubernetes:core/v1:Pod")) {
       const name = String(field(r.state, "metadata").name);
-      pods[name] = { ip: field(r.state, "status").podIP, serves: WORLD.serves[name] ?? {} };
+      pods[name] = {
+        ip: field(r.state, "status").podIP,
+        node: field(r.state, "spec").nodeName,
+        serves: WORLD.serves[name] ?? {},
+      };
     }
     const probes = this.ofType("kubernetes:apps/v1:DaemonSet").map((r) =>
       String(field(r.state, "metadata").name),

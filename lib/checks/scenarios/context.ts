@@ -2,7 +2,8 @@
 // turn them into steps, ends and paths.
 import { execStep } from "../kubectl";
 import type { ContainerRef, LabTopology, LiveFacts } from "../lab";
-import { bashTcpProbe, curlProbe } from "../probes";
+import type { EvidenceStep } from "../evidence/types";
+import { bashTcpProbe, curlProbe, routeProbe } from "../probes";
 import type { CheckPlan, Endpoint, HttpTool, PathKind, Step } from "../types";
 
 /** Where a check's traffic leaves from and arrives at, as far as the lab knows. */
@@ -53,6 +54,11 @@ export class PlanContext {
 
   exec(where: ContainerRef, argv: string[]): Step {
     return execStep(this.topology.kubectl, { namespace: this.topology.namespace, ...where }, argv);
+  }
+
+  /** The route a container (or a node probe) takes toward an address, for the check's evidence. */
+  routeFrom(where: ContainerRef, address: string): EvidenceStep[] {
+    return [{ read: "route", toward: address, step: this.exec(where, routeProbe(address)) }];
   }
 
   /** An HTTP GET from a container: curl where the image has it, bash's /dev/tcp where it does not. */

@@ -21,6 +21,7 @@ export const nodeToPod: Scenario = {
       id: `node-to-pod.${demo.pod}.${side}`,
       target: `${label(server)} via ${ip}:${server.port}`,
       steps: probe === undefined ? [] : [context.httpFrom("curl", probe, ip, server.port)],
+      evidenceSteps: probe === undefined ? [] : context.routeFrom(probe, ip),
       expected: `the page contains "${marker}"`,
       expectation: { type: "http", tool: "curl", marker },
       tests: [testedPod(demo.pod), NODE_PROBES],

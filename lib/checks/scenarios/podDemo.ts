@@ -47,6 +47,7 @@ function trafficChecks(context: PlanContext, demo: Demo): CheckPlan[] {
       claim: "A container reaches its neighbour through the pod's own IP.",
       target: `${label(server)} via ${ip}:${server.port}`,
       steps: [context.httpFrom("curl", client, ip, server.port)],
+      evidenceSteps: context.routeFrom(client, ip),
       ...page,
       ...common,
       via: "pod-ip",

@@ -23,6 +23,7 @@ export const podToPod: Scenario = {
         source: label(from),
         target: `${label(to)} via ${address}:${to.port}`,
         steps: [context.httpFrom(from.tool, from, address, to.port)],
+        evidenceSteps: context.routeFrom(from, address),
         expected: `the page contains "${marker}"`,
         expectation: { type: "http", tool: from.tool, marker },
         tests: [testedPod(from.pod), testedPod(to.pod)],

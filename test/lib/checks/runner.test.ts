@@ -29,7 +29,7 @@ describe.concurrent("waiting for a Service's endpoint", () => {
       kubectlExit: 0,
       attempts: 1,
       timedOut: false,
-      stdout: "10.244.1.11=true\nchanged=\n",
+      stdout: "10.244.1.11=true\n10.244.1.11@\nchanged=\n",
     });
     expect(step?.durationMs).toBeGreaterThanOrEqual(950);
   });
@@ -40,7 +40,7 @@ describe.concurrent("waiting for a Service's endpoint", () => {
     const [step] = parseRunnerOutput(
       await runWithFakeKubectl(script, "healthy", { FAKE_KUBECTL_ENDPOINTS_CHANGED: changed }),
     );
-    expect(step?.stdout).toBe(`10.244.1.11=true\nchanged=${changed}\n`);
+    expect(step?.stdout).toBe(`10.244.1.11=true\n10.244.1.11@\nchanged=${changed}\n`);
     expect(step?.durationMs).toBeGreaterThanOrEqual(950);
   });
 

@@ -79,12 +79,14 @@ export function respond(argv, env) {
       return answer(lines.join(""));
     }
     if (args[0] === "get" && args[1] === "endpointslices.discovery.k8s.io" && scenario !== "hang") {
-      // A Service's endpoints as "<address>=<ready>" lines; FAKE_KUBECTL_NO_ENDPOINTS leaves them empty.
+      // A Service's endpoints as "<address>=<ready>" and "<address>@<node>" lines; FAKE_KUBECTL_NO_ENDPOINTS
+      // leaves them empty.
       const selector = args[args.indexOf("--selector") + 1] || "";
       const service = (world.services || {})[selector.split("=")[1]];
       const ip = service && ((world.pods || {})[service.pod] || {}).ip;
       // One slice; FAKE_KUBECTL_ENDPOINTS_CHANGED is the time of its last change (absent when unset).
-      const endpoints = ip && !env.FAKE_KUBECTL_NO_ENDPOINTS ? `${ip}=true\n` : "";
+      const node = service && ((world.pods || {})[service.pod] || {}).node;
+      const endpoints = ip && !env.FAKE_KUBECTL_NO_ENDPOINTS ? `${ip}=true\n${ip}@${node || ""}\n` : "";
       return answer(`${endpoints}changed=${env.FAKE_KUBECTL_ENDPOINTS_CHANGED || ""}\n`);
     }
     if (args[0] === "rollout") {

@@ -1,0 +1,206 @@
+// Each check's evidence, from its own steps, the evidence steps run with it, the other checks of the run and
+// the live facts the lab read from the cluster in the same `pulumi up`.
+import type { CheckRun, DiscoveredFacts } from "../facts";
+import type { LiveFacts } from "../lab";
+import { parseNetworkIdentity, parseNslookup } from "../parsers";
+import type { Endpoint, StepResult } from "../types";
+import { excerpt } from "../../text";
+import { type Evidence, notRead, observed } from "./types";
+import { parseEndpointLines, parseRouteGet } from "./parsers";
+
+export type EvidenceFacts = LiveFacts & DiscoveredFacts;
+
+/** A check that ran, with what its evidence steps printed (in the order of its plan's evidenceSteps). */
+export interface EvidenceRun extends CheckRun {
+  evidence: StepResult[];
+}
+
+const KUBE_PROXY_MODE = notRead(
+  "kube-proxy mode",
+  "the lab does not read kube-proxy's mode: the Service's translation to its endpoint is not shown",
+);
+
+/** The chain of facts behind one check; a skipped check has only the ends it would have joined. */
+export function gatherEvidence(
+  run: EvidenceRun,
+  runs: readonly EvidenceRun[],
+  facts: EvidenceFacts,
+): Evidence[] {
+  const { plan } = run;
+  const ends = [
+    endEvidence("from", plan.from, plan.sourceNode, facts),
+    endEvidence("to", plan.to, plan.targetNode, facts),
+  ];
+  if (plan.skipReason !== undefined) return ends.flat();
+  return [...ends.flat(), ...routeEvidence(run), ...viaEvidence(run, runs)];
+}
+
+function endEvidence(
+  role: "from" | "to",
+  end: Endpoint,
+  node: string | undefined,
+  facts: EvidenceFacts,
+): Evidence[] {
+  const link = role === "from" ? "source" : "target";
+  switch (end.kind) {
+    case "pod":
+      return [podEvidence(link, end.pod, facts)];
+    case "node":
+      return [nodeEvidence(link, node ?? end.node, facts)];
+    case "service":
+      return [serviceEvidence(link, end.service, end.namespace, facts)];
+    case "api":
+      return [];
+  }
+}
+
+function podEvidence(link: string, pod: string, facts: EvidenceFacts): Evidence {
+  const ip = facts.podIPs[pod];
+  const node = facts.podNodes[pod];
+  if (ip === undefined || node === undefined)
+    return notRead(link, `pod ${pod}: its IP and node were not read`);
+  return observed(link, `pod ${pod} ${ip} on node ${node}`);
+}
+
+function nodeEvidence(link: string, node: string, facts: EvidenceFacts): Evidence {
+  const found = facts.nodes.find((n) => n.name === node);
+  if (found === undefined) return notRead(link, `node ${node} is not among the nodes the lab read`);
+  const probe = facts.nodeProbes[node];
+  return observed(
+    link,
+    `node ${node} ${found.internalIP} (host network${probe === undefined ? "" : `, probe ${probe}`})`,
+  );
+}
+
+function serviceEvidence(
+  link: string,
+  service: string,
+  namespace: string | undefined,
+  facts: EvidenceFacts,
+): Evidence {
+  if (service === "kube-dns" && namespace === "kube-system") {
+    if (facts.kubeDnsIP === undefined)
+      return notRead(link, "kube-dns's ClusterIP was not read (dns.kube-dns-service did not pass)");
+    const where =
+      facts.kubeDnsNodes.length === 0
+        ? "no endpoint node read"
+        : `endpoints on ${facts.kubeDnsNodes.join(", ")}`;
+    return observed(link, `Service kube-system/kube-dns ClusterIP ${facts.kubeDnsIP}, ${where}`);
+  }
+  const found = facts.services[service];
+  if (found === undefined) return notRead(link, `Service ${service}: its ClusterIP was not read`);
+  const nodePort = found.nodePort === undefined ? "" : `, nodePort ${found.nodePort}`;
+  return observed(link, `Service ${service} ClusterIP ${found.clusterIP}${nodePort}`);
+}
+
+/** The route the source takes toward the destination, where an evidence step asked for it. */
+function routeEvidence(run: EvidenceRun): Evidence[] {
+  return (run.plan.evidenceSteps ?? []).map((probe, i) => {
+    const link = `route from the source toward ${probe.toward}`;
+    const result = run.evidence[i];
+    if (result === undefined) return notRead(link, "the route was not asked for");
+    if (result.remoteExit === 127 || /not found|no such file/i.test(result.stderr)) {
+      return notRead(link, "the source's image has no `ip` command");
+    }
+    const route = result.remoteExit === 0 ? parseRouteGet(result.stdout) : undefined;
+    if (route === undefined)
+      return notRead(link, `ip route get failed: ${excerpt(result.stderr || result.stdout)}`);
+    const hop = route.via === undefined ? "directly" : `via ${route.via}`;
+    const kind = route.type === "local" ? "local address, " : "";
+    return observed(
+      link,
+      `${kind}${hop} on ${route.device ?? "?"}${route.source === undefined ? "" : ` from ${route.source}`}`,
+    );
+  });
+}
+
+function viaEvidence(run: EvidenceRun, runs: readonly EvidenceRun[]): Evidence[] {
+  switch (run.plan.via) {
+    case "dns":
+      return [dnsAnswer(run.steps.at(-1), "DNS answer")];
+    case "cluster-ip":
+      return [serviceName(run, runs), endpoints(run.steps[0]), KUBE_PROXY_MODE];
+    case "node-port":
+      return [endpoints(run.steps[0]), forwarding(run), KUBE_PROXY_MODE];
+    case "localhost":
+    case "file":
+      return sharedNetwork(run, runs);
+    case "pod-name":
+      return [firstLine(run.steps[0], "/etc/hosts answer (getent hosts)")];
+    case "api":
+      return [firstLine(run.steps[0], "read from the API")];
+    case "pod-ip":
+      return [];
+  }
+}
+
+function firstLine(step: StepResult | undefined, link: string): Evidence {
+  if (step === undefined) return notRead(link, "the step did not run");
+  if (step.remoteExit !== 0)
+    return notRead(link, `exit ${step.remoteExit ?? "?"}: ${excerpt(step.stderr || step.stdout)}`);
+  return observed(link, excerpt(step.stdout.split("\n")[0] ?? ""));
+}
+
+function dnsAnswer(step: StepResult | undefined, link: string): Evidence {
+  if (step === undefined) return notRead(link, "the lookup did not run");
+  const answer = parseNslookup(step.stdout, step.stderr, step.remoteExit ?? 1);
+  const server = answer.server === undefined ? "" : ` (server ${answer.server})`;
+  if (answer.error !== undefined) return observed(link, `no address: ${answer.error}${server}`);
+  return observed(link, `${answer.name ?? "?"} -> ${answer.addresses.join(", ")}${server}`);
+}
+
+/** A request by Service name: the name's answer, as the run's lookup of the same short name saw it. */
+function serviceName(run: EvidenceRun, runs: readonly EvidenceRun[]): Evidence {
+  const service = run.plan.to.kind === "service" ? run.plan.to.service : "?";
+  const lookup = runs.find((r) => r.plan.id === `dns.${service}.short`);
+  const link = `DNS answer for ${service} (dns.${service}.short)`;
+  if (lookup === undefined) return notRead(link, `dns.${service}.short did not run in this update`);
+  return dnsAnswer(lookup.steps.at(-1), link);
+}
+
+/** The Service's endpoints, as the wait before the request last read them from its EndpointSlices. */
+function endpoints(step: StepResult | undefined): Evidence {
+  const link = "endpoints (EndpointSlices)";
+  if (step === undefined) return notRead(link, "the endpoints were not read");
+  const states = parseEndpointLines(step.stdout);
+  if (states.length === 0) return observed(link, "none");
+  const described = states.map(
+    (s) => `${s.address} ${s.ready ? "ready" : "not ready"}${s.node === undefined ? "" : ` on ${s.node}`}`,
+  );
+  return observed(link, described.join("; "));
+}
+
+/** Whether kube-proxy on the node that answered had to forward to another node. */
+function forwarding(run: EvidenceRun): Evidence {
+  const { sourceNode, targetNode } = run.plan;
+  const link = "forwarded across nodes";
+  if (sourceNode === undefined || targetNode === undefined)
+    return notRead(link, "the nodes of the request are not both known");
+  return observed(
+    link,
+    sourceNode === targetNode
+      ? `no: the endpoint is on ${targetNode}, the node asked`
+      : `yes: from ${sourceNode} to the endpoint on ${targetNode}`,
+  );
+}
+
+/** The pod's network namespace and interfaces, as the run's shared-network check read them. */
+function sharedNetwork(run: EvidenceRun, runs: readonly EvidenceRun[]): Evidence[] {
+  const pod = run.plan.from.kind === "pod" ? run.plan.from.pod : undefined;
+  const identity = runs.find(
+    (r) =>
+      r.plan.expectation.type === "shared-network" && r.plan.from.kind === "pod" && r.plan.from.pod === pod,
+  );
+  if (pod === undefined || identity === undefined) return [];
+  const link = `network of pod ${pod}`;
+  const read = identity.steps.filter((s) => s.remoteExit === 0).map((s) => parseNetworkIdentity(s.stdout));
+  if (read.length === 0) return [notRead(link, "the shared-network check read no container's network")];
+  const namespaces = [...new Set(read.map((r) => r.netns ?? "?"))];
+  const interfaces = [...new Set(read.flatMap((r) => r.interfaces))];
+  return [
+    observed(
+      link,
+      `namespace ${namespaces.join(" / ")}, interfaces ${interfaces.join(" ")}, in ${read.length} container(s)`,
+    ),
+  ];
+}
