@@ -210,6 +210,15 @@ export function respond(argv, env) {
       const onHost = broken && container === "cntr-centos";
       return captured("netns", onHost ? "network-identity-host" : "network-identity");
     }
+    if (tool === "ip" && command[1] === "route" && command[2] === "get") {
+      // The client image has iproute2; the server images (httpd, nginx) have no ip: sh reports 127 then.
+      if (!["cntr-centos", "probe"].includes(container)) return undefined;
+      const self = (pods[pod] || {}).ip;
+      const name = command[3] === self ? "route-to-own-ip" : container === "probe" ? "route-node-to-pod-cross-node" : "route-same-node";
+      // Captured on the e2e cluster (test/fixtures/evidence); the address asked for put in.
+      const c = captured("evidence", name);
+      return { ...c, stdout: c.stdout.replace(/^(local )?\S+/, `$1${command[3]}`) };
+    }
     if (tool === "cat" && command[1] === "/etc/resolv.conf") {
       if (broken) return answer(kubelet("resolv-conf-host-network.txt"));
       // Captured in namespace netlab of a cluster.local cluster; other namespaces and domains put in.

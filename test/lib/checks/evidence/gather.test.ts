@@ -47,6 +47,34 @@ describe("gatherEvidence", () => {
     ]);
   });
 
+  it("shows the route the source takes, as ip route get answered", () => {
+    const run = runOf("pod-demo.pod-ip", [step("")], [captured("evidence", "route-to-own-ip")]);
+    expect(gatherEvidence(run, [run], facts).find((e) => e.link.startsWith("route"))).toEqual({
+      link: "route from the source toward 10.244.0.7",
+      status: "observed",
+      value: "local address, directly on lo from 10.244.0.4",
+    });
+    const node = runOf(
+      "node-to-pod.pod-demo.other-node",
+      [step("")],
+      [captured("evidence", "route-node-to-pod-cross-node")],
+    );
+    expect(gatherEvidence(node, [node], facts).find((e) => e.link.startsWith("route"))).toMatchObject({
+      status: "observed",
+      value: "via 10.250.0.1 on eth0 from 10.250.0.2",
+    });
+    // kubectl exec of a program the image lacks (the httpd image has no ip).
+    const missing = runOf(
+      "pod-to-pod.pod-httpd.pod-nginx",
+      [step("")],
+      [captured("evidence", "route-no-ip-command")],
+    );
+    expect(gatherEvidence(missing, [missing], facts).at(-1)).toMatchObject({
+      status: "not read",
+      reason: "the source's image has no `ip` command",
+    });
+  });
+
   it("says what was not read, and why, rather than leaving it out", () => {
     const run = runOf("pod-to-pod.pod-httpd.pod-nginx", [step("")], []);
     const unknownPods = { ...facts, podIPs: {}, podNodes: {} };
