@@ -301,6 +301,9 @@ describe("a broken lab", () => {
         "  to:       pod-demo localhost:8081 (no listener)\n" +
         "  expected: connection refused (not a timeout, not a page)\n" +
         "  observed: the connection succeeded while it should have been refused: <html><body><h1>It works!</h1></body></html>\n" +
+        "  evidence: source: pod pod-demo 10.244.0.7 on node node-1\n" +
+        "            target: pod pod-demo 10.244.0.7 on node node-1\n" +
+        "            network of pod pod-demo: namespace net:[4026532245] / net:[4026531833], interfaces eth0 lo ifb0 ifb1, in 2 container(s)\n" +
         "  cause:    an answer came back, but not the one expected, and no other check of this run shows why: rerun it and read what it prints\n" +
         "  rerun:    kubectl --request-timeout=30s exec --namespace netlab pod-demo --container cntr-centos -- " +
         `curl -sS --connect-timeout 3 --max-time 10 --write-out ${shellQuote(CURL_TIMING_FORMAT)} http://localhost:8081/`,

@@ -97,9 +97,19 @@ function failureLines(r: CheckResult): string[] {
     `  to:       ${r.target}`,
     `  expected: ${r.expected}`,
     `  observed: ${r.observed}`,
+    ...evidenceLines(r),
     ...diagnosisLines(r),
     `  rerun:    ${r.command}`,
   ];
+}
+
+/** The chain that carried a failed check, one link a line, each as observed or why it was not read. */
+function evidenceLines(result: CheckResult): string[] {
+  const evidence = result.evidence ?? [];
+  return evidence.map(
+    (e, i) =>
+      `  ${i === 0 ? "evidence:" : "         "} ${e.link}: ${e.status === "observed" ? e.value : `not read (${e.reason})`}`,
+  );
 }
 
 /**
