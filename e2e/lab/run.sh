@@ -8,7 +8,9 @@
 #   5. a service port that nothing serves fails its check as "refused"; strict mode fails the update
 #      naming it
 #   6. on two nodes: pod traffic between the nodes is dropped (e2e/cluster/fault.sh); exactly the checks
-#      whose path crosses nodes fail, as timeout or unreachable; with the fault removed they pass again
+#      whose path crosses nodes fail, as timeout or unreachable, and the report gives that one cause; with
+#      the fault removed they pass again. CoreDNS scaled to zero: the report says cluster DNS is down; node
+#      2's kube-proxy stopped: the report says so. Every failure shows its evidence.
 #   7. `pulumi destroy`: the namespace and everything in it are gone
 #   8. unhappy paths, each on a new stack: a namespace under Pod Security "baseline" (node checks skipped,
 #      the rest passes), "restricted" (a clear message, nothing built), an image that cannot be pulled
@@ -156,10 +158,57 @@ cross_node_fault() {
   lab stack output report >"${OUT}/blocked-report.txt"
   assert_outputs cross-node-blocked blocked
   grep -E 'FAILED \(' "${OUT}/blocked-report.txt" || true
+  diagnosed "${OUT}/blocked-report.txt" "failures share one cause: .*: pod traffic between netlab-e2e-node and netlab-e2e-node-2 is dropped"
   bash "${E2E_DIR}/../cluster/fault.sh" unblock-cross-node
   lab config set checksRun 4
   lab up --yes --skip-preview
   assert_outputs healthy unblocked
+}
+
+# diagnosed REPORT PATTERN: the report says the diagnosis (grep -E) and shows every failure's evidence.
+diagnosed() {
+  grep -Eq -- "$2" "$1" || { cat "$1"; fail "the report does not give the diagnosis /$2/"; }
+  local failures with_evidence
+  failures=$(grep -c '^FAILED ' "$1" || true)
+  with_evidence=$(grep -c '^  evidence: ' "$1" || true)
+  ((failures > 0 && failures == with_evidence)) ||
+    { cat "$1"; fail "${failures} failures, ${with_evidence} with their evidence"; }
+  grep -E -- "$2" "$1" | head -n 1
+}
+
+# rerun_all_pass RUN: checksRun=RUN reruns the checks; every check passes again.
+rerun_all_pass() {
+  lab config set checksRun "$1"
+  lab up --yes --skip-preview
+  lab stack output report >"${OUT}/mended-$1-report.txt"
+  grep -q "^${TOTAL}/${TOTAL} checks passed\." "${OUT}/mended-$1-report.txt" ||
+    { cat "${OUT}/mended-$1-report.txt"; fail "with the fault mended, not every check passes"; }
+}
+
+dns_down_fault() {
+  trap 'bash "${E2E_DIR}/../cluster/fault.sh" scale-dns-up >/dev/null 2>&1 || true' RETURN
+  bash "${E2E_DIR}/../cluster/fault.sh" scale-dns-down
+  lab config set checksRun 5
+  lab up --yes --skip-preview
+  lab stack output report >"${OUT}/dns-down-report.txt"
+  diagnosed "${OUT}/dns-down-report.txt" "failures share one cause: kube-dns .* does not answer at all.*: cluster DNS is down"
+  bash "${E2E_DIR}/../cluster/fault.sh" scale-dns-up
+  rerun_all_pass 6
+}
+
+kube_proxy_fault() {
+  if ((NODES < 2)); then
+    echo "one node: no second node whose kube-proxy could be stopped"
+    return
+  fi
+  trap 'bash "${E2E_DIR}/../cluster/fault.sh" start-kube-proxy-2 >/dev/null 2>&1 || true' RETURN
+  bash "${E2E_DIR}/../cluster/fault.sh" stop-kube-proxy-2
+  lab config set checksRun 7
+  lab up --yes --skip-preview
+  lab stack output report >"${OUT}/kube-proxy-stopped-report.txt"
+  diagnosed "${OUT}/kube-proxy-stopped-report.txt" "kube-proxy on netlab-e2e-node-2 is not forwarding"
+  bash "${E2E_DIR}/../cluster/fault.sh" start-kube-proxy-2
+  rerun_all_pass 8
 }
 
 destroy() {
@@ -431,6 +480,8 @@ step "4a. second up changes nothing" second_up_changes_nothing
 step "4b. checksRun=2 reruns the checks only" rerun_on_demand
 step "5. broken target fails as refused; strict fails" broken_target
 step "6. cross-node traffic dropped: exactly those checks fail" cross_node_fault
+step "6b. CoreDNS scaled to zero: the report says cluster DNS is down" dns_down_fault
+step "6c. node 2's kube-proxy stopped: the report names it" kube_proxy_fault
 step "7. destroy removes everything" destroy
 step "8a. Pod Security baseline: node checks skipped, the rest passes" pod_security_baseline
 step "8b. Pod Security restricted: a clear message, nothing built" pod_security_restricted

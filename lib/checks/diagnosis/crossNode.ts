@@ -29,6 +29,19 @@ function lostAcross(result: CheckResult): boolean {
   );
 }
 
+/**
+ * A request by a Service's name whose name did not resolve, from a node kube-dns does not run on: its
+ * lookup crossed nodes first, so it is lost where the lookups across nodes are. The two nodes it crossed:
+ * the client's and kube-dns's (when kube-dns runs on one node).
+ */
+function lookupLostAcross(result: CheckResult, run: Run): { source: string; target: string } | undefined {
+  const dnsNodes = run.facts.kubeDnsNodes;
+  const source = result.sourceNode;
+  if (result.outcome !== "failed" || !failedAtName(result) || source === undefined) return undefined;
+  if (dnsNodes.length !== 1 || dnsNodes[0] === source) return undefined;
+  return { source, target: dnsNodes[0] as string };
+}
+
 const from = (source: string, target: string) => (result: CheckResult) =>
   result.path === "cross-node" &&
   overNetwork(result) &&
@@ -52,9 +65,11 @@ export const crossNodeDrop: DiagnosisRule = {
   name: "cross-node-drop",
   shared: true,
   explain(failed, run) {
-    if (!lostAcross(failed)) return undefined;
-    const source = failed.sourceNode as string;
-    const target = failed.targetNode as string;
+    const ends = lostAcross(failed)
+      ? { source: failed.sourceNode as string, target: failed.targetNode as string }
+      : lookupLostAcross(failed, run);
+    if (ends === undefined) return undefined;
+    const { source, target } = ends;
     const sameNode = passedChecks(run, (r) => r.path === "same-node" && overNetwork(r));
     if (sameNode.length === 0 || passedChecks(run, from(source, target)).length > 0) return undefined;
     const back = passedChecks(run, from(target, source));

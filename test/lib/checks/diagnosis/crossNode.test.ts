@@ -41,6 +41,27 @@ describe("cross-node-drop: traffic between the nodes is dropped", () => {
     });
   });
 
+  it("counts a request by name from the node kube-dns does not run on, whose lookup crossed first", () => {
+    // As seen on the e2e cluster: pod-demo on node 2, kube-dns on node 1; curl could not resolve the name.
+    const facts = { ...E2E_FACTS, podNodes: { ...E2E_FACTS.podNodes, "pod-demo": "netlab-e2e-node-2" } };
+    const run = withFault((r) => {
+      if (r.via === "cluster-ip") {
+        return printed({ ...r, sourceNode: "netlab-e2e-node-2" }, captured("curl", "resolve-failure"));
+      }
+      return r.path === "cross-node" ? timedOut(r) : undefined;
+    });
+    const results = diagnose(run, facts, e2eLab());
+    const byName = byId(results, "service.svc-clusterip-nginx.cluster-ip");
+    expect(byName.failure).toBe("dns-failure");
+    expect(byName.diagnosis).toMatchObject({
+      rule: "cross-node-drop",
+      summary: "pod traffic between netlab-e2e-node and netlab-e2e-node-2 is dropped",
+    });
+    expect(byName.diagnosis?.sharedBy).toEqual(
+      byId(results, "pod-to-pod.pod-nginx.pod-httpd").diagnosis?.sharedBy,
+    );
+  });
+
   it("says DNS answers when a lookup passed", () => {
     // kube-dns on both nodes: the lookups need not cross, and pass.
     const run = withFault((r) =>
