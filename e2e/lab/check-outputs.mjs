@@ -176,11 +176,32 @@ same(
   "diagram arrows' checks by outcome",
 );
 
+// Evidence: every check names its ends; a check that ran shows the links it read, each observed or not read
+// with the reason; the pods' ends agree with the cluster. Every failure has a diagnosis.
+for (const r of results) {
+  const evidence = r.evidence ?? [];
+  const links = evidence.map((e) => e.link);
+  expect(links.includes("source") || r.from?.kind === "api", `${r.id}: its evidence does not name its source`);
+  for (const e of evidence) {
+    const told = e.status === "observed" ? typeof e.value === "string" : e.status === "not read" && e.reason?.length > 0;
+    expect(told, `${r.id}: evidence "${e.link}" is neither observed nor not read with a reason`);
+  }
+  const source = evidence.find((e) => e.link === "source" && e.status === "observed");
+  if (r.from?.kind === "pod" && source !== undefined) {
+    const wanted = `pod ${r.from.pod} ${podIP[r.from.pod]} on node ${podNode[r.from.pod]}`;
+    expect(source.value === wanted, `${r.id}: evidence source "${source.value}", the cluster says "${wanted}"`);
+  }
+  if (r.outcome === "failed") expect(r.diagnosis?.cause?.length > 0, `${r.id}: failed without a diagnosis`);
+}
+// Walkthrough: every check, in order, with the same outcome as in checks.
+const told = [...(outputs.walkthrough ?? "").matchAll(/^### (\S+): (passed|failed|skipped)/gm)].map((m) => [m[1], m[2]]);
+same(told, results.map((r) => [r.id, r.outcome]), "walkthrough checks");
+
 if (problems.length > 0) {
   console.error(`stack outputs (${mode}): ${problems.length} problem(s):\n  ${problems.join("\n  ")}`);
   process.exit(1);
 }
 console.log(
   `stack outputs (${mode}): ${results.length} checks as expected (${failed} failed, ${skipped} skipped), ` +
-    `facts, nodes, junit and diagram match the cluster`,
+    `facts, nodes, evidence, junit, diagram and walkthrough match the cluster`,
 );
