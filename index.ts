@@ -9,6 +9,14 @@ import { PodPair } from "./components/PodPair";
 import { connectLatency } from "./lib/checks/timing";
 import { type Discovery, discoveryCommand, parseDiscovery } from "./lib/cluster";
 import { LabConfigError } from "./lib/config";
+import {
+  clientDnsFor,
+  exerciseLab,
+  exerciseOf,
+  exercisePlan,
+  selectorFor,
+  withExercise,
+} from "./lib/exercises";
 import { PART_OF, PART_OF_LABEL, PART_OF_VALUE } from "./lib/labels";
 import { ENFORCE_LABEL, labProblem, nodeProbeSkipReason } from "./lib/podSecurity";
 import { namespaceLevel, preflightProblem } from "./lib/preflight";
@@ -17,7 +25,11 @@ import { labTopology } from "./lib/topology";
 import { POD_DEMO, POD_HTTPD, POD_NGINX, STOP_GRACE_SECONDS } from "./lib/tutorial";
 
 // What the configuration alone decides, checked as the program loads: bad values stop it at once.
-const config = orStop(() => labConfigOf(pulumi.runtime.allConfig(), pulumi.getProject()));
+// A break-it exercise's mistake in a Service's settings is part of the config from here on, so that the checks
+// and the outputs describe the Service as deployed.
+const config = withExercise(orStop(() => labConfigOf(pulumi.runtime.allConfig(), pulumi.getProject())));
+// The break-it exercise switched on, if any: the objects below carry its mistake, the checks judge it.
+const mistake = exerciseOf(config);
 // A level the lab cannot run under, as configured.
 const configuredLevelProblem = labProblem(config.podSecurity ?? "privileged");
 if (configuredLevelProblem !== undefined) throw stop(configuredLevelProblem);
@@ -99,6 +111,7 @@ function twoContainerPod(
       imagePullPolicy: config.imagePullPolicy,
       terminationGracePeriodSeconds: STOP_GRACE_SECONDS,
       startTimeoutSeconds: config.podStartTimeoutSeconds,
+      dns: clientDnsFor(mistake, exerciseLab(config)),
       containers: [
         { name: POD_DEMO.server.container, image: config.images.httpd, ports: [POD_DEMO.server.port] },
         {
@@ -135,11 +148,11 @@ function exposePods(
   opts: pulumi.ComponentResourceOptions,
 ): ExposedService[] {
   const exposures = [
-    { settings: config.services.httpd, target: pair.first },
-    { settings: config.services.nginx, target: pair.second },
-  ];
+    { exposed: "httpd", settings: config.services.httpd, target: pair.first },
+    { exposed: "nginx", settings: config.services.nginx, target: pair.second },
+  ] as const;
   return exposures.map(
-    ({ settings, target }) =>
+    ({ exposed, settings, target }) =>
       new ExposedService(
         settings.name,
         {
@@ -149,7 +162,7 @@ function exposePods(
           port: settings.port,
           targetPort: settings.targetPort,
           nodePort: settings.nodePort,
-          selector: target.selector,
+          selector: selectorFor(mistake, exposed, target.selector),
           clusterDomain: config.clusterDomain,
         },
         opts,
@@ -186,6 +199,7 @@ function checkEveryClaim(
       },
       run: config.checks.run,
       strict: config.checks.strict,
+      exercise: exercisePlan(mistake, exerciseLab(config)),
     },
     opts,
   );
@@ -209,6 +223,7 @@ function stackOutputs(
     diagram: checks?.diagram,
     walkthrough: checks?.walkthrough,
     junit: checks?.junit,
+    exercise: checks?.exercise,
   };
 }
 

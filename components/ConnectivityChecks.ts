@@ -19,6 +19,8 @@ import { NODE_PROBES, type TestedObject, testedNames, testedPod, testedService }
 import type { CheckPlan, CheckResult, StepResult } from "../lib/checks/types";
 import type { ClusterFacts } from "../lib/cluster";
 import type { PullPolicy } from "../lib/config";
+import type { ExercisePlan } from "../lib/exercises";
+import { exerciseLine, type ExerciseResult, expectedFailures, judgeExercise } from "../lib/exercises/judge";
 import { type DiagramInput, formatDiagram } from "../lib/results/diagram";
 import { formatJUnit } from "../lib/results/junit";
 import { formatWalkthrough } from "../lib/results/walkthrough";
@@ -51,8 +53,10 @@ export interface ConnectivityChecksArgs {
   leaveOut?: readonly string[];
   /** Bump to rerun every check. */
   run: number;
-  /** Fail the update when any check fails. */
+  /** Fail the update when any check fails (but those the exercise expects to fail). */
   strict: boolean;
+  /** The break-it exercise deployed into the lab: the failures it must show, and their diagnosis. */
+  exercise?: ExercisePlan;
 }
 
 /** The `facts` output: the lab's live facts and what the checks found out about the cluster. */
@@ -75,6 +79,8 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
   public readonly junit: pulumi.Output<string>;
   /** The tutorial retold with this cluster's values, as Markdown. */
   public readonly walkthrough: pulumi.Output<string>;
+  /** Whether the break-it exercise's mistake was observed and diagnosed as expected; undefined without one. */
+  public readonly exercise: pulumi.Output<ExerciseResult | undefined>;
 
   constructor(name: string, args: ConnectivityChecksArgs, opts?: pulumi.ComponentResourceOptions) {
     super("netlab:index:ConnectivityChecks", name, {}, opts);
@@ -104,7 +110,19 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
       ),
     );
     this.summary = this.results.apply(summarize);
-    this.report = this.results.apply((results) => formatReport(results, args.leaveOut ?? []));
+    const plan = args.exercise;
+    this.exercise = this.results.apply((results) =>
+      plan === undefined ? undefined : judgeExercise(plan, results),
+    );
+    // An exercise's verdict comes first: it is what the learner switched it on for.
+    this.report = pulumi
+      .all([this.results, this.exercise])
+      .apply(([results, exercise]) =>
+        [
+          ...(exercise === undefined ? [] : [exerciseLine(exercise), ""]),
+          formatReport(results, args.leaveOut ?? []),
+        ].join("\n"),
+      );
     this.diagram = pulumi.all([diagramInput(args), this.facts, this.results]).apply(([lab, facts, results]) =>
       formatDiagram({
         ...lab,
@@ -134,6 +152,7 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
       diagram: this.diagram,
       junit: this.junit,
       walkthrough: this.walkthrough,
+      exercise: this.exercise,
     });
   }
 
@@ -225,7 +244,9 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
       "strict-gate",
       {
         create: STRICT_GATE_SCRIPT,
-        environment: this.results.apply(strictGateEnvironment),
+        environment: this.results.apply((results) =>
+          strictGateEnvironment(results, expectedFailures(args.exercise)),
+        ),
         triggers: [args.run],
       },
       { parent: this, dependsOn: Object.values(this.commands) },

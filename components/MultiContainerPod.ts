@@ -30,6 +30,8 @@ export interface MultiContainerPodArgs {
   terminationGracePeriodSeconds?: number;
   /** Where the scheduler may put the pod relative to other pods (eg2's placement). */
   affinity?: k8s.types.input.core.v1.Affinity;
+  /** The pod's own DNS settings (dnsPolicy None and a dnsConfig); unset: the cluster's (ClusterFirst). */
+  dns?: { dnsPolicy: string; dnsConfig: k8s.types.input.core.v1.PodDNSConfig };
   /**
    * Seconds `pulumi up` waits for the pod to be Ready before it fails (the Kubernetes provider's own wait,
    * 10 minutes by default), e.g. when an image cannot be pulled. Given to the provider as the pod's
@@ -75,6 +77,8 @@ export class MultiContainerPod extends pulumi.ComponentResource {
           hostNetwork: args.hostNetwork,
           nodeName: args.nodeName,
           affinity: args.affinity,
+          dnsPolicy: args.dns?.dnsPolicy,
+          dnsConfig: args.dns?.dnsConfig,
           terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
           securityContext: POD_SECURITY_CONTEXT,
           containers: args.containers.map((c) => ({

@@ -3,6 +3,7 @@
 // keys, unknown keys and fields) and turns the stack's raw values into a typed LabConfig, or throws
 // LabConfigError listing every problem. Pure: no Pulumi import.
 import { z } from "zod";
+import { EXERCISE_NAMES, EXERCISES } from "./exercises";
 
 export const LAB_NAMES = ["eg1", "eg2", "services"] as const;
 export type LabName = (typeof LAB_NAMES)[number];
@@ -363,6 +364,15 @@ export const CONFIG_SPEC = {
       error: ({ input }) => `${quote(input)} is the port cntr-httpd listens on; pick a port nothing serves.`,
     }),
   ),
+  exercise: key(
+    "string",
+    "",
+    z
+      .union([z.literal(""), oneOf(EXERCISE_NAMES)], {
+        error: notAllowed(`allowed: ${EXERCISE_NAMES.join(", ")}, or "" for none`),
+      })
+      .transform((value) => (value === "" ? undefined : value)),
+  ),
 };
 
 function checkPatterns() {
@@ -440,6 +450,17 @@ function crossKeyRules(options: ParseOptions) {
           ]
         : undefined,
     ),
+    rule(["exercise", "labs", "checks"], (c) => {
+      if (c.exercise === undefined) return undefined;
+      const missing = EXERCISES[c.exercise].needs.filter((lab) => !c.labs.includes(lab));
+      if (missing.length > 0) {
+        const labs = missing.map((lab) => quote(lab)).join(" and ");
+        return ["exercise", c.exercise, `${quote(c.exercise)} breaks objects of ${labs}; add them to labs.`];
+      }
+      return c.checks
+        ? undefined
+        : ["exercise", c.exercise, `${quote(c.exercise)} is judged by the checks; set checks true.`];
+    }),
     rule(["checkConnectTimeoutSeconds", "checkMaxTimeSeconds"], (c) =>
       c.checkConnectTimeoutSeconds > c.checkMaxTimeSeconds
         ? [
@@ -493,6 +514,8 @@ function labConfigSchema(options: ParseOptions) {
       kubeProxySettleSeconds: c.kubeProxySettleSeconds,
       closedPort: c.closedPort,
     },
+    /** The break-it exercise whose mistake the lab deploys (lib/exercises), if any. */
+    exercise: c.exercise,
   }));
 }
 

@@ -158,17 +158,29 @@ export function formatReport(results: readonly CheckResult[], leftOut: readonly 
  */
 export const STRICT_GATE_SCRIPT = readScript(path.join(__dirname, "strict-gate.sh"));
 
-export function strictGateEnvironment(results: readonly CheckResult[]): Record<string, string> {
+/**
+ * The gate's variables. `expected` are the checks a break-it exercise makes fail on purpose: they do not
+ * count, so the gate fails only on a failure the exercise does not expect.
+ */
+export function strictGateEnvironment(
+  results: readonly CheckResult[],
+  expected: readonly string[] = [],
+): Record<string, string> {
   const summary = summarize(results);
+  const unexpected = summary.failedIds.filter((id) => !expected.includes(id));
+  const onPurpose = summary.failed - unexpected.length;
+  const exercise = onPurpose === 0 ? "" : `; ${onPurpose} failed as the exercise expects`;
   const message =
     summary.failed === 0
       ? summary.skipped === 0
         ? `strict mode: all ${summary.total} checks passed`
         : `strict mode: no check failed (${summary.passed} passed, ${summary.skipped} skipped)`
-      : [
-          `strict mode: ${summary.failed} of ${summary.total} checks failed: ${summary.failedIds.join(", ")}`,
-          "",
-          formatReport(results),
-        ].join("\n");
-  return { NETLAB_FAILED_CHECKS: String(summary.failed), NETLAB_STRICT_MESSAGE: message };
+      : unexpected.length === 0
+        ? `strict mode: no unexpected failure (${summary.passed} passed${exercise})`
+        : [
+            `strict mode: ${unexpected.length} of ${summary.total} checks failed: ${unexpected.join(", ")}${exercise}`,
+            "",
+            formatReport(results),
+          ].join("\n");
+  return { NETLAB_FAILED_CHECKS: String(unexpected.length), NETLAB_STRICT_MESSAGE: message };
 }
