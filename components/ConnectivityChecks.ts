@@ -388,8 +388,9 @@ class TestedObjects {
       return { resource: pod, triggers: [pod.uid, pod.podIP] };
     }
     const service = this.service(object.name);
-    // A changed port or target port updates a Service in place, with the same UID and ClusterIP.
-    return { resource: service, triggers: [service.uid, service.clusterIP, service.service.spec.ports] };
+    // A changed port, target port or selector updates a Service in place, with the same UID and ClusterIP.
+    const { ports, selector } = service.service.spec;
+    return { resource: service, triggers: [service.uid, service.clusterIP, ports, selector] };
   }
 
   private pod(name: string): MultiContainerPod {

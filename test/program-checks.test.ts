@@ -235,7 +235,7 @@ describe("a healthy lab", () => {
     expect(dependsOn("dns.kube-dns-service")).toBe("");
   });
 
-  it("reruns a check when what it tests changes: checksRun, pod UID and IP, service UID, ClusterIP and ports", () => {
+  it("reruns a check when what it tests changes: checksRun, pod UID and IP, service UID, ClusterIP, ports and selector", () => {
     const triggers = (id: string) => cluster.byName("command:local:Command", commandOf(id)).inputs.triggers;
     expect(triggers("pod-demo.localhost")).toEqual([1, "uid-pod-demo", "10.244.0.7"]);
     expect(triggers("dns.svc-clusterip-nginx.short")).toEqual([
@@ -245,6 +245,7 @@ describe("a healthy lab", () => {
       "uid-svc-clusterip-nginx",
       "10.96.203.5",
       [{ name: "http", protocol: "TCP", port: 80, targetPort: 80 }],
+      { "k8s-networking-lab/pod": "pod-nginx" },
     ]);
     expect(triggers("dns.kube-dns-service")).toEqual([1]);
   });

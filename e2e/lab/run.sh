@@ -10,7 +10,9 @@
 #   6. on two nodes: pod traffic between the nodes is dropped (e2e/cluster/fault.sh); exactly the checks
 #      whose path crosses nodes fail, as timeout or unreachable, and the report gives that one cause; with
 #      the fault removed they pass again. CoreDNS scaled to zero: the report says cluster DNS is down; node
-#      2's kube-proxy stopped: the report says so. Every failure shows its evidence.
+#      2's kube-proxy stopped: the report says so. Every failure shows its evidence. Each break-it
+#      exercise (the config key `exercise`) is observed and diagnosed as expected, under strict mode, which
+#      does not fail on it; unset, every check passes again.
 #   7. `pulumi destroy`: the namespace and everything in it are gone
 #   8. unhappy paths, each on a new stack: a namespace under Pod Security "baseline" (node checks skipped,
 #      the rest passes), "restricted" (a clear message, nothing built), an image that cannot be pulled
@@ -209,6 +211,40 @@ kube_proxy_fault() {
   diagnosed "${OUT}/kube-proxy-stopped-report.txt" "kube-proxy on netlab-e2e-node-2 is not forwarding"
   bash "${E2E_DIR}/../cluster/fault.sh" start-kube-proxy-2
   rerun_all_pass 8
+}
+
+# exercises: each break-it exercise on, under strict mode (which must not fail on the failures it expects):
+# its `exercise` output says passed; then unset, every check passes again.
+exercises() {
+  local name run=11 start
+  lab config set strict true
+  # Every exercise of lib/exercises/index.ts (test/lib/exercises/index.test.ts keeps this list equal to it).
+  for name in wrong-target-port selector-typo dns-nowhere; do
+    lab config set exercise "${name}"
+    start=$(date +%s)
+    lab up --yes --skip-preview >"${OUT}/exercise-${name}.log" 2>&1 ||
+      { tail -n 40 "${OUT}/exercise-${name}.log"; fail "pulumi up with exercise ${name} failed"; }
+    echo "exercise ${name}: pulumi up took $(($(date +%s) - start)) s"
+    lab stack output --json >"${OUT}/exercise-${name}-outputs.json"
+    lab stack output report >"${OUT}/exercise-${name}-report.txt"
+    # shellcheck disable=SC2016 # JavaScript, not shell
+    node -e '
+      const { exercise } = require(process.argv[1]);
+      if (exercise?.name !== process.argv[2] || exercise.outcome !== "passed") {
+        console.error(JSON.stringify(exercise, null, 2));
+        process.exit(1);
+      }
+      console.log(`exercise ${exercise.name} passed: ${exercise.sentence}`);
+    ' "${OUT}/exercise-${name}-outputs.json" "${name}" ||
+      { cat "${OUT}/exercise-${name}-report.txt"; fail "exercise ${name} was not observed and diagnosed as expected"; }
+    head -n 1 "${OUT}/exercise-${name}-report.txt"
+    lab config rm exercise
+    start=$(date +%s)
+    rerun_all_pass "${run}"
+    echo "exercise ${name} unset: every check passes again after $(($(date +%s) - start)) s"
+    run=$((run + 1))
+  done
+  lab config set strict false
 }
 
 destroy() {
@@ -482,6 +518,7 @@ step "5. broken target fails as refused; strict fails" broken_target
 step "6. cross-node traffic dropped: exactly those checks fail" cross_node_fault
 step "6b. CoreDNS scaled to zero: the report says cluster DNS is down" dns_down_fault
 step "6c. node 2's kube-proxy stopped: the report names it" kube_proxy_fault
+step "6d. exercises: each mistake observed and diagnosed" exercises
 step "7. destroy removes everything" destroy
 step "8a. Pod Security baseline: node checks skipped, the rest passes" pod_security_baseline
 step "8b. Pod Security restricted: a clear message, nothing built" pod_security_restricted
