@@ -134,6 +134,8 @@ broken_target() {
   lab config set --path services.nginx.targetPort 8080
   lab up --yes --skip-preview
   assert_outputs broken-nginx-target broken
+  lab stack output report >"${OUT}/broken-target-report.txt"
+  diagnosed "${OUT}/broken-target-report.txt" "nothing listens on targetPort 8080 in pod-nginx"
   lab config set strict true
   if lab up --yes --skip-preview >"${OUT}/strict.log" 2>&1; then
     cat "${OUT}/strict.log"
@@ -209,6 +211,10 @@ kube_proxy_fault() {
   lab up --yes --skip-preview
   lab stack output report >"${OUT}/kube-proxy-stopped-report.txt"
   diagnosed "${OUT}/kube-proxy-stopped-report.txt" "kube-proxy on netlab-e2e-node-2 is not forwarding"
+  # A request by ClusterIP from a pod on node 2 that failed has the same broken link.
+  if grep -q '^FAILED service\.[^ ]*\.cluster-ip' "${OUT}/kube-proxy-stopped-report.txt"; then
+    diagnosed "${OUT}/kube-proxy-stopped-report.txt" "by its ClusterIP from .* is the node whose kube-proxy is not forwarding"
+  fi
   bash "${E2E_DIR}/../cluster/fault.sh" start-kube-proxy-2
   rerun_all_pass 8
 }

@@ -6,7 +6,7 @@ import { dnsDown } from "./dnsDown";
 import { dnsFromOneNode } from "./dnsFromOneNode";
 import { failureKind } from "./failureKind";
 import { noEndpoint } from "./noEndpoint";
-import { nodePortOneNode } from "./nodePort";
+import { clusterIPFromNode, nodePortOneNode } from "./nodePort";
 import { nothingListens } from "./nothingListens";
 import type { DiagnosisLab, DiagnosisRule, Run, RunFacts } from "./run";
 import { clientCannotResolve, serviceNameMissing } from "./serviceName";
@@ -25,6 +25,7 @@ export const RULES: readonly DiagnosisRule[] = [
   noEndpoint,
   clientCannotResolve,
   nodePortOneNode,
+  clusterIPFromNode,
   dnsFromOneNode,
   nothingListens,
   failureKind,

@@ -58,3 +58,29 @@ export const nodePortOneNode: DiagnosisRule = {
     };
   },
 };
+
+/**
+ * A request by ClusterIP from a pod on a node whose kube-proxy the run found not forwarding (its NodePort
+ * fails while the other nodes' answer): nothing on that node translates the ClusterIP to an endpoint.
+ */
+export const clusterIPFromNode: DiagnosisRule = {
+  name: "cluster-ip-from-node",
+  shared: false,
+  explain(failed, run) {
+    const node = failed.sourceNode;
+    const how = failed.failure === undefined ? undefined : HOW[failed.failure];
+    if (failed.via !== "cluster-ip" || node === undefined || how === undefined) return undefined;
+    const notForwarding = failedChecks(run, (r) => throughNode(r) === node).find(
+      (r) => nodePortOneNode.explain(r, run) !== undefined,
+    );
+    if (notForwarding === undefined) return undefined;
+    const finding = nodePortOneNode.explain(notForwarding, run);
+    if (finding === undefined) return undefined;
+    const service = throughService(failed) ?? "the Service";
+    return {
+      cause: `${service} by its ClusterIP from ${failed.source} on ${node} ${how}, and ${node} is the node whose kube-proxy is not forwarding (${notForwarding.id}): nothing there translates the ClusterIP to an endpoint`,
+      summary: finding.summary,
+      see: finding.see,
+    };
+  },
+};

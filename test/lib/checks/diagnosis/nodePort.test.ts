@@ -37,4 +37,29 @@ describe("node-port-one-node: only the NodePort through one node fails", () => {
       "node-port-one-node",
     );
   });
+
+  it("gives a ClusterIP request from a pod on that node the same broken link, as seen on the e2e cluster", () => {
+    // The real run: pod-demo on node 2, its request to svc-clusterip-nginx by ClusterIP timed out.
+    const run = withFault((r) => {
+      if (r.id === "service.svc-nodeport-httpd.node-port.other-node")
+        return refused(r, "10.250.0.2 port 31000");
+      if (r.id === "service.svc-clusterip-nginx.cluster-ip") {
+        const timedOut = adapted(captured("curl", "connect-timeout"), {
+          "10.244.1.12 port 80": "svc-clusterip-nginx port 80",
+        });
+        return printed({ ...r, sourceNode: "netlab-e2e-node-2" }, timedOut);
+      }
+      return undefined;
+    });
+    const byClusterIP = byId(diagnose(run, E2E_FACTS, e2eLab()), "service.svc-clusterip-nginx.cluster-ip");
+    expect(byClusterIP.failure).toBe("timeout");
+    expect(byClusterIP.diagnosis).toMatchObject({
+      rule: "cluster-ip-from-node",
+      summary: "kube-proxy on netlab-e2e-node-2 is not forwarding",
+      see: `${K} get pods --namespace kube-system --field-selector spec.nodeName=netlab-e2e-node-2 --output wide`,
+    });
+    expect(byClusterIP.diagnosis?.cause).toMatch(
+      /^svc-clusterip-nginx by its ClusterIP from pod-demo\/cntr-centos on netlab-e2e-node-2 timed out, and netlab-e2e-node-2 is the node whose kube-proxy is not forwarding \(service\.svc-nodeport-httpd\.node-port\.other-node\)/,
+    );
+  });
 });
