@@ -147,7 +147,8 @@ export function respond(argv, env) {
       const byName = names.includes(host) && Number(port) === s.port;
       const nodeIPs = (world.nodes || []).map((n) => n.internalIP).concat([world.nodeIP]);
       const byNodePort = nodeIPs.includes(host) && Number(port) === s.nodePort;
-      if (byName || byNodePort) return (pods[s.pod].serves || {})[s.targetPort];
+      // A Service whose selector matches no pod has nothing behind it.
+      if (byName || byNodePort) return ((pods[s.pod] || {}).serves || {})[s.targetPort];
     }
     return undefined;
   }
