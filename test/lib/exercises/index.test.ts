@@ -68,6 +68,17 @@ describe("the exercises", () => {
     expect(/for name in ([a-z -]+); do/.exec(runSh)?.[1]?.split(" ")).toEqual([...EXERCISE_NAMES]);
   });
 
+  it("are listed in docs/exercises.md with the checks they break and the rule", () => {
+    const doc = readFileSync(path.resolve(__dirname, "../../../docs/exercises.md"), "utf8");
+    const lab = exerciseLab(parse({}));
+    for (const exercise of Object.values(EXERCISES)) {
+      const row = doc.split("\n").find((line) => line.startsWith(`| \`${exercise.name}\``)) ?? "";
+      const { failing, rule } = exercise.expected(lab);
+      expect(row.split("|")[3]?.match(/[a-z0-9.-]+\.[a-z0-9.-]+/g), exercise.name).toEqual(failing);
+      expect(row.split("|")[4]?.trim(), exercise.name).toBe(`\`${rule}\``);
+    }
+  });
+
   it("expect failures diagnosed by rules the diagnosis has", () => {
     const lab = exerciseLab(parse({}));
     const names = RULES.map((rule) => rule.name);
