@@ -8,6 +8,7 @@ import {
   failedAtName,
   isLookup,
   KUBERNETES_DEFAULT_ID,
+  kubeDnsPods,
   kubectl,
   passedChecks,
   type Run,
@@ -47,17 +48,7 @@ export const dnsDown: DiagnosisRule = {
       cause: `kube-dns${address} does not answer at all${notes.length === 0 ? "" : ` (${notes.join("; ")})`}: cluster DNS is down`,
       summary: "cluster DNS is down",
       see: andThen(
-        kubectl(
-          run.lab,
-          "get",
-          "pods",
-          "--namespace",
-          "kube-system",
-          "--selector",
-          "k8s-app=kube-dns",
-          "--output",
-          "wide",
-        ),
+        kubeDnsPods(run.lab),
         kubectl(
           run.lab,
           "get",

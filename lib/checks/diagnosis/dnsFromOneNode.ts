@@ -4,7 +4,7 @@ import {
   type DiagnosisRule,
   isLookup,
   KUBERNETES_DEFAULT_ID,
-  kubectl,
+  kubeDnsPods,
   listed,
   passedChecks,
   someIds,
@@ -32,17 +32,7 @@ export const dnsFromOneNode: DiagnosisRule = {
       cause: `no lookup from ${failed.source} on ${node} got an answer${notEven}, but pods on ${listed(nodes)} reach Services by their names (${someIds(byName)}): kube-dns is up, and DNS traffic from ${node} does not reach it`,
       summary: `DNS traffic from ${node} does not reach kube-dns`,
       // Where kube-dns's pods run: the other end of the path that loses the queries.
-      see: kubectl(
-        run.lab,
-        "get",
-        "pods",
-        "--namespace",
-        "kube-system",
-        "--selector",
-        "k8s-app=kube-dns",
-        "--output",
-        "wide",
-      ),
+      see: kubeDnsPods(run.lab),
     };
   },
 };

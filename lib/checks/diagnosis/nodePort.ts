@@ -5,7 +5,7 @@ import {
   aboutService,
   type DiagnosisRule,
   failedChecks,
-  kubectl,
+  kubeSystemPods,
   listed,
   passedChecks,
   someIds,
@@ -44,17 +44,7 @@ export const nodePortOneNode: DiagnosisRule = {
       cause: `only the NodePort of ${service} through node ${node}${address === undefined ? "" : ` (${address})`} fails (${how}), while it answers ${listed(answers)}: kube-proxy on ${node} is not forwarding`,
       summary: `kube-proxy on ${node} is not forwarding`,
       // Where kube-proxy runs as a DaemonSet (kubeadm, kind), its pod on that node is listed here.
-      see: kubectl(
-        run.lab,
-        "get",
-        "pods",
-        "--namespace",
-        "kube-system",
-        "--field-selector",
-        `spec.nodeName=${node}`,
-        "--output",
-        "wide",
-      ),
+      see: kubeSystemPods(run.lab, { node }),
     };
   },
 };

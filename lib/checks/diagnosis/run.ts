@@ -104,6 +104,17 @@ export function kubectl(lab: DiagnosisLab, ...args: string[]): string {
 }
 
 /** Several commands to run one after the other. */
+/** The pods of kube-system, with their nodes: those the selector picks, or those on one node. */
+export function kubeSystemPods(lab: DiagnosisLab, pick: { selector: string } | { node: string }): string {
+  const filter =
+    "selector" in pick ? ["--selector", pick.selector] : ["--field-selector", `spec.nodeName=${pick.node}`];
+  return kubectl(lab, "get", "pods", "--namespace", "kube-system", ...filter, "--output", "wide");
+}
+
+/** kube-dns's pods, with their nodes (CoreDNS carries the label k8s-app=kube-dns). */
+export const kubeDnsPods = (lab: DiagnosisLab): string =>
+  kubeSystemPods(lab, { selector: "k8s-app=kube-dns" });
+
 export const andThen = (...commands: string[]): string => commands.join(" && ");
 
 /** The ids of some checks, the first few by name: "a, b and 3 more". */
