@@ -2,7 +2,6 @@
 // its ClusterIP: the Service and its pod are fine, and that node's kube-proxy does not forward.
 import type { CheckResult } from "../types";
 import {
-  aboutService,
   type DiagnosisRule,
   failedChecks,
   kubeSystemPods,
@@ -10,6 +9,7 @@ import {
   passedChecks,
   someIds,
   throughService,
+  unanswered,
 } from "./run";
 
 const HOW: Partial<Record<NonNullable<CheckResult["failure"]>, string>> = {
@@ -32,7 +32,11 @@ export const nodePortOneNode: DiagnosisRule = {
     if (node === undefined || service === undefined || how === undefined) return undefined;
     const viaOthers = passedChecks(run, (r) => throughService(r) === service && throughNode(r) !== undefined);
     if (viaOthers.length === 0) return undefined;
-    const others = failedChecks(run, aboutService(service)).filter((r) => throughNode(r) !== node);
+    // Other requests through the same Service that fail elsewhere point away from this node. (Its lookups
+    // do not: a node whose kube-proxy is off cannot reach kube-dns's ClusterIP either.)
+    const others = failedChecks(run, (r) => throughService(r) === service).filter(
+      (r) => throughNode(r) !== node,
+    );
     if (others.length > 0) return undefined;
     const byClusterIP = passedChecks(run, (r) => throughService(r) === service && r.via === "cluster-ip");
     const answers = [
@@ -49,26 +53,35 @@ export const nodePortOneNode: DiagnosisRule = {
   },
 };
 
+/** A request from a pod on `node` to a ClusterIP (a Service's, or kube-dns's for a lookup) that got nothing. */
+const byClusterIPFrom =
+  (node: string) =>
+  (result: CheckResult): boolean =>
+    result.outcome === "failed" &&
+    result.sourceNode === node &&
+    ((result.via === "cluster-ip" && result.failure !== undefined && result.failure in HOW) ||
+      (result.via === "cluster-ip" && result.failure === "dns-failure") ||
+      unanswered(result));
+
 /**
- * A request by ClusterIP from a pod on a node whose kube-proxy the run found not forwarding (its NodePort
- * fails while the other nodes' answer): nothing on that node translates the ClusterIP to an endpoint.
+ * Requests by ClusterIP from pods on a node whose kube-proxy the run found not forwarding (its NodePort fails
+ * while other nodes' answer): nothing on that node translates a ClusterIP to an endpoint, kube-dns's neither.
+ * One cause for them all.
  */
 export const clusterIPFromNode: DiagnosisRule = {
   name: "cluster-ip-from-node",
-  shared: false,
+  shared: true,
   explain(failed, run) {
     const node = failed.sourceNode;
-    const how = failed.failure === undefined ? undefined : HOW[failed.failure];
-    if (failed.via !== "cluster-ip" || node === undefined || how === undefined) return undefined;
+    if (node === undefined || !byClusterIPFrom(node)(failed)) return undefined;
     const notForwarding = failedChecks(run, (r) => throughNode(r) === node).find(
       (r) => nodePortOneNode.explain(r, run) !== undefined,
     );
-    if (notForwarding === undefined) return undefined;
-    const finding = nodePortOneNode.explain(notForwarding, run);
-    if (finding === undefined) return undefined;
-    const service = throughService(failed) ?? "the Service";
+    const finding = notForwarding === undefined ? undefined : nodePortOneNode.explain(notForwarding, run);
+    if (notForwarding === undefined || finding === undefined) return undefined;
+    const requests = failedChecks(run, byClusterIPFrom(node));
     return {
-      cause: `${service} by its ClusterIP from ${failed.source} on ${node} ${how}, and ${node} is the node whose kube-proxy is not forwarding (${notForwarding.id}): nothing there translates the ClusterIP to an endpoint`,
+      cause: `requests by ClusterIP from pods on ${node} get nothing (${someIds(requests)}), and ${node} is the node whose NodePort fails while other nodes answer (${notForwarding.id}): kube-proxy on ${node} is not forwarding, so nothing there translates a ClusterIP, kube-dns's included`,
       summary: finding.summary,
       see: finding.see,
     };
