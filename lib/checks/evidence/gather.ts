@@ -99,7 +99,12 @@ function routeEvidence(run: EvidenceRun): Evidence[] {
     const link = `route from the source toward ${probe.toward}`;
     const result = run.evidence[i];
     if (result === undefined) return notRead(link, "the route was not asked for");
-    if (result.remoteExit === 127 || /not found|no such file/i.test(result.stderr)) {
+    // sh's "ip: not found" (exit 127) or the runtime's "executable file not found"; not kubectl's
+    // `pods "x" not found`, which says nothing about the image.
+    if (
+      result.remoteExit === 127 ||
+      /executable file not found|\bip: (command )?not found/i.test(result.stderr)
+    ) {
       return notRead(link, "the source's image has no `ip` command");
     }
     const route = result.remoteExit === 0 ? parseRouteGet(result.stdout) : undefined;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { type EvidenceFacts, type EvidenceRun, gatherEvidence } from "../../../../lib/checks/evidence/gather";
 import { planChecks } from "../../../../lib/checks/plan";
 import type { StepResult } from "../../../../lib/checks/types";
-import { capture } from "../../../support/fixtures";
+import { capture, fixtureText } from "../../../support/fixtures";
 import { topologyOf, TWO_NODES } from "../scenarios/lab";
 
 const facts: EvidenceFacts = { ...TWO_NODES, kubeDnsIP: "10.96.0.10", apiServiceIP: "10.96.0.1" };
@@ -72,6 +72,19 @@ describe("gatherEvidence", () => {
     expect(gatherEvidence(missing, [missing], facts).at(-1)).toMatchObject({
       status: "not read",
       reason: "the source's image has no `ip` command",
+    });
+  });
+
+  it("does not take kubectl's own 'not found' for an image without ip", () => {
+    // kubectl's real answer for an object that does not exist (test/fixtures/kubelet).
+    const gone = {
+      ...step("", 1, fixtureText("kubelet", "get-missing-service.stderr")),
+      remoteExit: undefined,
+    };
+    const run = runOf("pod-to-pod.pod-httpd.pod-nginx", [step("")], [gone]);
+    expect(gatherEvidence(run, [run], facts).at(-1)).toMatchObject({
+      status: "not read",
+      reason: expect.stringMatching(/^ip route get failed: Error from server \(NotFound\)/),
     });
   });
 
