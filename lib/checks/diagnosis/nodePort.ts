@@ -22,6 +22,16 @@ const HOW: Partial<Record<NonNullable<CheckResult["failure"]>, string>> = {
 const throughNode = (result: CheckResult): string | undefined =>
   result.via === "node-port" && result.from.kind === "node" ? result.from.node : undefined;
 
+/** A request from a pod on `node` to a ClusterIP (a Service's, or kube-dns's for a lookup) that got nothing. */
+const byClusterIPFrom =
+  (node: string) =>
+  (result: CheckResult): boolean =>
+    result.outcome === "failed" &&
+    result.sourceNode === node &&
+    ((result.via === "cluster-ip" && result.failure !== undefined && result.failure in HOW) ||
+      (result.via === "cluster-ip" && result.failure === "dns-failure") ||
+      unanswered(result));
+
 export const nodePortOneNode: DiagnosisRule = {
   name: "node-port-one-node",
   shared: true,
@@ -32,10 +42,11 @@ export const nodePortOneNode: DiagnosisRule = {
     if (node === undefined || service === undefined || how === undefined) return undefined;
     const viaOthers = passedChecks(run, (r) => throughService(r) === service && throughNode(r) !== undefined);
     if (viaOthers.length === 0) return undefined;
-    // Other requests through the same Service that fail elsewhere point away from this node. (Its lookups
-    // do not: a node whose kube-proxy is off cannot reach kube-dns's ClusterIP either.)
+    // Other requests through the same Service that fail elsewhere point away from this node. Requests by
+    // ClusterIP from pods on this node do not (nor do its lookups): a node whose kube-proxy is off translates
+    // no ClusterIP, kube-dns's included.
     const others = failedChecks(run, (r) => throughService(r) === service).filter(
-      (r) => throughNode(r) !== node,
+      (r) => throughNode(r) !== node && !byClusterIPFrom(node)(r),
     );
     if (others.length > 0) return undefined;
     const byClusterIP = passedChecks(run, (r) => throughService(r) === service && r.via === "cluster-ip");
@@ -52,16 +63,6 @@ export const nodePortOneNode: DiagnosisRule = {
     };
   },
 };
-
-/** A request from a pod on `node` to a ClusterIP (a Service's, or kube-dns's for a lookup) that got nothing. */
-const byClusterIPFrom =
-  (node: string) =>
-  (result: CheckResult): boolean =>
-    result.outcome === "failed" &&
-    result.sourceNode === node &&
-    ((result.via === "cluster-ip" && result.failure !== undefined && result.failure in HOW) ||
-      (result.via === "cluster-ip" && result.failure === "dns-failure") ||
-      unanswered(result));
 
 /**
  * Requests by ClusterIP from pods on a node whose kube-proxy the run found not forwarding (its NodePort fails

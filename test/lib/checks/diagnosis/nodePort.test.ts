@@ -38,6 +38,29 @@ describe("node-port-one-node: only the NodePort through one node fails", () => {
     );
   });
 
+  it("still blames that node when a pod on it fails to reach the same Service by its ClusterIP (a CI e2e run)", () => {
+    // pod-demo and pod-httpd both on node 2: node 1 translated the ClusterIP that node 2 routed to it, and the
+    // reply went straight back from the pod, untranslated, so curl timed out.
+    const run = withFault((r) => {
+      if (r.id === "service.svc-nodeport-httpd.node-port.other-node")
+        return refused(r, "10.250.0.2 port 31000");
+      if (r.id === "service.svc-nodeport-httpd.cluster-ip") {
+        const timedOut = adapted(captured("curl", "connect-timeout"), {
+          "10.244.1.12 port 80": "svc-nodeport-httpd port 3050",
+        });
+        return printed({ ...r, sourceNode: "netlab-e2e-node-2" }, timedOut);
+      }
+      return undefined;
+    });
+    const results = diagnose(run, E2E_FACTS, e2eLab());
+    const nodePort = byId(results, "service.svc-nodeport-httpd.node-port.other-node");
+    const byClusterIP = byId(results, "service.svc-nodeport-httpd.cluster-ip");
+    expect(nodePort.diagnosis?.rule).toBe("node-port-one-node");
+    expect(nodePort.diagnosis?.cause).not.toContain("by its ClusterIP");
+    expect(byClusterIP.diagnosis?.rule).toBe("cluster-ip-from-node");
+    expect(byClusterIP.diagnosis?.summary).toBe("kube-proxy on netlab-e2e-node-2 is not forwarding");
+  });
+
   it("gives a ClusterIP request from a pod on that node the same broken link, as seen on the e2e cluster", () => {
     // The real run: pod-demo on node 2, its request to svc-clusterip-nginx by ClusterIP timed out.
     const run = withFault((r) => {
