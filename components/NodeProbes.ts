@@ -2,7 +2,7 @@ import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { KubectlTarget } from "../lib/checks/kubectl";
-import { daemonSetPodsCommand, parseReadyPodsByNode } from "../lib/cluster";
+import { daemonSetPodsCommand, parseReadyPodsByNode } from "../lib/nodeProbes";
 import type { PullPolicy } from "../lib/config";
 import { containerSecurityContext, PART_OF, POD_SECURITY_CONTEXT, POD_SELECTOR_LABEL } from "../lib/labels";
 import { startTimeouts } from "./MultiContainerPod";

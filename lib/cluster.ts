@@ -6,7 +6,8 @@ import { z } from "zod";
 import type { Placement } from "./config";
 import { boundedKubectl, type KubectlTarget } from "./checks/kubectl";
 import type { LabObjectKind, NamespaceObject } from "./leftovers";
-import { readScript, shellAssignments, shellFunction, shellJoin } from "./shell";
+import { LABELS, METADATA, readKubectlJson, said } from "./kubectlJson";
+import { readScript, shellAssignments, shellFunction } from "./shell";
 
 export interface ClusterNode {
   name: string;
@@ -92,44 +93,6 @@ export function parseDiscovery(output: string): Discovery {
   return { cluster: parseClusterFacts(output.slice(0, at)), namespaceObjects };
 }
 
-/** What kubectl said, for an error message: its first characters, or that it said nothing. */
-function said(answer: string): string {
-  const text = answer.trim();
-  return text === "" ? "(nothing)" : text.slice(0, 200);
-}
-
-/**
- * kubectl's answer read as JSON of this shape (`what` names it in errors). An answer that is not JSON, or
- * not of the shape, is an error that says why and what kubectl said.
- */
-function readKubectlJson<T>(answer: string, schema: z.ZodType<T>, what: string): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(answer);
-  } catch {
-    throw new Error(`${what}: kubectl did not answer with JSON: ${said(answer)}`);
-  }
-  const read = schema.safeParse(json);
-  if (!read.success) {
-    const why = read.error.issues
-      .slice(0, 3)
-      .map((issue) => `${issue.path.join(".") || "the answer"}: ${issue.message}`)
-      .join("; ");
-    throw new Error(`${what}: kubectl's answer is not what it should be (${why}): ${said(answer)}`);
-  }
-  return read.data;
-}
-
-// kubectl's JSON as far as the lab reads it. Fields are optional, and kubectl prints an empty list as null
-// (an EndpointSlice without endpoints), so each may be missing or null; unknown fields are dropped.
-const LABELS = z.record(z.string(), z.string());
-const METADATA = z.object({
-  name: z.string().nullish(),
-  namespace: z.string().nullish(),
-  labels: LABELS.nullish(),
-  deletionTimestamp: z.string().nullish(),
-});
-
 /** The items of `kubectl get nodes,namespaces,endpointslices -o json`, or the discovery's UNREACHABLE_ANSWER. */
 const CLUSTER_LIST = z.object({
   netlabUnreachable: z.boolean().nullish(),
@@ -164,27 +127,6 @@ const CLUSTER_LIST = z.object({
     .nullish(),
 });
 type ClusterObject = NonNullable<z.infer<typeof CLUSTER_LIST>["items"]>[number];
-
-/** The items of `kubectl get pods -o json`. */
-const POD_LIST = z.object({
-  items: z
-    .array(
-      z.object({
-        metadata: METADATA.nullish(),
-        spec: z.object({ nodeName: z.string().nullish() }).nullish(),
-        status: z
-          .object({
-            phase: z.string().nullish(),
-            conditions: z
-              .array(z.object({ type: z.string().nullish(), status: z.string().nullish() }))
-              .nullish(),
-          })
-          .nullish(),
-      }),
-    )
-    .nullish(),
-});
-type PodObject = NonNullable<z.infer<typeof POD_LIST>["items"]>[number];
 
 function parseLabels(json: string | undefined): Record<string, string> {
   if (json === undefined || json.trim() === "") return {};
@@ -257,56 +199,4 @@ export function placementProblem(placement: Placement, facts: ClusterFacts): str
     return "the cluster has no schedulable node (every node is cordoned or tainted NoSchedule)";
   }
   return undefined;
-}
-
-/**
- * Waits, bounded, for a DaemonSet's pods to be ready on every node it targets, then lists them as JSON.
- * The wait's own verdict is not needed: a node whose probe is not ready has no entry in the list.
- */
-export function daemonSetPodsCommand(
-  target: KubectlTarget,
-  namespace: string,
-  daemonSet: string,
-  selector: Record<string, string>,
-): string {
-  const labels = Object.entries(selector)
-    .map(([key, value]) => `${key}=${value}`)
-    .join(",");
-  const wait = boundedKubectl(target, [
-    "rollout",
-    "status",
-    `daemonset/${daemonSet}`,
-    "--namespace",
-    namespace,
-    `--timeout=${target.requestTimeoutSeconds}s`,
-  ]);
-  const list = boundedKubectl(target, [
-    "get",
-    "pods",
-    "--namespace",
-    namespace,
-    "--selector",
-    labels,
-    "--output",
-    "json",
-  ]);
-  return `${shellJoin(wait)} >/dev/null 2>&1; ${shellJoin(list)}`;
-}
-
-/** A pod that serves: running, ready, and not going away. */
-function serving(pod: PodObject): boolean {
-  const ready = pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
-  return ready && pod.status?.phase === "Running" && !pod.metadata?.deletionTimestamp;
-}
-
-/** The ready, running pod on each node, by node name, from `kubectl get pods -o json`. */
-export function parseReadyPodsByNode(json: string): Record<string, string> {
-  const list = readKubectlJson(json, POD_LIST, "the node probes' pods");
-  const byNode: Record<string, string> = {};
-  for (const pod of (list.items ?? []).filter(serving)) {
-    const node = pod.spec?.nodeName;
-    const name = pod.metadata?.name;
-    if (node && name && byNode[node] === undefined) byNode[node] = name;
-  }
-  return byNode;
 }
