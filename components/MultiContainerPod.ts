@@ -1,12 +1,22 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PullPolicy } from "../lib/config";
-import { containerSecurityContext, PART_OF, POD_SECURITY_CONTEXT, POD_SELECTOR_LABEL } from "../lib/labels";
+import {
+  CLIENT_CONTAINER_RESOURCES,
+  containerSecurityContext,
+  PART_OF,
+  POD_SECURITY_CONTEXT,
+  POD_SELECTOR_LABEL,
+  SERVER_CONTAINER_RESOURCES,
+} from "../lib/labels";
 
 export interface ContainerArgs {
   name: string;
   image: pulumi.Input<string>;
-  /** Ports the container listens on; the pod routes traffic for each to this container. */
+  /**
+   * Ports the container listens on; the pod routes traffic for each to this container. A container that
+   * listens is a server and gets a server's requests and limits, any other a client's (lib/labels.ts).
+   */
   ports?: number[];
   command?: string[];
   args?: string[];
@@ -89,6 +99,7 @@ export class MultiContainerPod extends pulumi.ComponentResource {
             args: c.args,
             ports: c.ports?.map((containerPort) => ({ containerPort, protocol: "TCP" })),
             securityContext: containerSecurityContext(c.dropAllCapabilities),
+            resources: (c.ports ?? []).length > 0 ? SERVER_CONTAINER_RESOURCES : CLIENT_CONTAINER_RESOURCES,
           })),
         },
       },

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { MultiContainerPod } from "../../components/MultiContainerPod";
-import { POD_SELECTOR_LABEL } from "../../lib/labels";
+import { CLIENT_CONTAINER_RESOURCES, POD_SELECTOR_LABEL, SERVER_CONTAINER_RESOURCES } from "../../lib/labels";
 import { MockCluster, valueOf } from "../support/pulumiMocks";
 
 let cluster: MockCluster;
@@ -47,6 +47,24 @@ describe("MultiContainerPod", () => {
       args: ["sleep 1d"],
       ports: [{ containerPort: 9000, protocol: "TCP" }],
     });
+  });
+
+  it("gives a container that listens a server's requests and limits, and any other a client's", async () => {
+    const pod = new MultiContainerPod("sized", {
+      namespace: "lab",
+      containers: [
+        { name: "web", image: "httpd", ports: [80] },
+        { name: "loop", image: "centos", command: ["sleep", "infinity"] },
+      ],
+    });
+    await valueOf(pod.uid);
+    const spec = cluster.byName("kubernetes:core/v1:Pod", "sized").inputs.spec as {
+      containers: { name: string; resources: unknown }[];
+    };
+    expect(spec.containers).toMatchObject([
+      { name: "web", resources: SERVER_CONTAINER_RESOURCES },
+      { name: "loop", resources: CLIENT_CONTAINER_RESOURCES },
+    ]);
   });
 
   it("refuses two containers on one port: a pod has one network", () => {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { PodPair } from "../../components/PodPair";
+import { SERVER_CONTAINER_RESOURCES } from "../../lib/labels";
 import { MockCluster, valueOf } from "../support/pulumiMocks";
 
 let cluster: MockCluster;
@@ -8,7 +9,7 @@ beforeAll(() => {
   cluster.install();
 });
 
-type Container = { name: string; image: string; ports: { containerPort: number }[] };
+type Container = { name: string; image: string; ports: { containerPort: number }[]; resources: unknown };
 const containersOf = (name: string) =>
   (cluster.byName("kubernetes:core/v1:Pod", name).inputs.spec as { containers: Container[] }).containers;
 
@@ -23,6 +24,10 @@ describe("PodPair", () => {
     expect(containersOf("pod-nginx")).toMatchObject([
       { name: "cntr-nginx", image: "nginx:latest", ports: [{ containerPort: 80 }] },
     ]);
+    // Web servers, sized as such: nginx starts a worker per CPU of the node.
+    for (const pod of ["pod-httpd", "pod-nginx"]) {
+      expect(containersOf(pod)[0]?.resources).toEqual(SERVER_CONTAINER_RESOURCES);
+    }
     expect(cluster.request("kubernetes:core/v1:Pod", "pod-httpd").parent).toMatch(
       /netlab:index:PodPair\$netlab:index:MultiContainerPod::pod-httpd$/,
     );
