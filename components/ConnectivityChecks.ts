@@ -18,9 +18,10 @@ import { buildRunnerScript, parseRunnerOutput, type RunnerOptions } from "../lib
 import { NODE_PROBES, type TestedObject, testedNames, testedPod, testedService } from "../lib/checks/tested";
 import type { CheckPlan, CheckResult, StepResult } from "../lib/checks/types";
 import type { ClusterFacts } from "../lib/cluster";
-import type { PullPolicy } from "../lib/config";
+import type { NodeProbeSpread, PullPolicy } from "../lib/config";
 import type { ExercisePlan } from "../lib/exercises";
 import { exerciseLine, type ExerciseResult, expectedFailures, judgeExercise } from "../lib/exercises/judge";
+import { probeNodes } from "../lib/nodeProbes";
 import { type DiagramInput, formatDiagram } from "../lib/results/diagram";
 import { formatJUnit } from "../lib/results/junit";
 import { formatWalkthrough } from "../lib/results/walkthrough";
@@ -48,6 +49,8 @@ export interface ConnectivityChecksArgs {
   cluster: pulumi.Input<ClusterFacts>;
   /** Why the node probes cannot run in the namespace (its Pod Security level), when they cannot. */
   nodeProbeSkipReason?: pulumi.Input<string | undefined>;
+  /** The nodes the node probes run on: those the checks start from (needed, the default), or all. */
+  nodeProbeSpread?: NodeProbeSpread;
   runner: RunnerOptions;
   /** Ids of the checks not to create (checksOnly / checksSkip). */
   leaveOut?: readonly string[];
@@ -171,6 +174,7 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
         terminationGracePeriodSeconds: STOP_GRACE_SECONDS,
         startTimeoutSeconds: args.startTimeoutSeconds,
         enabled: pulumi.output(args.nodeProbeSkipReason).apply((reason) => reason === undefined),
+        nodeNames: nodeProbeNodes(args),
         kubectl: args.topology.kubectl,
       },
       { parent: this },
@@ -252,6 +256,19 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
       { parent: this, dependsOn: Object.values(this.commands) },
     );
   }
+}
+
+/**
+ * The nodes the node probes run on, once the lab's pods are placed; undefined (every schedulable node) for
+ * "all", which need not wait for the pods.
+ */
+function nodeProbeNodes(args: ConnectivityChecksArgs): pulumi.Output<string[]> | undefined {
+  const spread = args.nodeProbeSpread ?? "needed";
+  if (spread === "all") return undefined;
+  const podNodes = pulumi.all(Object.values(args.pods).map((pod) => pod.nodeName));
+  return pulumi
+    .all([args.cluster, podNodes])
+    .apply(([cluster, nodes]) => probeNodes(spread, nodes, cluster.nodes) ?? []);
 }
 
 /** The group's checks, planned with the live facts about what they test. */

@@ -2,9 +2,15 @@ import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { KubectlTarget } from "../lib/checks/kubectl";
-import { daemonSetPodsCommand, parseReadyPodsByNode } from "../lib/nodeProbes";
+import { daemonSetPodsCommand, parseReadyPodsByNode, type ReadyProbe } from "../lib/nodeProbes";
 import type { PullPolicy } from "../lib/config";
-import { containerSecurityContext, PART_OF, POD_SECURITY_CONTEXT, POD_SELECTOR_LABEL } from "../lib/labels";
+import {
+  CLIENT_CONTAINER_RESOURCES,
+  containerSecurityContext,
+  PART_OF,
+  POD_SECURITY_CONTEXT,
+  POD_SELECTOR_LABEL,
+} from "../lib/labels";
 import { startTimeouts } from "./MultiContainerPod";
 
 export interface NodeProbesArgs {
@@ -21,6 +27,8 @@ export interface NodeProbesArgs {
   kubectl: KubectlTarget;
   /** False where the namespace forbids hostNetwork: the DaemonSet then selects no node, so no pod is rejected. */
   enabled?: pulumi.Input<boolean>;
+  /** The nodes to run on, by node name (lib/nodeProbes.ts's probeNodes); unset: every schedulable node. */
+  nodeNames?: pulumi.Input<string[] | undefined>;
   /** Seconds the probes may take to run on every node before the update fails. */
   startTimeoutSeconds?: number;
 }
@@ -28,19 +36,51 @@ export interface NodeProbesArgs {
 /** A node label no node has: a DaemonSet that selects it runs nowhere. */
 export const NO_NODE_SELECTOR = { "k8s-networking-lab/node-probes": "disabled" };
 
+/** The scheduling fields of the probes' pod template: a node selector, a node affinity, or neither. */
+export interface ProbePlacement {
+  nodeSelector?: Record<string, string>;
+  affinity?: {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: { matchFields: { key: string; operator: string; values: string[] }[] }[];
+      };
+    };
+  };
+}
+
+/** Where the DaemonSet's pods may run: nowhere, on the named nodes, or on every schedulable node. */
+export function probePlacement(enabled: boolean, nodeNames: readonly string[] | undefined): ProbePlacement {
+  // No node named: nowhere (a node affinity's In needs a value).
+  if (!enabled || nodeNames?.length === 0) return { nodeSelector: NO_NODE_SELECTOR };
+  if (nodeNames === undefined) return {};
+  // By the Node object's name, as the DaemonSet controller itself places pods: a node's hostname label may
+  // differ from its name.
+  const term = { matchFields: [{ key: "metadata.name", operator: "In", values: [...nodeNames] }] };
+  return {
+    affinity: {
+      nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [term] } },
+    },
+  };
+}
+
 /**
- * One pod on every schedulable node that shares the node's network (hostNetwork, never privileged), so that
- * a check can start from any node's host network: node to pod, and a NodePort through each node's IP.
+ * One pod on each node a check starts from (or on every schedulable node) that shares the node's network
+ * (hostNetwork, never privileged): node to pod, and a NodePort through the node's IP.
  */
 export class NodeProbes extends pulumi.ComponentResource {
   public readonly daemonSet: k8s.apps.v1.DaemonSet;
   public readonly uid: pulumi.Output<string>;
   /** The ready probe pod on each node, by node name. */
   public readonly podsByNode: pulumi.Output<Record<string, string>>;
+  /** The address of each node with a ready probe, by node name: known even where nodes cannot be listed. */
+  public readonly hostIPs: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: NodeProbesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("netlab:index:NodeProbes", name, {}, opts);
     const selector = { [POD_SELECTOR_LABEL]: args.name };
+    const placement = pulumi
+      .all([args.enabled ?? true, args.nodeNames])
+      .apply(([enabled, nodeNames]) => probePlacement(enabled, nodeNames));
     this.daemonSet = new k8s.apps.v1.DaemonSet(
       name,
       {
@@ -54,9 +94,8 @@ export class NodeProbes extends pulumi.ComponentResource {
           template: {
             metadata: { labels: { ...selector, ...PART_OF } },
             spec: {
-              nodeSelector: pulumi
-                .output(args.enabled ?? true)
-                .apply((enabled) => (enabled ? undefined : NO_NODE_SELECTOR)),
+              nodeSelector: placement.nodeSelector,
+              affinity: placement.affinity,
               hostNetwork: true,
               terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
               securityContext: POD_SECURITY_CONTEXT,
@@ -67,6 +106,7 @@ export class NodeProbes extends pulumi.ComponentResource {
                   imagePullPolicy: args.imagePullPolicy,
                   command: args.command,
                   securityContext: containerSecurityContext(true),
+                  resources: CLIENT_CONTAINER_RESOURCES,
                 },
               ],
             },
@@ -86,7 +126,22 @@ export class NodeProbes extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.podsByNode = listing.stdout.apply(parseReadyPodsByNode);
-    this.registerOutputs({ uid: this.uid, podsByNode: this.podsByNode });
+    const probes = listing.stdout.apply(parseReadyPodsByNode);
+    this.podsByNode = probes.apply((byNode) => mapProbes(byNode, (probe) => probe.pod));
+    this.hostIPs = probes.apply((byNode) => mapProbes(byNode, (probe) => probe.hostIP));
+    this.registerOutputs({ uid: this.uid, podsByNode: this.podsByNode, hostIPs: this.hostIPs });
   }
+}
+
+/** One value per node with a probe, where it has one. */
+function mapProbes(
+  byNode: Record<string, ReadyProbe>,
+  value: (probe: ReadyProbe) => string | undefined,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(byNode).flatMap(([node, probe]) => {
+      const found = value(probe);
+      return found === undefined ? [] : [[node, found]];
+    }),
+  );
 }

@@ -1,6 +1,8 @@
-// The node probes' pods as kubectl lists them: which probe pod serves on each node. Pure.
+// Where the node probes run, and their pods as kubectl lists them: which probe pod serves on each node. Pure.
 import { z } from "zod";
 import { boundedKubectl, type KubectlTarget } from "./checks/kubectl";
+import type { ClusterNode } from "./cluster";
+import type { NodeProbeSpread } from "./config";
 import { METADATA, readKubectlJson } from "./kubectlJson";
 import { shellJoin } from "./shell";
 
@@ -14,6 +16,7 @@ const POD_LIST = z.object({
         status: z
           .object({
             phase: z.string().nullish(),
+            hostIP: z.string().nullish(),
             conditions: z
               .array(z.object({ type: z.string().nullish(), status: z.string().nullish() }))
               .nullish(),
@@ -65,14 +68,43 @@ function serving(pod: PodObject): boolean {
   return ready && pod.status?.phase === "Running" && !pod.metadata?.deletionTimestamp;
 }
 
+/** A node's ready probe pod. */
+export interface ReadyProbe {
+  pod: string;
+  /** The node's address as its kubelet reports it (a host-network pod's IP is its node's); unset if not yet. */
+  hostIP?: string;
+}
+
 /** The ready, running pod on each node, by node name, from `kubectl get pods -o json`. */
-export function parseReadyPodsByNode(json: string): Record<string, string> {
+export function parseReadyPodsByNode(json: string): Record<string, ReadyProbe> {
   const list = readKubectlJson(json, POD_LIST, "the node probes' pods");
-  const byNode: Record<string, string> = {};
+  const byNode: Record<string, ReadyProbe> = {};
   for (const pod of (list.items ?? []).filter(serving)) {
     const node = pod.spec?.nodeName;
     const name = pod.metadata?.name;
-    if (node && name && byNode[node] === undefined) byNode[node] = name;
+    const hostIP = pod.status?.hostIP;
+    if (node && name && byNode[node] === undefined)
+      byNode[node] = { pod: name, ...(hostIP ? { hostIP } : {}) };
   }
   return byNode;
+}
+
+/**
+ * The nodes that get a node probe, or undefined for every schedulable node. The checks from a node's host
+ * network start on the node of a lab pod and on one other node (lib/checks/scenarios/context.ts), so
+ * "needed" is the lab pods' nodes and the first schedulable node by name that runs none of them, if the
+ * cluster has one. `clusterNodes` is empty where the learner may not list nodes: then the pods' nodes alone.
+ */
+export function probeNodes(
+  spread: NodeProbeSpread,
+  labPodNodes: readonly (string | undefined)[],
+  clusterNodes: readonly ClusterNode[],
+): string[] | undefined {
+  if (spread === "all") return undefined;
+  const byName = (a: string, b: string) => a.localeCompare(b);
+  const podNodes = [...new Set(labPodNodes.filter((node): node is string => !!node))].sort(byName);
+  const other = [...clusterNodes]
+    .sort((a, b) => byName(a.name, b.name))
+    .find((node) => node.schedulable && !podNodes.includes(node.name));
+  return other === undefined ? podNodes : [...podNodes, other.name].sort(byName);
 }

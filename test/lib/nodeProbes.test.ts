@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { daemonSetPodsCommand, parseReadyPodsByNode } from "../../lib/nodeProbes";
+import type { ClusterNode } from "../../lib/cluster";
+import { daemonSetPodsCommand, parseReadyPodsByNode, probeNodes } from "../../lib/nodeProbes";
 import { fixtureText } from "../support/fixtures";
 
 describe("the node probes", () => {
@@ -15,10 +16,17 @@ describe("the node probes", () => {
     );
   });
 
-  it("maps each node to its ready, running probe pod", () => {
+  it("maps each node to its ready, running probe pod and the node's address", () => {
+    // A host-network pod's IP is its node's: the addresses are those of the two e2e nodes.
     expect(parseReadyPodsByNode(fixtureText("kubectl", "two-node-probe-pods.json"))).toEqual({
-      "netlab-e2e-node": expect.stringMatching(/^netlab-node-probe-[a-z0-9]{5}$/),
-      "netlab-e2e-node-2": expect.stringMatching(/^netlab-node-probe-[a-z0-9]{5}$/),
+      "netlab-e2e-node": {
+        pod: expect.stringMatching(/^netlab-node-probe-[a-z0-9]{5}$/),
+        hostIP: "10.250.0.1",
+      },
+      "netlab-e2e-node-2": {
+        pod: expect.stringMatching(/^netlab-node-probe-[a-z0-9]{5}$/),
+        hostIP: "10.250.0.2",
+      },
     });
   });
 
@@ -39,6 +47,39 @@ describe("the node probes", () => {
         pod("p3", "b", "True"),
       ],
     });
-    expect(parseReadyPodsByNode(json)).toEqual({ b: "p3" });
+    // No hostIP in these statuses: none is made up.
+    expect(parseReadyPodsByNode(json)).toEqual({ b: { pod: "p3" } });
+  });
+});
+
+describe("the nodes that get a node probe", () => {
+  const node = (name: string, schedulable = true): ClusterNode => ({ name, internalIP: "", schedulable });
+  const cluster = [node("node-c"), node("node-a"), node("node-b", false), node("node-d"), node("node-e")];
+
+  it("all: every schedulable node, without naming them", () => {
+    expect(probeNodes("all", ["node-a"], cluster)).toBeUndefined();
+  });
+
+  it("needed: the lab pods' nodes and the first schedulable node by name that runs none of them", () => {
+    // node-b is cordoned or tainted; node-d and node-e are not needed.
+    expect(probeNodes("needed", ["node-c", "node-a", "node-c"], cluster)).toEqual([
+      "node-a",
+      "node-c",
+      "node-d",
+    ]);
+    expect(probeNodes("needed", ["node-e", "node-e"], cluster)).toEqual(["node-a", "node-e"]);
+  });
+
+  it("needed on one node: that node alone", () => {
+    expect(probeNodes("needed", ["node-a"], [node("node-a")])).toEqual(["node-a"]);
+  });
+
+  it("needed where nodes cannot be listed: the lab pods' nodes alone", () => {
+    expect(probeNodes("needed", ["node-2", "node-1", undefined, ""], [])).toEqual(["node-1", "node-2"]);
+  });
+
+  it("needed before any lab pod is placed: one schedulable node, or none", () => {
+    expect(probeNodes("needed", [], cluster)).toEqual(["node-a"]);
+    expect(probeNodes("needed", [], [])).toEqual([]);
   });
 });

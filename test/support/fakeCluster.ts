@@ -34,6 +34,17 @@ export const WORLD = {
   >,
 };
 
+/**
+ * The first `count` nodes of a pretended cluster: WORLD's two, then node-3, node-4, ... with addresses that
+ * go on from theirs (172.18.0.4, ...), for plans of large clusters.
+ */
+export function worldNodes(count: number): { name: string; internalIP: string }[] {
+  return Array.from({ length: count }, (_, i) => {
+    const address = i + 2;
+    return WORLD.nodes[i] ?? { name: `node-${i + 1}`, internalIP: `172.18.${address >> 8}.${address & 255}` };
+  });
+}
+
 export type Scenario = "healthy" | "broken" | "hang" | "transport";
 
 /** The variables under which a script's `kubectl` is the fake one, answering for `world` in `scenario`. */

@@ -6,7 +6,14 @@ import { readFile, rename, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { inject, vi } from "vitest";
-import { fakeKubectlEnv, runInScriptHost, type Scenario, type ScriptOutput, WORLD } from "./fakeCluster";
+import {
+  fakeKubectlEnv,
+  runInScriptHost,
+  type Scenario,
+  type ScriptOutput,
+  WORLD,
+  worldNodes,
+} from "./fakeCluster";
 import { type EngineView, watchRegistrationRequests } from "./registrationRequests";
 
 export { WORLD, type Scenario } from "./fakeCluster";
@@ -107,7 +114,7 @@ const field = (object: unknown, key: string): Fields =>
 export interface MockOptions {
   /** Run the strict-mode gate's script (false: record it only). */
   runStrictGate: boolean;
-  /** Nodes of the pretended cluster: 1 (the default) or 2. */
+  /** Nodes of the pretended cluster: 1 (the default), 2, or more (./fakeCluster.ts's worldNodes). */
   nodes?: number;
   /** Labels of namespaces that exist before the lab, by name. */
   namespaceLabels?: Record<string, Record<string, string>>;
@@ -136,7 +143,31 @@ export class MockCluster {
 
   /** The nodes of the pretended cluster. */
   get nodes(): { name: string; internalIP: string }[] {
-    return WORLD.nodes.slice(0, this.options.nodes ?? 1);
+    return worldNodes(this.options.nodes ?? 1);
+  }
+
+  /**
+   * The nodes each DaemonSet would run a pod on, by name: those its node affinity names (matchFields on
+   * metadata.name), none when its node selector asks for a label (the pretended nodes have none), else all.
+   */
+  daemonSetNodes(): Record<string, string[]> {
+    const names = this.nodes.map((node) => node.name);
+    return Object.fromEntries(
+      this.ofType("kubernetes:apps/v1:DaemonSet").map((r) => {
+        const pod = field(field(field(r.state, "spec"), "template"), "spec");
+        const required = field(
+          field(pod.affinity, "nodeAffinity"),
+          "requiredDuringSchedulingIgnoredDuringExecution",
+        );
+        const terms = (required.nodeSelectorTerms ?? []) as {
+          matchFields?: { key: string; values: string[] }[];
+        }[];
+        const named = terms.flatMap((term) => term.matchFields ?? []).find((f) => f.key === "metadata.name");
+        const runsOn =
+          pod.nodeSelector !== undefined ? [] : names.filter((n) => named?.values.includes(n) ?? true);
+        return [String(field(r.state, "metadata").name), runsOn];
+      }),
+    );
   }
 
   /** The node the scheduler would pick for a pod. */
@@ -182,6 +213,7 @@ export class MockCluster {
       namespaceLabels: this.options.namespaceLabels ?? {},
       namespaceObjects: this.options.namespaceObjects ?? [],
       daemonSets: probes,
+      daemonSetNodes: this.daemonSetNodes(),
       pods,
       services,
     };

@@ -95,12 +95,16 @@ export function respond(argv, env) {
     if (args[0] === "get" && args[1] === "pods" && args.includes("--selector")) {
       const selector = args[args.indexOf("--selector") + 1];
       const daemonSet = selector.split("=")[1];
+      // world.daemonSetNodes: the nodes each DaemonSet's pod template lets it run on; every node when unset.
+      const runsOn = (world.daemonSetNodes || {})[daemonSet];
       const items = (world.daemonSets || []).includes(daemonSet)
-        ? nodes.map((n, i) => ({
-            metadata: { name: `${daemonSet}-${["k7x2p", "m4q9z"][i] || `z${i}`}` },
-            spec: { nodeName: n.name },
-            status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }], hostIP: n.internalIP, podIP: n.internalIP },
-          }))
+        ? nodes
+            .map((n, i) => ({
+              metadata: { name: `${daemonSet}-${["k7x2p", "m4q9z"][i] || `z${i}`}` },
+              spec: { nodeName: n.name },
+              status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }], hostIP: n.internalIP, podIP: n.internalIP },
+            }))
+            .filter((pod) => runsOn === undefined || runsOn.includes(pod.spec.nodeName))
         : [];
       return answer(JSON.stringify({ apiVersion: "v1", kind: "List", items }));
     }
