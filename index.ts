@@ -7,7 +7,9 @@ import { ExposedService } from "./components/ExposedService";
 import { MultiContainerPod } from "./components/MultiContainerPod";
 import { PodPair } from "./components/PodPair";
 import { connectLatency } from "./lib/checks/timing";
-import { type Discovery, discoveryCommand, parseDiscovery } from "./lib/cluster";
+import { clusterProblem } from "./lib/access";
+import { type Discovery, discoveryOf } from "./lib/cluster";
+import { discoveryCommand, parseReads } from "./lib/clusterReads";
 import { LabConfigError } from "./lib/config";
 import {
   clientDnsFor,
@@ -18,6 +20,7 @@ import {
   withExercise,
 } from "./lib/exercises";
 import { PART_OF, PART_OF_LABEL, PART_OF_VALUE } from "./lib/labels";
+import { askedNodePorts, nodePortProblem, requestedNodePort } from "./lib/nodePorts";
 import { ENFORCE_LABEL, labProblem, nodeProbeSkipReason } from "./lib/podSecurity";
 import { namespaceLevel, preflightProblem } from "./lib/preflight";
 import { labConfigOf, selectedChecks } from "./lib/stackConfig";
@@ -64,14 +67,25 @@ async function lab(): Promise<ReturnType<typeof stackOutputs>> {
 }
 export = lab;
 
-/** The cluster's nodes, where kube-dns runs and what the lab's namespace already holds. */
+/**
+ * The cluster's nodes, where kube-dns runs, what the lab's namespace already holds, which node ports are
+ * taken and what the credentials may not read. A cluster the lab cannot work with stops the update here.
+ */
 async function discoverCluster(): Promise<Discovery> {
   const answer = await command.local.run({
-    command: discoveryCommand(topology.kubectl, config.namespace),
-    // The JSON is read by the program, not shown to the user.
+    command: discoveryCommand(topology.kubectl, config.namespace, askedNodePorts(config.services)),
+    // The answers are read by the program, not shown to the user.
     logging: "none",
   });
-  return parseDiscovery(answer.stdout);
+  const answers = parseReads(answer.stdout);
+  const problem = clusterProblem(answers, topology.kubectl, config.namespace);
+  if (problem !== undefined) throw stop(problem);
+  const found = discoveryOf(answers, config.namespace);
+  for (const [key, service] of Object.entries(config.services)) {
+    const taken = nodePortProblem(key, service, config.namespace, found.nodePorts);
+    if (taken !== undefined) throw stop(taken);
+  }
+  return found;
 }
 
 function clusterProvider(): k8s.Provider {
@@ -161,7 +175,7 @@ function exposePods(
           type: settings.type,
           port: settings.port,
           targetPort: settings.targetPort,
-          nodePort: settings.nodePort,
+          nodePort: requestedNodePort(settings.nodePort),
           selector: selectorFor(mistake, exposed, target.selector),
           clusterDomain: config.clusterDomain,
         },

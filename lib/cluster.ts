@@ -1,13 +1,13 @@
-// What the lab learns about the cluster before it builds anything: its nodes, where kube-dns runs and what
-// the lab's namespace already holds.
-// Pure: builds the kubectl command lines and reads their answers, through schemas of what kubectl prints.
-import * as path from "node:path";
+// What the lab learns about the cluster before it builds anything: its nodes, where kube-dns runs, what the
+// lab's namespace already holds, which node ports are taken, and what it may not read.
+// Pure: reads the discovery's answers (lib/clusterReads.ts) through schemas of what kubectl prints.
 import { z } from "zod";
+import { unreadFacts, type UnreadFact } from "./access";
+import { type ReadAnswer, type ReadName, READS, readFailure } from "./clusterReads";
 import type { Placement } from "./config";
-import { boundedKubectl, type KubectlTarget } from "./checks/kubectl";
+import { LABELS, METADATA, readKubectlJson } from "./kubectlJson";
 import type { LabObjectKind, NamespaceObject } from "./leftovers";
-import { LABELS, METADATA, readKubectlJson, said } from "./kubectlJson";
-import { readScript, shellAssignments, shellFunction } from "./shell";
+import { nodePortFacts, type NodePortFacts } from "./nodePorts";
 
 export interface ClusterNode {
   name: string;
@@ -17,89 +17,76 @@ export interface ClusterNode {
 }
 
 export interface ClusterFacts {
-  /** False when kubectl could not list them: the Kubernetes provider then says why, in its own words. */
-  reachable: boolean;
+  /** False when the lab's credentials may not list nodes: `nodes` is then empty, learned later from its pods. */
+  nodesListed: boolean;
   nodes: ClusterNode[];
-  /** The labels of each namespace, by name (Pod Security levels are labels). */
+  /** The labels of the lab's namespace, by its name, when it exists and may be read (Pod Security levels are labels). */
   namespaceLabels: Record<string, Record<string, string>>;
-  /** The nodes of kube-dns's endpoints (its CoreDNS pods), from its EndpointSlices. */
+  /** The nodes of kube-dns's endpoints (its CoreDNS pods), from its EndpointSlices; empty when not read. */
   kubeDnsNodes: string[];
-}
-
-/** What the discovery prints for the cluster when kubectl fails: no facts, and the cluster marked unreachable. */
-export const UNREACHABLE_ANSWER = '{"items":[],"netlabUnreachable":true}';
-
-/** What kubectl prints for each object in the lab's namespace: kind, name and labels (JSON), tab-separated. */
-export const NAMESPACE_OBJECTS_JSONPATH =
-  '{range .items[*]}{.kind}{"\\t"}{.metadata.name}{"\\t"}{.metadata.labels}{"\\n"}{end}';
-
-/** The line between the two answers of discoveryCommand. */
-export const NAMESPACE_OBJECTS_MARKER = "--- netlab: objects in the namespace ---";
-
-const DISCOVERY_SCRIPT = readScript(path.join(__dirname, "discovery.sh"));
-
-/**
- * Two kubectl calls, bounded and side by side (discovery.sh): the nodes, the namespaces and the
- * EndpointSlices (kube-dns's) of the cluster as JSON; then, after NAMESPACE_OBJECTS_MARKER, one line per pod,
- * Service and DaemonSet already in the lab's namespace (kind, name and labels only). It always succeeds: when
- * the cluster cannot be reached, the provider's own error says so more clearly.
- */
-export function discoveryCommand(target: KubectlTarget, namespace: string): string {
-  const cluster = boundedKubectl(target, [
-    "get",
-    "nodes,namespaces,endpointslices.discovery.k8s.io",
-    "--all-namespaces",
-    "--output",
-    "json",
-  ]);
-  const objects = boundedKubectl(target, [
-    "get",
-    "pods,services,daemonsets.apps",
-    "--namespace",
-    namespace,
-    "--output",
-    `jsonpath=${NAMESPACE_OBJECTS_JSONPATH}`,
-  ]);
-  return [
-    shellFunction("netlab_get_cluster", cluster),
-    shellFunction("netlab_get_objects", objects),
-    shellAssignments({ netlab_unreachable: UNREACHABLE_ANSWER, netlab_marker: NAMESPACE_OBJECTS_MARKER }),
-    DISCOVERY_SCRIPT,
-  ].join("\n");
+  /** kube-dns's ClusterIP, when its Service may be read. */
+  kubeDnsIP?: string;
 }
 
 export interface Discovery {
   cluster: ClusterFacts;
   /** The pods, Services and DaemonSets already in the lab's namespace. */
   namespaceObjects: NamespaceObject[];
+  /** What the lab may not read, or could not, and what that costs: each once. */
+  unread: UnreadFact[];
+  /** Which node ports are held, as far as the lab may know. */
+  nodePorts: NodePortFacts;
 }
 
 const LAB_OBJECT_KIND = z.enum(["Pod", "Service", "DaemonSet"]) satisfies z.ZodType<LabObjectKind>;
 
-/** Reads what discoveryCommand printed. */
-export function parseDiscovery(output: string): Discovery {
-  // The command's output comes without its last newline, so an empty namespace ends at the marker.
-  const marker = `\n${NAMESPACE_OBJECTS_MARKER}`;
-  const at = output.indexOf(marker);
-  if (at < 0) throw new Error(`kubectl did not answer as expected: ${said(output)}`);
-  const namespaceObjects = output
-    .slice(at + marker.length)
+/**
+ * The facts in the reads' answers (lib/clusterReads.ts). A read that failed leaves its facts empty and is
+ * listed in `unread`; one whose failure means the lab cannot work at all is the caller's to stop on
+ * (`clusterProblem` in lib/access.ts).
+ */
+export function discoveryOf(answers: Record<ReadName, ReadAnswer>, namespace: string): Discovery {
+  const ok = (name: ReadName): string | undefined => {
+    const answer = answers[name];
+    return answer !== undefined && readFailure(answer) === undefined ? answer.stdout : undefined;
+  };
+  const nodes = ok(READS.nodes);
+  const namespaceJson = ok(READS.namespace);
+  const slices = ok(READS.kubeDnsSlices);
+  const kubeDnsIP = ok(READS.kubeDnsService)?.trim();
+  return {
+    cluster: {
+      nodesListed: nodes !== undefined,
+      nodes: nodes === undefined ? [] : parseNodes(nodes),
+      namespaceLabels:
+        namespaceJson === undefined ? {} : { [namespace]: parseNamespaceLabels(namespaceJson) },
+      kubeDnsNodes: slices === undefined ? [] : parseKubeDnsNodes(slices),
+      ...(kubeDnsIP ? { kubeDnsIP } : {}),
+    },
+    namespaceObjects: parseNamespaceObjects(ok(READS.namespaceObjects) ?? ""),
+    unread: unreadFacts(answers, namespace),
+    nodePorts: nodePortFacts(answers),
+  };
+}
+
+/** One line per object in the namespace: kind, name and labels (NAMESPACE_OBJECTS_JSONPATH). */
+export function parseNamespaceObjects(text: string): NamespaceObject[] {
+  return text
     .split("\n")
     .map((line) => line.split("\t"))
     .flatMap(([kind, name, labels]): NamespaceObject[] => {
       const known = LAB_OBJECT_KIND.safeParse(kind);
       return known.success && name ? [{ kind: known.data, name, labels: parseLabels(labels) }] : [];
     });
-  return { cluster: parseClusterFacts(output.slice(0, at)), namespaceObjects };
 }
 
-/** The items of `kubectl get nodes,namespaces,endpointslices -o json`, or the discovery's UNREACHABLE_ANSWER. */
-const CLUSTER_LIST = z.object({
-  netlabUnreachable: z.boolean().nullish(),
+const ADDRESSES = z.array(z.object({ type: z.string().nullish(), address: z.string().nullish() }));
+
+/** The items of `kubectl get nodes -o json`. */
+const NODE_LIST = z.object({
   items: z
     .array(
       z.object({
-        kind: z.string().nullish(),
         metadata: METADATA.nullish(),
         spec: z
           .object({
@@ -107,13 +94,21 @@ const CLUSTER_LIST = z.object({
             taints: z.array(z.object({ effect: z.string().nullish() })).nullish(),
           })
           .nullish(),
-        status: z
-          .object({
-            addresses: z
-              .array(z.object({ type: z.string().nullish(), address: z.string().nullish() }))
-              .nullish(),
-          })
-          .nullish(),
+        status: z.object({ addresses: ADDRESSES.nullish() }).nullish(),
+      }),
+    )
+    .nullish(),
+});
+type NodeObject = NonNullable<z.infer<typeof NODE_LIST>["items"]>[number];
+
+/** `kubectl get namespace NAME -o json`. */
+const NAMESPACE = z.object({ metadata: METADATA.nullish() });
+
+/** The items of `kubectl get endpointslices -o json`. */
+const SLICE_LIST = z.object({
+  items: z
+    .array(
+      z.object({
         endpoints: z
           .array(
             z.object({
@@ -126,16 +121,13 @@ const CLUSTER_LIST = z.object({
     )
     .nullish(),
 });
-type ClusterObject = NonNullable<z.infer<typeof CLUSTER_LIST>["items"]>[number];
 
 function parseLabels(json: string | undefined): Record<string, string> {
   if (json === undefined || json.trim() === "") return {};
   return readKubectlJson(json, LABELS, "the labels of an object in the namespace");
 }
 
-const KUBE_DNS_SLICE_LABEL = "kubernetes.io/service-name";
-
-function clusterNode(node: ClusterObject): ClusterNode {
+function clusterNode(node: NodeObject): ClusterNode {
   const taints = node.spec?.taints ?? [];
   return {
     name: node.metadata?.name ?? "",
@@ -146,15 +138,21 @@ function clusterNode(node: ClusterObject): ClusterNode {
   };
 }
 
+/** Reads `kubectl get nodes -o json`: each node's name, InternalIP and whether new pods may land there. */
+export function parseNodes(json: string): ClusterNode[] {
+  const list = readKubectlJson(json, NODE_LIST, "the cluster's nodes");
+  return (list.items ?? []).map(clusterNode).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Reads `kubectl get namespace NAME -o json`: its labels. */
+export function parseNamespaceLabels(json: string): Record<string, string> {
+  return readKubectlJson(json, NAMESPACE, "the lab's namespace").metadata?.labels ?? {};
+}
+
 /** The nodes of kube-dns's ready (or not yet judged) endpoints, from its EndpointSlices. */
-function kubeDnsNodes(items: readonly ClusterObject[]): string[] {
-  const nodes = items
-    .filter(
-      (item) =>
-        item.kind === "EndpointSlice" &&
-        item.metadata?.namespace === "kube-system" &&
-        item.metadata.labels?.[KUBE_DNS_SLICE_LABEL] === "kube-dns",
-    )
+export function parseKubeDnsNodes(json: string): string[] {
+  const list = readKubectlJson(json, SLICE_LIST, "kube-dns's EndpointSlices");
+  const nodes = (list.items ?? [])
     .flatMap((slice) => slice.endpoints ?? [])
     .filter((endpoint) => endpoint.conditions?.ready !== false)
     .map((endpoint) => endpoint.nodeName ?? "")
@@ -162,30 +160,9 @@ function kubeDnsNodes(items: readonly ClusterObject[]): string[] {
   return [...new Set(nodes)].sort();
 }
 
-/** Reads `kubectl get nodes,namespaces,endpointslices -A -o json`. */
-export function parseClusterFacts(json: string): ClusterFacts {
-  const list = readKubectlJson(json, CLUSTER_LIST, "the cluster's nodes, namespaces and EndpointSlices");
-  const items = list.items ?? [];
-  const nodes = items
-    .filter((item) => item.kind === "Node")
-    .map(clusterNode)
-    .sort((a, b) => a.name.localeCompare(b.name));
-  const namespaceLabels = Object.fromEntries(
-    items
-      .filter((item) => item.kind === "Namespace")
-      .map((namespace) => [namespace.metadata?.name ?? "", namespace.metadata?.labels ?? {}]),
-  );
-  return {
-    reachable: list.netlabUnreachable !== true,
-    nodes,
-    namespaceLabels,
-    kubeDnsNodes: kubeDnsNodes(items),
-  };
-}
-
 /** Why eg2 cannot be placed as asked on these nodes, or undefined when it can. */
 export function placementProblem(placement: Placement, facts: ClusterFacts): string | undefined {
-  if (!facts.reachable) return undefined;
+  if (!facts.nodesListed) return undefined;
   const schedulable = facts.nodes.filter((node) => node.schedulable);
   if (placement === "spread" && schedulable.length < 2) {
     const names = schedulable.map((node) => node.name).join(", ") || "none";

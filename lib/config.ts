@@ -17,6 +17,9 @@ export type PullPolicy = (typeof PULL_POLICIES)[number];
 /** eg2's pods: `auto` prefers different nodes, `spread` requires them, `together` puts both on one node. */
 export const PLACEMENTS = ["auto", "spread", "together"] as const;
 export type Placement = (typeof PLACEMENTS)[number];
+/** Where node probes run: the nodes the checks start from (the lab's pods' and one other), or every node. */
+export const NODE_PROBE_SPREADS = ["needed", "all"] as const;
+export type NodeProbeSpread = (typeof NODE_PROBE_SPREADS)[number];
 
 /** Pod Security Standards levels; the namespace the lab creates enforces the chosen one. */
 export const POD_SECURITY_LEVELS = ["privileged", "baseline", "restricted"] as const;
@@ -177,7 +180,7 @@ export const CHECK_DEFAULTS = {
 
 // ---- Services: fields unset in the stack take the service's own default.
 
-const OR_NONE = ', or "none" to let the cluster pick one';
+const OR_NONE = ', or "auto" to let Kubernetes pick a free one ("none" does the same)';
 const serviceFields = {
   name: text(
     (value) => value.length <= 63 && DNS1035_LABEL.test(value),
@@ -189,17 +192,20 @@ const serviceFields = {
   type: oneOf(SERVICE_TYPES),
   port,
   targetPort: port,
-  /** "none" (or null) lets the cluster pick one. */
+  /** "auto", "none" (or null) let Kubernetes pick a free one: see lib/nodePorts.ts. */
   nodePort: z
-    .union([z.literal("none"), z.null(), wholeNumber(NODE_PORT_MIN, NODE_PORT_MAX, OR_NONE)], {
-      error: isNot("a whole number", `${NODE_PORT_MIN}-${NODE_PORT_MAX}${OR_NONE}`),
-    })
+    .union(
+      [z.literal("none"), z.literal("auto"), z.null(), wholeNumber(NODE_PORT_MIN, NODE_PORT_MAX, OR_NONE)],
+      { error: isNot("a whole number", `${NODE_PORT_MIN}-${NODE_PORT_MAX}${OR_NONE}`) },
+    )
     .transform((value) => (value === "none" ? null : value)),
 };
 type ServiceFields = { [F in keyof typeof serviceFields]: z.output<(typeof serviceFields)[F]> };
+/** A node port as configured: a number, or "auto" (Kubernetes picks a free one when the Service is made). */
+export type NodePortSetting = number | "auto";
 export type ServiceConfig = Omit<ServiceFields, "nodePort"> & {
   /** Only for NodePort services; undefined lets the cluster pick one. */
-  nodePort?: number;
+  nodePort?: NodePortSetting;
 };
 
 export const DEFAULT_SERVICES: { httpd: ServiceConfig; nginx: ServiceConfig } = {
@@ -235,7 +241,7 @@ const services = structured("services", {
         problem(["nginx", "name"], nginx.name, `${quote(nginx.name)} is also the httpd service's name.`),
       );
     }
-    if (httpd.nodePort !== undefined && httpd.nodePort === nginx.nodePort) {
+    if (typeof httpd.nodePort === "number" && httpd.nodePort === nginx.nodePort) {
       const message = `${nginx.nodePort} is also the httpd service's node port.`;
       ctx.addIssue(problem(["nginx", "nodePort"], nginx.nodePort, message));
     }
@@ -328,6 +334,7 @@ export const CONFIG_SPEC = {
     ),
   ),
   placement: key("string", "auto", oneOf(PLACEMENTS)),
+  nodeProbes: key("string", "needed", oneOf(NODE_PROBE_SPREADS)),
   images: key(
     "object",
     DEFAULT_IMAGES,
@@ -499,6 +506,7 @@ function labConfigSchema(options: ParseOptions) {
     podStartTimeoutSeconds: c.podStartTimeoutSeconds,
     labs: c.labs,
     placement: c.placement,
+    nodeProbes: c.nodeProbes,
     images: c.images,
     services: c.services,
     checks: {

@@ -95,7 +95,8 @@ function factsOn(
     kubeDnsNodes,
     services: Object.fromEntries(
       topology.services.map((s) => {
-        const nodePort = nodePorts.get(s.name);
+        const configured = nodePorts.get(s.name);
+        const nodePort = typeof configured === "number" ? configured : undefined;
         return [
           s.name,
           { clusterIP: `<${s.name} ClusterIP>`, ...(nodePort === undefined ? {} : { nodePort }) },

@@ -13,7 +13,8 @@ import type { LiveFacts } from "../../lib/checks/lab";
 import { planChecks } from "../../lib/checks/plan";
 import { formatReport } from "../../lib/checks/report";
 import { buildRunnerScript, parseRunnerOutput } from "../../lib/checks/runner";
-import { discoveryCommand, parseDiscovery } from "../../lib/cluster";
+import { discoveryOf } from "../../lib/cluster";
+import { discoveryCommand, parseReads } from "../../lib/clusterReads";
 import { parseLabConfig } from "../../lib/config";
 import { NODE_PROBE } from "../../lib/tutorial";
 import { labTopology } from "../../lib/topology";
@@ -42,12 +43,15 @@ if (
 const pods = (JSON.parse(readFileSync(podsFile, "utf8")) as PodList).items;
 const services = (JSON.parse(readFileSync(servicesFile, "utf8")) as ServiceList).items;
 const config = parseLabConfig({ kubeconfig, context }, { fileExists: () => true });
-const { cluster } = parseDiscovery(
-  execFileSync(
-    "sh",
-    ["-c", discoveryCommand({ kubeconfig, context, requestTimeoutSeconds: 30 }, config.namespace)],
-    { encoding: "utf8" },
+const { cluster } = discoveryOf(
+  parseReads(
+    execFileSync(
+      "sh",
+      ["-c", discoveryCommand({ kubeconfig, context, requestTimeoutSeconds: 30 }, config.namespace)],
+      { encoding: "utf8" },
+    ),
   ),
+  config.namespace,
 );
 const probes = pods.filter((p) => p.metadata.name.startsWith(`${NODE_PROBE.name}-`));
 const facts: LiveFacts = {

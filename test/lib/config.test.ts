@@ -45,6 +45,7 @@ describe("parseLabConfig defaults", () => {
       imagePullPolicy: "IfNotPresent",
       podStartTimeoutSeconds: 120,
       placement: "auto",
+      nodeProbes: "needed",
       images: DEFAULT_IMAGES,
       services: DEFAULT_SERVICES,
       checks: { ...CHECK_DEFAULTS, only: [], skip: [] },
@@ -233,7 +234,7 @@ describe("parseLabConfig errors name the key, the value and what is allowed", ()
     [
       { services: '{"httpd":{"nodePort":80}}' },
       "services.httpd.nodePort",
-      /80 is out of range; allowed: 30000-32767, or "none"/,
+      /80 is out of range; allowed: 30000-32767, or "auto" to let Kubernetes pick a free one/,
     ],
     [{ services: '{"httpd":{"nodePort":32768}}' }, "services.httpd.nodePort", /32768 is out of range/],
     [

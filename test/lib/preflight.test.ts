@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
+  type ClusterFacts,
   type Discovery,
-  NAMESPACE_OBJECTS_MARKER,
-  parseClusterFacts,
-  parseDiscovery,
+  parseKubeDnsNodes,
+  parseNamespaceObjects,
+  parseNodes,
 } from "../../lib/cluster";
 import { parseLabConfig } from "../../lib/config";
 import { namespaceLevel, preflightProblem } from "../../lib/preflight";
@@ -11,7 +12,24 @@ import { labTopology } from "../../lib/topology";
 import { fixtureText } from "../support/fixtures";
 
 const own = { key: "app.kubernetes.io/part-of", value: "k8s-networking-lab" };
-const twoNodes = parseClusterFacts(fixtureText("kubectl", "two-node-discovery.json"));
+/** The captured two-node discovery's items of one kind, as kubectl lists that kind alone. */
+function listOf(kind: string): string {
+  const all = JSON.parse(fixtureText("kubectl", "two-node-discovery.json")) as { items: { kind: string }[] };
+  return JSON.stringify({ items: all.items.filter((i) => i.kind === kind) });
+}
+const twoNodes: ClusterFacts = {
+  nodesListed: true,
+  nodes: parseNodes(listOf("Node")),
+  namespaceLabels: {},
+  kubeDnsNodes: parseKubeDnsNodes(listOf("EndpointSlice")),
+};
+/** What the discovery found, nothing unread and no node port held. */
+const found = (cluster: ClusterFacts, namespaceObjects: Discovery["namespaceObjects"] = []): Discovery => ({
+  cluster,
+  namespaceObjects,
+  unread: [],
+  nodePorts: { dryRuns: {} },
+});
 const oneNode = { ...twoNodes, nodes: twoNodes.nodes.slice(0, 1) };
 const handMadePod = { kind: "Pod" as const, name: "pod-httpd", labels: { app: "httpd" } };
 
@@ -22,11 +40,11 @@ function problem(raw: Record<string, string>, found: Discovery): string | undefi
 
 describe("preflightProblem", () => {
   it("lets the lab be built on the captured two-node cluster with an empty namespace", () => {
-    expect(problem({}, { cluster: twoNodes, namespaceObjects: [] })).toBeUndefined();
+    expect(problem({}, found(twoNodes))).toBeUndefined();
   });
 
   it("stops a spread placement on one node", () => {
-    expect(problem({ placement: "spread" }, { cluster: oneNode, namespaceObjects: [] })).toMatch(
+    expect(problem({ placement: "spread" }, found(oneNode))).toMatch(
       /^placement: "spread" puts pod-httpd and pod-nginx on different nodes/,
     );
   });
@@ -37,24 +55,22 @@ describe("preflightProblem", () => {
       namespaceLabels: { "team-a": { "pod-security.kubernetes.io/enforce": "restricted" } },
     };
     const raw = { namespace: "team-a", createNamespace: "false" };
-    expect(
-      namespaceLevel(parseLabConfig(raw, { fileExists: () => true }), { cluster, namespaceObjects: [] }),
-    ).toBe("restricted");
-    expect(problem(raw, { cluster, namespaceObjects: [] })).toMatch(/^Pod Security "restricted" requires/);
+    expect(namespaceLevel(parseLabConfig(raw, { fileExists: () => true }), found(cluster))).toBe(
+      "restricted",
+    );
+    expect(problem(raw, found(cluster))).toMatch(/^Pod Security "restricted" requires/);
   });
 
   it("stops beside a pod of the lab's name made by hand, not beside one the chosen labs do not make", () => {
-    expect(problem({}, { cluster: twoNodes, namespaceObjects: [handMadePod] })).toMatch(
+    expect(problem({}, found(twoNodes, [handMadePod]))).toMatch(
       /^pod pod-httpd already exists in namespace netlab, not made by the lab/,
     );
-    expect(problem({ labs: "eg1" }, { cluster: twoNodes, namespaceObjects: [handMadePod] })).toBeUndefined();
+    expect(problem({ labs: "eg1" }, found(twoNodes, [handMadePod]))).toBeUndefined();
   });
 
   it("stops where the namespace it would create exists without the lab's label, not where it has it", () => {
-    const withNamespace = (labels: Record<string, string>) => ({
-      cluster: { ...twoNodes, namespaceLabels: { ...twoNodes.namespaceLabels, netlab: labels } },
-      namespaceObjects: [],
-    });
+    const withNamespace = (labels: Record<string, string>) =>
+      found({ ...twoNodes, namespaceLabels: { ...twoNodes.namespaceLabels, netlab: labels } });
     expect(problem({}, withNamespace({ "kubernetes.io/metadata.name": "netlab" }))).toMatch(
       /^namespace netlab already exists, not made by the lab .* pulumi config set createNamespace false;/,
     );
@@ -63,11 +79,11 @@ describe("preflightProblem", () => {
   });
 
   it("names what kubectl really listed after the tutorial's YAML was applied by hand", () => {
-    const found = parseDiscovery(
-      `${fixtureText("kubectl", "two-node-discovery.json")}\n${NAMESPACE_OBJECTS_MARKER}\n` +
-        fixtureText("kubectl", "hand-made-namespace-objects.tsv"),
+    const handMade = found(
+      twoNodes,
+      parseNamespaceObjects(fixtureText("kubectl", "hand-made-namespace-objects.tsv")),
     );
-    expect(problem({ createNamespace: "false" }, found)).toBe(
+    expect(problem({ createNamespace: "false" }, handMade)).toBe(
       "pod pod-httpd, service svc-nodeport-httpd already exist in namespace netlab, not made by the lab (no " +
         "label app.kubernetes.io/part-of=k8s-networking-lab), so the lab cannot create its own. Delete them: " +
         "kubectl delete --namespace netlab pod/pod-httpd service/svc-nodeport-httpd (the lab cannot adopt " +
@@ -78,7 +94,7 @@ describe("preflightProblem", () => {
 
   it("never lets upsertExisting adopt a Service made by hand", () => {
     const service = { kind: "Service" as const, name: "svc-nodeport-httpd", labels: {} };
-    expect(problem({ upsertExisting: "true" }, { cluster: twoNodes, namespaceObjects: [service] })).toMatch(
+    expect(problem({ upsertExisting: "true" }, found(twoNodes, [service]))).toMatch(
       /^service svc-nodeport-httpd already exists in namespace netlab/,
     );
   });

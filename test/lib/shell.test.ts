@@ -9,7 +9,7 @@ import { bashTcpProbe, networkIdentityProbe } from "../../lib/checks/probes";
 import { STRICT_GATE_SCRIPT } from "../../lib/checks/report";
 import { buildRunnerScript } from "../../lib/checks/runner";
 import { TIMING_PREFIX } from "../../lib/checks/timing";
-import { discoveryCommand } from "../../lib/cluster";
+import { discoveryCommand } from "../../lib/clusterReads";
 import { readScript, shellAssignments, shellFunction, shellJoin, shellQuote } from "../../lib/shell";
 
 const LIB = path.resolve(__dirname, "..", "..", "lib");

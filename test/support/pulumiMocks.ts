@@ -120,6 +120,10 @@ export interface MockOptions {
   namespaceLabels?: Record<string, Record<string, string>>;
   /** Objects in the lab's namespace before the lab: pods, Services, DaemonSets. */
   namespaceObjects?: { kind: string; name: string; labels: Record<string, string> }[];
+  /** Reads the lab's credentials may not make: "nodes", "namespace", "services" (every namespace), "kube-dns". */
+  forbidden?: string[];
+  /** Services that hold node ports before the lab, in any namespace. */
+  nodePortHolders?: { namespace: string; service: string; port: number }[];
 }
 
 export class MockCluster {
@@ -212,6 +216,8 @@ export class MockCluster {
       nodes: this.nodes,
       namespaceLabels: this.options.namespaceLabels ?? {},
       namespaceObjects: this.options.namespaceObjects ?? [],
+      forbidden: this.options.forbidden ?? [],
+      nodePortHolders: this.options.nodePortHolders ?? [],
       daemonSets: probes,
       daemonSetNodes: this.daemonSetNodes(),
       pods,

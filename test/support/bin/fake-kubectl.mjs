@@ -36,6 +36,68 @@ function viaExec({ stdout, stderr, exit }) {
 }
 
 /**
+ * The discovery's reads (lib/clusterReads.ts), as a cluster described by `world` answers them: world.forbidden
+ * lists the reads its credentials may not make ("nodes", "namespace", "services", "kube-dns"), answered with
+ * kubectl's real Forbidden answers (test/fixtures/kubectl/forbidden-*); world.nodePortHolders lists the
+ * Services holding node ports in other namespaces ({ namespace, service, port }). Undefined for other calls.
+ */
+function discoveryAnswer(args, world, nodes) {
+  const forbidden = new Set(world.forbidden || []);
+  const refuse = (name) => {
+    const { stdout, stderr, exit } = captured("kubectl", name);
+    return answer(stdout, stderr.replaceAll("learner-2", world.namespace || "netlab"), exit);
+  };
+  const holders = world.nodePortHolders || [];
+  const holderLines = (list) => list.map((h) => `${h.namespace}\t${h.service}\t${h.port}\n`).join("");
+  const option = (flag) => args[args.indexOf(flag) + 1];
+  if (args[0] === "version") return captured("kubectl", "version-skew");
+  if (args[0] === "get" && args[1] === "nodes") {
+    if (forbidden.has("nodes")) return refuse("forbidden-nodes");
+    const node = ({ name, internalIP }) => ({
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name, labels: { "kubernetes.io/hostname": name } },
+      spec: {},
+      status: { addresses: [{ type: "InternalIP", address: internalIP }, { type: "Hostname", address: name }] },
+    });
+    return answer(JSON.stringify({ apiVersion: "v1", kind: "List", items: nodes.map(node) }));
+  }
+  if (args[0] === "get" && args[1] === "namespace") {
+    if (forbidden.has("namespace")) return refuse("forbidden-namespaces");
+    const labels = (world.namespaceLabels || {})[args[2]];
+    if (labels === undefined) return answer("", `Error from server (NotFound): namespaces "${args[2]}" not found\n`, 1);
+    const name = args[2];
+    return answer(JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { "kubernetes.io/metadata.name": name, ...labels } } }));
+  }
+  if (args[0] === "get" && args[1] === "services" && args.includes("--all-namespaces")) {
+    if (forbidden.has("services")) return refuse("forbidden-services-all");
+    return answer(holderLines(holders));
+  }
+  if (args[0] === "get" && args[1] === "services" && args.includes("--namespace")) {
+    return answer(holderLines(holders.filter((h) => h.namespace === option("--namespace"))));
+  }
+  // Otherwise answered as the checks' own read of it is, in the scenario's way.
+  if (args[0] === "get" && args[1] === "service" && args[2] === "kube-dns" && forbidden.has("kube-dns")) {
+    return refuse("forbidden-kube-dns-service");
+  }
+  if (args[0] === "get" && args[1] === "endpointslices.discovery.k8s.io" && option("--namespace") === "kube-system") {
+    if (forbidden.has("kube-dns")) return refuse("forbidden-kube-dns-slices");
+    const endpoints = nodes.slice(0, 1).map((n) => ({ addresses: ["10.244.0.3"], conditions: { ready: true }, nodeName: n.name }));
+    const slice = { apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", metadata: { name: "kube-dns-abcde", namespace: "kube-system", labels: { "kubernetes.io/service-name": "kube-dns" } }, endpoints };
+    return answer(JSON.stringify({ apiVersion: "v1", kind: "List", items: [slice] }));
+  }
+  if (args[0] === "create" && args[1] === "service" && args.includes("--dry-run=server")) {
+    const port = Number(args.find((a) => a.startsWith("--node-port=")).split("=")[1]);
+    if (holders.some((h) => h.port === port)) {
+      const taken = captured("kubectl", "nodeport-taken-dry-run");
+      return answer("", taken.stderr.replace("svc-nodeport-httpd", args[3]).replace("31000", String(port)), taken.exit);
+    }
+    return answer(`service/${args[3]}\n`);
+  }
+  return undefined;
+}
+
+/**
  * kubectl's answer to `argv` in the environment `env` ($FAKE_KUBECTL_*): { stdout, stderr, exit }, or null
  * when kubectl would never return (scenario "hang").
  */
@@ -49,27 +111,8 @@ export function respond(argv, env) {
   {
     const args = argv.filter((a, i) => !a.startsWith("--request-timeout=") && argv[i - 1] !== "--kubeconfig" && argv[i - 1] !== "--context" && a !== "--kubeconfig" && a !== "--context");
     const nodes = world.nodes || [];
-    if (args[0] === "get" && args[1] === "nodes,namespaces,endpointslices.discovery.k8s.io") {
-      const node = ({ name, internalIP }) => ({
-        apiVersion: "v1",
-        kind: "Node",
-        metadata: { name, labels: { "kubernetes.io/hostname": name } },
-        spec: {},
-        status: { addresses: [{ type: "InternalIP", address: internalIP }, { type: "Hostname", address: name }] },
-      });
-      const kubeDns = {
-        apiVersion: "discovery.k8s.io/v1",
-        kind: "EndpointSlice",
-        metadata: { name: "kube-dns-abcde", namespace: "kube-system", labels: { "kubernetes.io/service-name": "kube-dns" } },
-        endpoints: nodes.slice(0, 1).map((n) => ({ addresses: ["10.244.0.3"], conditions: { ready: true }, nodeName: n.name })),
-      };
-      const namespaces = Object.entries(world.namespaceLabels || {}).map(([name, labels]) => ({
-        apiVersion: "v1",
-        kind: "Namespace",
-        metadata: { name, labels: { "kubernetes.io/metadata.name": name, ...labels } },
-      }));
-      return answer(JSON.stringify({ apiVersion: "v1", kind: "List", items: [...nodes.map(node), ...namespaces, kubeDns] }));
-    }
+    const discovered = discoveryAnswer(args, world, nodes);
+    if (discovered !== undefined) return discovered;
     if (args[0] === "get" && args[1] === "pods,services,daemonsets.apps") {
       // What the lab's namespace already holds: world.namespaceObjects, as [{ kind, name, labels }], printed
       // as the lab's jsonpath prints them (test/fixtures/kubectl/hand-made-namespace-objects.tsv).
