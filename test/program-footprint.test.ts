@@ -24,6 +24,9 @@ function containers(cluster: MockCluster): [string, Container][] {
 }
 
 describe("the lab's footprint", () => {
+  /** How many checks the plan with probes where needed has: the same plan as with probes everywhere. */
+  let neededChecks: number | undefined;
+
   it("states CPU and memory requests and limits for every container it runs", async () => {
     const { cluster } = await runProgram();
     const all = containers(cluster);
@@ -50,6 +53,20 @@ describe("the lab's footprint", () => {
     const fromNodes = results.flatMap((r) => (r.from.kind === "node" ? [r.from.node] : []));
     expect(fromNodes.length).toBeGreaterThan(0);
     for (const node of fromNodes) expect(["node-1", "node-2", "node-3"]).toContain(node);
-    expect(await valueOf(program.summary)).toMatchObject({ failed: 0 });
+    const summary = await valueOf(program.summary);
+    expect(summary).toMatchObject({ failed: 0 });
+    neededChecks = summary?.total;
+  });
+
+  it("runs node probes on every node with nodeProbes all, and plans the same checks", async () => {
+    const { cluster, program } = await runProgram({ nodeProbes: "all" }, "healthy", {
+      runStrictGate: true,
+      nodes: 5,
+    });
+    const daemonSet = cluster.ofType("kubernetes:apps/v1:DaemonSet")[0];
+    const template = ((daemonSet?.inputs.spec as Fields).template as Fields).spec as Fields;
+    expect(template.affinity).toBeUndefined();
+    expect(cluster.daemonSetNodes()["netlab-node-probe"]).toHaveLength(5);
+    expect(await valueOf(program.summary)).toMatchObject({ failed: 0, total: neededChecks });
   });
 });

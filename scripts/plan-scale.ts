@@ -1,0 +1,109 @@
+// Plans the lab (index.ts) under the mocks of test/support/pulumiMocks.ts for pretended clusters of 2 to 200
+// nodes, with the node probes where the checks need them and on every node, and prints what one stack
+// registers, what the cluster would run for it, how many checks it plans, and how long the program takes.
+//
+//   npm run bench:plan                      the whole table (about a minute on two CPUs)
+//   PLAN_SCALE_NODES=2,50 npm run bench:plan some sizes only
+//   PLAN_SCALE_OUT=table.md npm run bench:plan   also writes the table to a file
+//
+// Each size is run once cold (every check's script runs against the fake kubectl, test/support/bin), then
+// RUNS times warm (the mocks reuse the scripts' outputs, so the time is the program's own: loading its
+// modules, registering the objects, planning and judging the checks, formatting the outputs). The 1-minute
+// load average is printed beside each time: on a busy machine the times say little.
+import { writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { performance } from "node:perf_hooks";
+import { expect, it } from "vitest";
+import { type MockCluster, type Program, runProgram, valueOf } from "../test/support/pulumiMocks";
+
+const NODES = (process.env.PLAN_SCALE_NODES ?? "2,10,50,200").split(",").map(Number);
+const SPREADS = ["needed", "all"] as const;
+const RUNS = 5;
+
+interface Row {
+  nodes: number;
+  spread: (typeof SPREADS)[number];
+  kubernetesObjects: number;
+  commands: number;
+  registered: number;
+  labPods: number;
+  probePods: number;
+  checks: number;
+  skipped: number;
+  outputKiB: number;
+  coldMs: number;
+  coldLoad: number;
+  medianMs: number;
+  medianLoad: number;
+}
+
+async function timedRun(nodes: number, spread: string) {
+  const start = performance.now();
+  const run = await runProgram({ nodeProbes: spread }, "healthy", { runStrictGate: true, nodes });
+  return { ...run, ms: performance.now() - start, load: loadavg()[0] ?? 0 };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/** What one stack registers and what the cluster would run for it. */
+async function counts(cluster: MockCluster, program: Program) {
+  const summary = await valueOf(program.summary);
+  const outputs = await Promise.all(Object.values(program).map((value) => valueOf(value)));
+  const ofPrefix = (prefix: string) =>
+    cluster.registered.filter((r) => r.type.startsWith(prefix) && !r.type.includes(":providers:")).length;
+  return {
+    kubernetesObjects: ofPrefix("kubernetes:"),
+    commands: ofPrefix("command:"),
+    registered: cluster.registered.length,
+    labPods: cluster.ofType("kubernetes:core/v1:Pod").length,
+    // What each DaemonSet would run: a pod on each node its template lets it run on.
+    probePods: Object.values(cluster.daemonSetNodes()).reduce((sum, nodes) => sum + nodes.length, 0),
+    checks: summary?.total ?? 0,
+    skipped: summary?.skipped ?? 0,
+    // The stack's outputs as JSON: what the state keeps for it (facts and the diagram list every node).
+    outputKiB: JSON.stringify(outputs).length / 1024,
+  };
+}
+
+async function measure(nodes: number, spread: (typeof SPREADS)[number]): Promise<Row> {
+  const cold = await timedRun(nodes, spread);
+  const warm = [];
+  for (let i = 0; i < RUNS; i++) warm.push(await timedRun(nodes, spread));
+  const middle = [...warm].sort((a, b) => a.ms - b.ms)[Math.floor(RUNS / 2)];
+  return {
+    nodes,
+    spread,
+    ...(await counts(cold.cluster, cold.program)),
+    coldMs: cold.ms,
+    coldLoad: cold.load,
+    medianMs: median(warm.map((run) => run.ms)),
+    medianLoad: middle?.load ?? 0,
+  };
+}
+
+function table(rows: Row[]): string {
+  const head =
+    "| nodes | nodeProbes | Kubernetes objects | commands | registered (all) | lab pods | probe pods | " +
+    "checks (skipped) | outputs | plan, cold (load) | plan, median of 5 warm (load) |";
+  const line = (r: Row) =>
+    `| ${r.nodes} | ${r.spread} | ${r.kubernetesObjects} | ${r.commands} | ${r.registered} | ${r.labPods} | ` +
+    `${r.probePods} | ${r.checks} (${r.skipped}) | ${r.outputKiB.toFixed(0)} KiB | ` +
+    `${Math.round(r.coldMs)} ms (${r.coldLoad.toFixed(2)}) | ` +
+    `${Math.round(r.medianMs)} ms (${r.medianLoad.toFixed(2)}) |`;
+  return [head, `|${" --- |".repeat(11)}`, ...rows.map(line)].join("\n");
+}
+
+it("plans the lab on clusters of many nodes", async () => {
+  // Once before the table, so that its first row does not pay for loading Pulumi and the SDKs.
+  await timedRun(1, "needed");
+  const rows: Row[] = [];
+  for (const nodes of NODES) for (const spread of SPREADS) rows.push(await measure(nodes, spread));
+  const text = table(rows);
+  console.log(`\n${text}\n`);
+  if (process.env.PLAN_SCALE_OUT) writeFileSync(process.env.PLAN_SCALE_OUT, `${text}\n`);
+  // The plan itself does not grow with the nodes: one DaemonSet, and checks from two nodes per claim.
+  for (const row of rows) expect(row.checks).toBe(rows[0]?.checks);
+});
