@@ -21,6 +21,12 @@
 #      of the lab's names made by hand (a clear message, nothing built; deleted or adopted, the lab
 #      converges), and an unreachable cluster (up fails in bounded time, saying so; the state keeps every
 #      resource)
+#   9. a class on one cluster (class.sh): three learners side by side, each with a stack of their own in
+#      their own namespace, two of them with the admin role there only; the second learner asking for the
+#      first one's node port stops with a clear message, nothing built; with node ports left to
+#      Kubernetes all three build at once, every check passing or skipped for the rights, and destroying
+#      one lab leaves the others untouched. Then kubectl missing from the PATH: pulumi up stops within
+#      seconds, saying so, nothing created
 #
 # Prints each step's wall time; exits non-zero at the first step that fails. NETLAB_E2E_ONLY (a regular
 # expression on the step names) runs only some steps.
@@ -30,6 +36,8 @@ set -euo pipefail
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source-path=SCRIPTDIR source=lab-stack.sh
 source "${E2E_DIR}/lab-stack.sh"
+# shellcheck source-path=SCRIPTDIR source=class.sh
+source "${E2E_DIR}/class.sh"
 STACK="e2e"
 WORK="${STATE}/lab-project"
 OUT="${STATE}/e2e-run"
@@ -464,6 +472,18 @@ state_kept() {
   ' "$@"
 }
 
+# state_holds_nothing EXPORT: a `pulumi stack export` file holds no resource but the stack itself and
+# providers (which create nothing on the cluster).
+state_holds_nothing() {
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  node -e '
+    const resources = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).deployment.resources ?? [];
+    const built = resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"));
+    if (built.length > 0) { console.error("the state holds resources:", built.map((r) => r.urn)); process.exit(1); }
+    console.log(`the state holds ${resources.map((r) => r.type).join(", ") || "nothing"}`);
+  ' "$1"
+}
+
 unreachable_cluster() {
   fresh_stack
   lab up --yes --skip-preview >/dev/null
@@ -516,6 +536,76 @@ unreachable_cluster() {
   namespace_gone
 }
 
+# path_without NAME DIR: prints this PATH with NAME taken off it: each of its directories that holds NAME
+# is replaced by a directory under DIR with links to everything else in it.
+path_without() {
+  local name=$1 root=$2 dir shim path="" n=0 dirs
+  rm -rf "${root}"
+  IFS=: read -ra dirs <<<"${PATH}"
+  for dir in "${dirs[@]}"; do
+    [[ -d "${dir}" ]] || continue
+    if [[ -e "${dir}/${name}" ]]; then
+      n=$((n + 1))
+      shim="${root}/${n}"
+      mkdir -p "${shim}"
+      # -H: /bin may be a link to /usr/bin.
+      find -H "${dir}" -mindepth 1 -maxdepth 1 ! -name "${name}" -exec ln -s -t "${shim}" {} +
+      dir="${shim}"
+    fi
+    path="${path:+${path}:}${dir}"
+  done
+  echo "${path}"
+}
+
+# stop_seconds EVENTS: seconds from the program's start (the engine registering the stack resource) to its
+# first error, from an event log (`pulumi up --event-log`), whose timestamps are whole seconds.
+stop_seconds() {
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  node -e '
+    const events = require("fs").readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean).map(JSON.parse);
+    const start = events.find((e) => e.resourcePreEvent?.metadata.type === "pulumi:pulumi:Stack");
+    const stop = events.find((e) => e.diagnosticEvent?.severity === "error");
+    if (start === undefined || stop === undefined) { console.error("no program start or no error in the event log"); process.exit(1); }
+    console.log(stop.timestamp - start.timestamp);
+  ' "$1"
+}
+
+kubectl_missing() {
+  fresh_stack
+  namespace_gone
+  local path start wall after
+  path=$(path_without kubectl "${OUT}/path-without-kubectl")
+  if PATH="${path}" command -v kubectl >/dev/null; then fail "kubectl is still on the PATH made without it"; fi
+  PATH="${path}" command -v pulumi node sh timeout >/dev/null || fail "the PATH without kubectl lacks what pulumi up needs"
+  start=$(date +%s%N)
+  # PULUMI_DEBUG_COMMANDS: the engine's event log (--event-log) is one of its debugging flags.
+  if PATH="${path}" PULUMI_DEBUG_COMMANDS=true lab up --yes --skip-preview --event-log "${OUT}/no-kubectl-events.json" >"${OUT}/no-kubectl.log" 2>&1; then
+    cat "${OUT}/no-kubectl.log"
+    fail "pulumi up succeeded without kubectl"
+  fi
+  wall=$((($(date +%s%N) - start) / 1000000))
+  after=$(stop_seconds "${OUT}/no-kubectl-events.json")
+  printf 'pulumi up without kubectl failed after %.1f s in all, %s s after the program started (load average %s):\n' \
+    "${wall}e-3" "${after}" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  grep -o 'kubectl was not found on the PATH.*' "${OUT}/no-kubectl.log" | head -n 1 | grep . ||
+    { cat "${OUT}/no-kubectl.log"; fail "the error does not say that kubectl was not found on the PATH"; }
+  if grep -q 'error serializing' "${OUT}/no-kubectl.log"; then
+    fail "the stop is buried in the program's serialization errors"
+  fi
+  # The program stops on discovery's first answer: 5 s, to the event log's whole seconds.
+  ((after <= 5)) || fail "the program stopped ${after} s after it started, not within 5 s"
+  # The rest of the wall time is the CLI's own start (plugins, the language host, transpiling the program)
+  # and its end: a few seconds on a quiet machine, several times that on a loaded 2-core one. 30 s still
+  # tells a stop before anything is built from a failure after the namespace and the node probes are made.
+  ((wall < 30000)) || fail "pulumi up without kubectl took ${wall} ms, not under 30 s"
+  lab stack export >"${OUT}/no-kubectl-state.json"
+  state_holds_nothing "${OUT}/no-kubectl-state.json"
+  if k get namespace "${NAMESPACE}" >/dev/null 2>&1; then fail "the namespace was created all the same"; fi
+  echo "nothing was created"
+  lab destroy --yes --skip-preview >/dev/null
+  (cd "${WORK}" && pulumi stack rm "${STACK}" --yes)
+}
+
 step "preflight: cluster Ready, engine built" preflight
 step "1. e2e stack with local images and kubeconfig" prepare_project
 step "2-3. preview + up; outputs match the cluster" first_up
@@ -533,6 +623,8 @@ step "8c. an image that cannot be pulled fails fast; fixed, the lab converges" u
 step "8d. pulumi up killed while pods are created; refresh and up converge" interrupted_up
 step "8e. objects made by hand: a clear message, nothing built; deleted or adopted, the lab converges" leftovers
 step "8f. an unreachable cluster: up and destroy fail in bounded time, saying so; state kept" unreachable_cluster
+step "9a. a class: three learners side by side" class_side_by_side
+step "9b. kubectl missing: a clear stop in 5 s, nothing created" kubectl_missing
 
 echo
 echo "e2e passed. Wall time per step:"
