@@ -6,14 +6,16 @@
 //   PLAN_SCALE_NODES=2,50 npm run bench:plan some sizes only
 //   PLAN_SCALE_OUT=table.md npm run bench:plan   also writes the table to a file
 //
-// Each size is run once cold (every check's script runs against the fake kubectl, test/support/bin), then
+// Each size is run once cold (the script outputs the mocks keep are forgotten first, so every script, the
+// discovery and each check's, runs against the fake kubectl of test/support/bin, which counts its calls), then
 // RUNS times warm (the mocks reuse the scripts' outputs, so the time is the program's own: loading its
 // modules, registering the objects, planning and judging the checks, formatting the outputs). The 1-minute
 // load average is printed beside each time: on a busy machine the times say little.
-import { writeFileSync } from "node:fs";
-import { loadavg } from "node:os";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { expect, it } from "vitest";
+import { expect, inject, it } from "vitest";
 import { type MockCluster, type Program, runProgram, valueOf } from "../test/support/pulumiMocks";
 
 const NODES = (process.env.PLAN_SCALE_NODES ?? "2,10,50,200").split(",").map(Number);
@@ -31,6 +33,8 @@ interface Row {
   checks: number;
   skipped: number;
   outputKiB: number;
+  /** kubectl's calls in the cold run: what one `pulumi up` asks of the cluster. */
+  kubectlCalls: number;
   coldMs: number;
   coldLoad: number;
   medianMs: number;
@@ -68,8 +72,34 @@ async function counts(cluster: MockCluster, program: Program) {
   };
 }
 
+/**
+ * Forgets every script output the mocks kept (test/support/pulumiMocks.ts keeps them in memory and in the
+ * run's directory), so that the next run runs every script again.
+ */
+function forgetScriptRuns(): void {
+  (globalThis as { netlabScriptRuns?: Map<string, unknown> }).netlabScriptRuns?.clear();
+  const directory = inject("scriptRunsDir");
+  for (const file of readdirSync(directory)) rmSync(path.join(directory, file), { force: true });
+}
+
+/** The cold run, with the fake kubectl writing a line per call (test/support/bin/fake-kubectl.mjs). */
+async function coldRun(nodes: number, spread: string) {
+  forgetScriptRuns();
+  const directory = mkdtempSync(path.join(tmpdir(), "netlab-plan-scale-"));
+  const log = path.join(directory, "kubectl.log");
+  process.env.FAKE_KUBECTL_LOG = log;
+  try {
+    const run = await timedRun(nodes, spread);
+    const calls = existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean).length : 0;
+    return { ...run, calls };
+  } finally {
+    delete process.env.FAKE_KUBECTL_LOG;
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
 async function measure(nodes: number, spread: (typeof SPREADS)[number]): Promise<Row> {
-  const cold = await timedRun(nodes, spread);
+  const cold = await coldRun(nodes, spread);
   const warm = [];
   for (let i = 0; i < RUNS; i++) warm.push(await timedRun(nodes, spread));
   const middle = [...warm].sort((a, b) => a.ms - b.ms)[Math.floor(RUNS / 2)];
@@ -77,6 +107,7 @@ async function measure(nodes: number, spread: (typeof SPREADS)[number]): Promise
     nodes,
     spread,
     ...(await counts(cold.cluster, cold.program)),
+    kubectlCalls: cold.calls,
     coldMs: cold.ms,
     coldLoad: cold.load,
     medianMs: median(warm.map((run) => run.ms)),
@@ -87,13 +118,13 @@ async function measure(nodes: number, spread: (typeof SPREADS)[number]): Promise
 function table(rows: Row[]): string {
   const head =
     "| nodes | nodeProbes | Kubernetes objects | commands | registered (all) | lab pods | probe pods | " +
-    "checks (skipped) | outputs | plan, cold (load) | plan, median of 5 warm (load) |";
+    "checks (skipped) | outputs | kubectl calls | plan, cold (load) | plan, median of 5 warm (load) |";
   const line = (r: Row) =>
     `| ${r.nodes} | ${r.spread} | ${r.kubernetesObjects} | ${r.commands} | ${r.registered} | ${r.labPods} | ` +
     `${r.probePods} | ${r.checks} (${r.skipped}) | ${r.outputKiB.toFixed(0)} KiB | ` +
-    `${Math.round(r.coldMs)} ms (${r.coldLoad.toFixed(2)}) | ` +
+    `${r.kubectlCalls} | ${Math.round(r.coldMs)} ms (${r.coldLoad.toFixed(2)}) | ` +
     `${Math.round(r.medianMs)} ms (${r.medianLoad.toFixed(2)}) |`;
-  return [head, `|${" --- |".repeat(11)}`, ...rows.map(line)].join("\n");
+  return [head, `|${" --- |".repeat(12)}`, ...rows.map(line)].join("\n");
 }
 
 it("plans the lab on clusters of many nodes", async () => {
