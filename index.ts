@@ -205,6 +205,8 @@ function checkEveryClaim(
       imagePullPolicy: config.imagePullPolicy,
       startTimeoutSeconds: config.podStartTimeoutSeconds,
       cluster: found.cluster,
+      unread: found.unread,
+      nodeProbeSpread: config.nodeProbes,
       runner: {
         execTimeoutSeconds: config.checks.execTimeoutSeconds,
         execAttempts: config.checks.execAttempts,

@@ -17,7 +17,8 @@ import {
 import { buildRunnerScript, parseRunnerOutput, type RunnerOptions } from "../lib/checks/runner";
 import { NODE_PROBES, type TestedObject, testedNames, testedPod, testedService } from "../lib/checks/tested";
 import type { CheckPlan, CheckResult, StepResult } from "../lib/checks/types";
-import type { ClusterFacts } from "../lib/cluster";
+import { type UnreadFact, unreadLines } from "../lib/access";
+import { type ClusterFacts, knownNodes } from "../lib/cluster";
 import type { NodeProbeSpread, PullPolicy } from "../lib/config";
 import type { ExercisePlan } from "../lib/exercises";
 import { exerciseLine, type ExerciseResult, expectedFailures, judgeExercise } from "../lib/exercises/judge";
@@ -51,6 +52,8 @@ export interface ConnectivityChecksArgs {
   nodeProbeSkipReason?: pulumi.Input<string | undefined>;
   /** The nodes the node probes run on: those the checks start from (needed, the default), or all. */
   nodeProbeSpread?: NodeProbeSpread;
+  /** What the lab's credentials could not read before the build: named in the report and the facts. */
+  unread?: UnreadFact[];
   runner: RunnerOptions;
   /** Ids of the checks not to create (checksOnly / checksSkip). */
   leaveOut?: readonly string[];
@@ -123,6 +126,7 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
       .apply(([results, exercise]) =>
         [
           ...(exercise === undefined ? [] : [exerciseLine(exercise), ""]),
+          ...withBlankAfter(unreadLines(args.unread ?? [])),
           formatReport(results, args.leaveOut ?? []),
         ].join("\n"),
       );
@@ -271,6 +275,8 @@ function nodeProbeNodes(args: ConnectivityChecksArgs): pulumi.Output<string[]> |
     .apply(([cluster, nodes]) => probeNodes(spread, nodes, cluster.nodes) ?? []);
 }
 
+const withBlankAfter = (lines: string[]): string[] => (lines.length === 0 ? [] : [...lines, ""]);
+
 /** The group's checks, planned with the live facts about what they test. */
 function plansOf(group: CheckGroup, topology: LabTopology, facts: LiveFacts): CheckPlan[] {
   const all = planChecks(topology, facts);
@@ -325,6 +331,7 @@ interface Tested {
 /** The lab's objects a check can test, and the live facts each gives once it exists. */
 class TestedObjects {
   private readonly nodeProbePods: pulumi.Output<Record<string, string>>;
+  private readonly nodeProbeAddresses: pulumi.Output<Record<string, string>>;
 
   constructor(
     private readonly args: ConnectivityChecksArgs,
@@ -333,6 +340,7 @@ class TestedObjects {
   ) {
     const none: Record<string, string> = {};
     this.nodeProbePods = nodeProbes?.podsByNode ?? pulumi.output(none);
+    this.nodeProbeAddresses = nodeProbes?.hostIPs ?? pulumi.output(none);
   }
 
   /** Every object of the lab: the facts output covers them all. */
@@ -373,18 +381,30 @@ class TestedObjects {
           (service) => pulumi.output({ clusterIP: service.clusterIP, nodePort: service.nodePort }),
         ),
         nodeProbes: names.nodeProbes ? this.nodeProbePods : noProbes,
+        // Where the nodes may not be listed, the lab's own pods and probes say where they are.
+        hostIPs: byName(
+          pods,
+          (pod) => pod.podName,
+          (pod) => pod.hostIP,
+        ),
+        probeHostIPs: names.nodeProbes ? this.nodeProbeAddresses : noProbes,
         cluster: this.args.cluster,
         nodeProbeSkipReason: this.args.nodeProbeSkipReason,
       })
-      .apply(({ podIPs, podNodes, services, nodeProbes, cluster, nodeProbeSkipReason }): LiveFacts => ({
-        podIPs,
-        podNodes,
-        nodes: cluster.nodes,
-        nodeProbes,
-        kubeDnsNodes: cluster.kubeDnsNodes,
-        ...(nodeProbeSkipReason === undefined ? {} : { nodeProbeSkipReason }),
+      .apply((found): LiveFacts => ({
+        podIPs: found.podIPs,
+        podNodes: found.podNodes,
+        nodes: knownNodes(found.cluster, found.podNodes, found.hostIPs, found.probeHostIPs),
+        nodeProbes: found.nodeProbes,
+        kubeDnsNodes: found.cluster.kubeDnsNodes,
+        ...(found.nodeProbeSkipReason === undefined
+          ? {}
+          : { nodeProbeSkipReason: found.nodeProbeSkipReason }),
+        ...(this.args.unread === undefined || this.args.unread.length === 0
+          ? {}
+          : { unread: this.args.unread }),
         services: Object.fromEntries(
-          Object.entries(services).map(([name, { clusterIP, nodePort }]) => [
+          Object.entries(found.services).map(([name, { clusterIP, nodePort }]) => [
             name,
             nodePort === undefined ? { clusterIP } : { clusterIP, nodePort },
           ]),

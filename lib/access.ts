@@ -14,6 +14,8 @@ import {
 
 /** A read the lab could not make: what it is, why, and what the lab does without it. */
 export interface UnreadFact {
+  /** Which of the discovery's reads (READS in lib/clusterReads.ts). */
+  key: ReadName;
   /** The request, in kubectl's words: verb, resource and where. */
   read: string;
   /** "forbidden" when the credentials may not; otherwise kubectl's own first line. */
@@ -23,7 +25,7 @@ export interface UnreadFact {
 }
 
 /** The reads whose failure costs something, with the request and the cost in words; the others are silent. */
-const OPTIONAL_READS: Record<string, (namespace: string) => Omit<UnreadFact, "why">> = {
+const OPTIONAL_READS: Record<string, (namespace: string) => Omit<UnreadFact, "why" | "key">> = {
   [READS.nodes]: () => ({
     read: "list nodes (cluster-wide)",
     cost: "nodes and their addresses are learned from the lab's own pods and node probes; node probes run only on the lab's pods' nodes",
@@ -40,6 +42,10 @@ const OPTIONAL_READS: Record<string, (namespace: string) => Omit<UnreadFact, "wh
     read: "get service kube-dns in kube-system",
     cost: "dns.kube-dns-service is skipped, and each pod's resolv.conf is judged without kube-dns's ClusterIP",
   }),
+  [READS.apiService]: () => ({
+    read: "get service kubernetes in default",
+    cost: "dns.kubernetes-default compares its answer with KUBERNETES_SERVICE_HOST, which Kubernetes gives every pod",
+  }),
   [READS.kubeDnsSlices]: () => ({
     read: "list endpointslices in kube-system (kube-dns's)",
     cost: "the nodes kube-dns runs on are not known, so a lookup's path (same node or across nodes) is not told",
@@ -54,17 +60,20 @@ export function unreadFacts(answers: Record<ReadName, ReadAnswer>, namespace: st
     const failure = readFailure(answer);
     // A namespace the lab is about to create is not there yet: nothing is lost.
     if (failure === "not-found") return [];
-    return [
-      { ...describe(namespace), why: failure === "forbidden" ? "forbidden" : firstLine(answer.stderr) },
-    ];
+    const why = failure === "forbidden" ? "forbidden" : firstLine(answer.stderr);
+    return [{ key: name, ...describe(namespace), why }];
   });
 }
 
-/** One line for the report's header: what was not read and what it costs, or undefined when all was read. */
-export function unreadLine(unread: readonly UnreadFact[]): string | undefined {
-  if (unread.length === 0) return undefined;
-  const each = unread.map((u) => `${u.read} (${u.why}): ${u.cost}`);
-  return `not read with these credentials: ${each.join("; ")}`;
+/** Whether the credentials forbade this read, or it failed otherwise: the checks that need it do without. */
+export function unreadOf(unread: readonly UnreadFact[] | undefined, key: ReadName): UnreadFact | undefined {
+  return unread?.find((u) => u.key === key);
+}
+
+/** The report's header lines on what was not read and what it costs; none when all was read. */
+export function unreadLines(unread: readonly UnreadFact[]): string[] {
+  if (unread.length === 0) return [];
+  return ["not read with these credentials:", ...unread.map((u) => `  ${u.read} (${u.why}): ${u.cost}`)];
 }
 
 /** The failures after which nothing the lab does can work: each is a stop, whichever read met it. */

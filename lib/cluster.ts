@@ -177,3 +177,25 @@ export function placementProblem(placement: Placement, facts: ClusterFacts): str
   }
   return undefined;
 }
+
+/**
+ * The nodes the checks know: those the discovery listed, or, where the credentials may not list nodes, the
+ * nodes the lab's own pods and node probes run on, each with the address its pods were given (a host-network
+ * probe's is the node's own).
+ */
+export function knownNodes(
+  cluster: ClusterFacts,
+  podNodes: Record<string, string>,
+  podHostIPs: Record<string, string>,
+  probeHostIPs: Record<string, string>,
+): ClusterNode[] {
+  if (cluster.nodesListed) return cluster.nodes;
+  const addresses = new Map<string, string>(Object.entries(probeHostIPs));
+  for (const [pod, node] of Object.entries(podNodes)) {
+    const address = podHostIPs[pod];
+    if (node && address && !addresses.has(node)) addresses.set(node, address);
+  }
+  return [...addresses]
+    .map(([name, internalIP]) => ({ name, internalIP, schedulable: true }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}

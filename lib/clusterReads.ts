@@ -27,6 +27,7 @@ export const READS = {
   namespaceNodePorts: "namespace_node_ports",
   nodePorts: "node_ports",
   kubeDnsService: "kube_dns_service",
+  apiService: "api_service",
   kubeDnsSlices: "kube_dns_slices",
 } as const;
 
@@ -60,6 +61,15 @@ function readArgs(namespace: string, nodePorts: readonly number[]): Record<ReadN
       "service",
       "kube-dns",
       ...kubeDns,
+      "--output",
+      "jsonpath={.spec.clusterIP}",
+    ],
+    [READS.apiService]: [
+      "get",
+      "service",
+      "kubernetes",
+      "--namespace",
+      "default",
       "--output",
       "jsonpath={.spec.clusterIP}",
     ],

@@ -1,4 +1,5 @@
 // What the checks found out about the cluster, for the `facts` stack output.
+import { parseResolvConf } from "./parsers";
 import type { CheckPlan, StepResult } from "./types";
 
 export interface CheckRun {
@@ -18,8 +19,13 @@ export function discoveredFacts(runs: readonly CheckRun[]): DiscoveredFacts {
     const value = step?.remoteExit === 0 ? step.stdout.trim() : "";
     return value === "" ? undefined : value;
   };
+  // Where kube-dns's Service may not be read, the nameserver every pod is given stands for it.
+  const nameserver = runs
+    .filter((run) => run.plan.expectation.type === "resolv-conf")
+    .map((run) => parseResolvConf(run.steps[run.steps.length - 1]?.stdout ?? "").nameservers[0])
+    .find((address) => address !== undefined);
   return {
-    kubeDnsIP: firstStepValue("dns.kube-dns-service"),
+    kubeDnsIP: firstStepValue("dns.kube-dns-service") ?? nameserver,
     apiServiceIP: firstStepValue("dns.kubernetes-default"),
   };
 }

@@ -125,17 +125,23 @@ function judgeSharedNetwork(
   return pass(`${containers.join(" and ")} share ${first.netns}: eth0 ${first.eth0Mac} ${podIP}, lo`);
 }
 
+/** `ipStep` read kube-dns's ClusterIP; without it, resolv.conf only has to name a nameserver. */
 function judgeResolvConf(
-  ipStep: StepResult,
+  ipStep: StepResult | undefined,
   confStep: StepResult,
   search: string[],
   wantNdots: number,
 ): Verdict {
-  const kubeDnsIP = ipStep.stdout.trim();
   const conf = parsers.parseResolvConf(confStep.stdout);
   const summary = `nameserver ${conf.nameservers.join(",")}; search ${conf.search.join(" ")}; options ${conf.options.join(" ")}`;
-  if (kubeDnsIP === "" || conf.nameservers[0] !== kubeDnsIP) {
-    return fail("wrong-answer", `kube-dns is ${kubeDnsIP || "missing"}, resolv.conf has ${summary}`);
+  if (ipStep === undefined) {
+    if (conf.nameservers.length === 0)
+      return fail("wrong-answer", `resolv.conf names no nameserver: ${summary}`);
+  } else {
+    const kubeDnsIP = ipStep.stdout.trim();
+    if (kubeDnsIP === "" || conf.nameservers[0] !== kubeDnsIP) {
+      return fail("wrong-answer", `kube-dns is ${kubeDnsIP || "missing"}, resolv.conf has ${summary}`);
+    }
   }
   const searchOk = search.every((domain, i) => conf.search[i] === domain);
   if (!searchOk || parsers.ndots(conf) !== wantNdots) return fail("wrong-answer", summary);
@@ -204,7 +210,13 @@ const JUDGES: {
   "pod-identity": (e, steps) => judgeIdentity(steps, e.containers, e.podName, e.podIP),
   "shared-network": (e, steps) => judgeSharedNetwork(steps, e.containers, e.podIP),
   "service-exists": (_e, _steps, last) => judgeServiceExists(last),
-  "resolv-conf": (e, steps, last) => judgeResolvConf(steps[0] as StepResult, last, e.search, e.ndots),
+  "resolv-conf": (e, steps, last) =>
+    judgeResolvConf(
+      e.nameserver === "kube-dns" ? (steps[0] as StepResult) : undefined,
+      last,
+      e.search,
+      e.ndots,
+    ),
   dns: (e, steps, last) => judgeDns(last, e.name, e.address ?? (steps[0] as StepResult).stdout.trim()),
 };
 

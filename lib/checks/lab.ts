@@ -1,5 +1,6 @@
 // The lab as the checks see it: its shape, known from config (LabTopology), and the values only the live
 // cluster knows (LiveFacts).
+import type { UnreadFact } from "../access";
 import type { KubectlTarget } from "./kubectl";
 import type { ProbeTimeouts } from "./probes";
 import type { HttpTool } from "./types";
@@ -70,6 +71,8 @@ export interface LiveFacts {
   nodeProbeSkipReason?: string;
   /** By service name. */
   services: Record<string, ServiceFact>;
+  /** What the lab's credentials could not read before the build, and what each costs (lib/access.ts). */
+  unread?: UnreadFact[];
 }
 
 /** Placeholder facts: the set of checks depends on the topology only, never on these values. */

@@ -56,7 +56,8 @@ export type Expectation =
   /** Step 0 reads a Service's ClusterIP from the API. */
   | { type: "service-exists" }
   /** Step 0 reads the kube-dns ClusterIP, step 1 shows /etc/resolv.conf. */
-  | { type: "resolv-conf"; search: string[]; ndots: number }
+  /** nameserver "kube-dns": the first is kube-dns's ClusterIP, read in step 0; "any": one is named. */
+  | { type: "resolv-conf"; search: string[]; ndots: number; nameserver: "kube-dns" | "any" }
   /** The last step is nslookup of `name`; the answer must be `address`, or step 0's output when null. */
   | { type: "dns"; name: string; address: string | null };
 

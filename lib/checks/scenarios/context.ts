@@ -1,5 +1,7 @@
 // What every scenario needs to write its checks: the lab's topology and live facts, and the small verbs that
 // turn them into steps, ends and paths.
+import { unreadOf, type UnreadFact } from "../../access";
+import { READS } from "../../clusterReads";
 import { execStep } from "../kubectl";
 import type { ContainerRef, LabTopology, LiveFacts } from "../lab";
 import type { EvidenceStep } from "../evidence/types";
@@ -32,7 +34,6 @@ export interface NodeSource {
 
 /** What a check from a node says for itself; the rest follows from the node it starts on. */
 export type NodeCheck = Omit<CheckPlan, "claim" | "source" | "from" | "sourceNode" | "targetNode" | "path">;
-const NO_NODE_PROBE = "<no node probe>";
 
 export class PlanContext {
   constructor(
@@ -84,12 +85,16 @@ export class PlanContext {
     return { ...this.between(this.nodeOf(pod), this.nodeOf(pod)), path: "same-pod" };
   }
 
-  /** The node probe on a node, when the lab has node probes. */
+  /** The node probe on a node, when one runs there: a check without one is skipped, never run on a guess. */
   probeOn(node: string | undefined): ContainerRef | undefined {
     const nodeProbe = this.topology.probes.node;
-    if (nodeProbe === undefined) return undefined;
     const pod = node === undefined ? undefined : this.facts.nodeProbes[node];
-    return { pod: pod ?? NO_NODE_PROBE, container: nodeProbe.container };
+    return nodeProbe === undefined || pod === undefined ? undefined : { pod, container: nodeProbe.container };
+  }
+
+  /** What the credentials could not read of this, if anything (lib/access.ts). */
+  unread(key: string): UnreadFact | undefined {
+    return unreadOf(this.facts.unread, key);
   }
 
   /** A schedulable node other than `node` that runs a node probe, for the checks that cross nodes. */
@@ -101,7 +106,12 @@ export class PlanContext {
 
   noOtherNode(node: string | undefined): string {
     const schedulable = this.facts.nodes.filter((n) => n.schedulable).map((n) => n.name);
-    return `the cluster has no other schedulable node with a node probe than ${node ?? "the pod's node"} (nodes: ${schedulable.join(", ") || "none"})`;
+    const unlisted = this.unread(READS.nodes);
+    const known =
+      unlisted === undefined
+        ? `nodes: ${schedulable.join(", ") || "none"}`
+        : `listing nodes is ${unlisted.why === "forbidden" ? "forbidden for these credentials" : `not possible (${unlisted.why})`}, so only the lab's pods' nodes are known: ${schedulable.join(", ") || "none"}`;
+    return `the cluster has no other schedulable node with a node probe than ${node ?? "the pod's node"} (${known})`;
   }
 
   /**
@@ -140,8 +150,16 @@ export class PlanContext {
   fromNode(node: string | undefined, missing: () => string): Pick<CheckPlan, "skipReason"> {
     const skipReason =
       this.facts.nodeProbeSkipReason ??
-      (node === undefined && this.facts.nodes.length > 0 ? missing() : undefined);
+      (node === undefined && this.facts.nodes.length > 0 ? missing() : undefined) ??
+      (node !== undefined && this.probeOn(node) === undefined && this.knownFacts()
+        ? `no node probe runs on ${node}`
+        : undefined);
     return skipReason === undefined ? {} : { skipReason };
+  }
+
+  /** Whether these are the live facts, not the placeholders that only shape the set of checks. */
+  private knownFacts(): boolean {
+    return this.facts.nodes.length > 0 || Object.keys(this.facts.nodeProbes).length > 0;
   }
 }
 

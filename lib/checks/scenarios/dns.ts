@@ -1,4 +1,6 @@
 // DNS: the cluster's kube-dns Service, every pod's resolv.conf pointing at it, and the names it answers.
+import type { UnreadFact } from "../../access";
+import { READS } from "../../clusterReads";
 import { serviceDnsNames, searchDomains } from "../../dns";
 import { getFieldStep } from "../kubectl";
 import type { ContainerRef, ServiceRef } from "../lab";
@@ -20,6 +22,9 @@ export const dns: Scenario = {
       "kube-system",
       ".spec.clusterIP",
     );
+    // Where the credentials may not read kube-dns's Service, the checks that compare with its ClusterIP do
+    // without it: each pod's resolv.conf is judged on what it says itself.
+    const unread = context.unread(READS.kubeDnsService);
     return [
       {
         id: "dns.kube-dns-service",
@@ -34,16 +39,24 @@ export const dns: Scenario = {
         to: KUBE_DNS,
         via: "api",
         path: "api",
+        ...(unread === undefined ? {} : { skipReason: `${unread.read} is ${unreadWhy(unread)}` }),
       },
-      ...resolvConfChecks(context, kubeDnsIP),
+      ...resolvConfChecks(context, unread === undefined ? kubeDnsIP : undefined),
       ...context.topology.services.flatMap((service) => serviceNameChecks(context, service)),
       apiNameCheck(context),
     ];
   },
 };
 
-/** Every pod the lab runs a shell in: its resolv.conf names kube-dns and the cluster's search domains. */
-function resolvConfChecks(context: PlanContext, kubeDnsIP: Step): CheckPlan[] {
+/** Why a read was not made, for a skip reason. */
+const unreadWhy = (unread: UnreadFact): string =>
+  unread.why === "forbidden" ? "forbidden for these credentials" : `not possible: ${unread.why}`;
+
+/**
+ * Every pod the lab runs a shell in: its resolv.conf names kube-dns (compared with its ClusterIP when that
+ * may be read) and the cluster's search domains.
+ */
+function resolvConfChecks(context: PlanContext, kubeDnsIP: Step | undefined): CheckPlan[] {
   const { demo, pair, probes, namespace, clusterDomain } = context.topology;
   const search = searchDomains(namespace, clusterDomain);
   const resolvers: ContainerRef[] = [
@@ -56,9 +69,14 @@ function resolvConfChecks(context: PlanContext, kubeDnsIP: Step): CheckPlan[] {
     claim: "Every pod's /etc/resolv.conf points at kube-dns with the cluster's search domains.",
     source: label(where),
     target: "/etc/resolv.conf",
-    steps: [kubeDnsIP, context.exec(where, resolvConfProbe())],
-    expected: `nameserver <kube-dns ClusterIP>; search ${search.join(" ")}; options ndots:5`,
-    expectation: { type: "resolv-conf", search, ndots: 5 },
+    steps: [...(kubeDnsIP === undefined ? [] : [kubeDnsIP]), context.exec(where, resolvConfProbe())],
+    expected: `nameserver ${kubeDnsIP === undefined ? "<a nameserver: kube-dns's ClusterIP is not read>" : "<kube-dns ClusterIP>"}; search ${search.join(" ")}; options ndots:5`,
+    expectation: {
+      type: "resolv-conf",
+      search,
+      ndots: 5,
+      nameserver: kubeDnsIP === undefined ? "any" : "kube-dns",
+    },
     tests: [testedPod(where.pod)],
     from: podEnd(where),
     to: podEnd(where),
@@ -115,8 +133,11 @@ function apiNameCheck(context: PlanContext): CheckPlan {
     claim: "kube-dns answers kubernetes.default with the API server's service IP.",
     source: label(probes.dns),
     target: "nslookup kubernetes.default",
+    // Without the right to read the Service, the address Kubernetes gives every pod for it.
     steps: [
-      getFieldStep(kubectl, "service", "kubernetes", "default", ".spec.clusterIP"),
+      context.unread(READS.apiService) === undefined
+        ? getFieldStep(kubectl, "service", "kubernetes", "default", ".spec.clusterIP")
+        : context.exec(probes.dns, ["printenv", "KUBERNETES_SERVICE_HOST"]),
       context.exec(probes.dns, nslookupProbe("kubernetes.default", timeouts)),
     ],
     expected: `kubernetes.default.svc.${clusterDomain} -> <ClusterIP of service default/kubernetes>`,

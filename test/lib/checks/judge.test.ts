@@ -209,7 +209,7 @@ describe("pod identity and shared network", () => {
 
 describe("kube-dns and resolv.conf", () => {
   const search = ["netlab.svc.cluster.local", "svc.cluster.local", "cluster.local"];
-  const resolv = { type: "resolv-conf", search, ndots: 5 } as const;
+  const resolv = { type: "resolv-conf", search, ndots: 5, nameserver: "kube-dns" } as const;
   const kubeDns = step(text("10.96.0.10"));
 
   it("passes on a pod's resolv.conf", () => {
@@ -222,6 +222,19 @@ describe("kube-dns and resolv.conf", () => {
       observed:
         "nameserver 10.96.0.10; search netlab.svc.cluster.local svc.cluster.local cluster.local; options ndots:5",
     });
+  });
+
+  it("judges the search domains and a named nameserver alone where kube-dns's Service may not be read", () => {
+    const alone = { ...resolv, nameserver: "any" } as const;
+    const pod = judgeCheck(plan(alone, 1), [step(text(fixtureText("kubelet", "resolv-conf-pod.txt")))]);
+    expect(pod).toMatchObject({
+      outcome: "passed",
+      observed: expect.stringMatching(/^nameserver 10\.96\.0\.10; /),
+    });
+    const host = judgeCheck(plan(alone, 1), [
+      step(text(fixtureText("kubelet", "resolv-conf-host-network.txt"))),
+    ]);
+    expect(host).toMatchObject({ outcome: "failed", failure: "wrong-answer" });
   });
 
   it("fails on a host-network pod's resolv.conf", () => {

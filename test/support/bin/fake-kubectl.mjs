@@ -76,6 +76,11 @@ function discoveryAnswer(args, world, nodes) {
   if (args[0] === "get" && args[1] === "services" && args.includes("--namespace")) {
     return answer(holderLines(holders.filter((h) => h.namespace === option("--namespace"))));
   }
+  if (args[0] === "get" && args[1] === "service" && args[2] === "kubernetes" && forbidden.has("default")) {
+    const { stdout, stderr, exit } = captured("kubectl", "forbidden-kube-dns-service");
+    const inDefault = stderr.replace('services "kube-dns"', 'services "kubernetes"').replace('"kube-system"', '"default"');
+    return answer(stdout, inDefault.replaceAll("learner-2", world.namespace || "netlab"), exit);
+  }
   // Otherwise answered as the checks' own read of it is, in the scenario's way.
   if (args[0] === "get" && args[1] === "service" && args[2] === "kube-dns" && forbidden.has("kube-dns")) {
     return refuse("forbidden-kube-dns-service");
@@ -244,6 +249,10 @@ export function respond(argv, env) {
         return { ...c, stdout };
       }
       return captured("nslookup-bind", "nxdomain");
+    }
+    if (tool === "printenv" && command[1] === "KUBERNETES_SERVICE_HOST") {
+      // What the kubelet gives every pod: the API server's Service address, as kube-dns answers it.
+      return answer(broken ? "" : "10.96.0.1\n", "", broken ? 1 : 0);
     }
     if (tool === "getent") {
       const found = !broken && command[2] === pod;

@@ -17,7 +17,27 @@ describe("the dns scenario", () => {
       type: "resolv-conf",
       search: ["netlab.svc.cluster.local", "svc.cluster.local", "cluster.local"],
       ndots: 5,
+      nameserver: "kube-dns",
     });
+  });
+
+  it("does without what the credentials may not read: kube-dns's Service, the API server's", () => {
+    const unread = [
+      { key: "kube_dns_service", read: "get service kube-dns in kube-system", why: "forbidden", cost: "" },
+      { key: "api_service", read: "get service kubernetes in default", why: "forbidden", cost: "" },
+    ];
+    const learner = planOf(dns, { ...TWO_NODES, unread });
+    expect(learner["dns.kube-dns-service"]?.skipReason).toBe(
+      "get service kube-dns in kube-system is forbidden for these credentials",
+    );
+    const resolvConf = learner["dns.resolv-conf.pod-demo"];
+    expect(resolvConf?.expectation).toMatchObject({ type: "resolv-conf", nameserver: "any" });
+    expect(resolvConf?.steps.map((step) => step.argv.slice(-2).join(" "))).toEqual(["cat /etc/resolv.conf"]);
+    expect(learner["dns.kubernetes-default"]?.steps[0]?.argv.slice(-2)).toEqual([
+      "printenv",
+      "KUBERNETES_SERVICE_HOST",
+    ]);
+    expect(lastCommand(learner["dns.kubernetes-default"])).toMatch(/nslookup kubernetes\.default$/);
   });
 
   it("looks up each Service's three names over UDP and TCP, expecting its ClusterIP", () => {
