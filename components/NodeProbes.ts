@@ -54,11 +54,14 @@ export function probePlacement(enabled: boolean, nodeNames: readonly string[] | 
   if (!enabled || nodeNames?.length === 0) return { nodeSelector: NO_NODE_SELECTOR };
   if (nodeNames === undefined) return {};
   // By the Node object's name, as the DaemonSet controller itself places pods: a node's hostname label may
-  // differ from its name.
-  const term = { matchFields: [{ key: "metadata.name", operator: "In", values: [...nodeNames] }] };
+  // differ from its name. One term per node: the API server allows a single value in a matchFields
+  // requirement, and terms are ORed.
+  const terms = nodeNames.map((name) => ({
+    matchFields: [{ key: "metadata.name", operator: "In", values: [name] }],
+  }));
   return {
     affinity: {
-      nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [term] } },
+      nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } },
     },
   };
 }

@@ -47,7 +47,12 @@ describe("the lab's footprint", () => {
     const daemonSet = cluster.ofType("kubernetes:apps/v1:DaemonSet")[0];
     const template = ((daemonSet?.inputs.spec as Fields).template as Fields).spec as Fields;
     // pod-demo and pod-httpd on node-1, pod-nginx on node-2; node-3 is the first node with no lab pod.
-    expect(JSON.stringify(template.affinity)).toContain('"values":["node-1","node-2","node-3"]');
+    // One node per term: the API server allows a single value in a matchFields requirement.
+    expect(JSON.stringify(template.affinity).match(/"values":\[[^\]]*\]/g)).toEqual([
+      '"values":["node-1"]',
+      '"values":["node-2"]',
+      '"values":["node-3"]',
+    ]);
     expect(cluster.daemonSetNodes()).toEqual({ "netlab-node-probe": ["node-1", "node-2", "node-3"] });
     const results = (await valueOf(program.checks)) ?? [];
     const fromNodes = results.flatMap((r) => (r.from.kind === "node" ? [r.from.node] : []));

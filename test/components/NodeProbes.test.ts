@@ -40,7 +40,8 @@ describe("NodeProbes", () => {
       nodeAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: {
           nodeSelectorTerms: [
-            { matchFields: [{ key: "metadata.name", operator: "In", values: ["node-1", "node-3"] }] },
+            { matchFields: [{ key: "metadata.name", operator: "In", values: ["node-1"] }] },
+            { matchFields: [{ key: "metadata.name", operator: "In", values: ["node-3"] }] },
           ],
         },
       },

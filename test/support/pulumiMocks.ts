@@ -166,9 +166,14 @@ export class MockCluster {
         const terms = (required.nodeSelectorTerms ?? []) as {
           matchFields?: { key: string; values: string[] }[];
         }[];
-        const named = terms.flatMap((term) => term.matchFields ?? []).find((f) => f.key === "metadata.name");
+        // Terms are ORed: a node named by any of them.
+        const named = terms
+          .flatMap((term) => term.matchFields ?? [])
+          .filter((f) => f.key === "metadata.name");
         const runsOn =
-          pod.nodeSelector !== undefined ? [] : names.filter((n) => named?.values.includes(n) ?? true);
+          pod.nodeSelector !== undefined
+            ? []
+            : names.filter((n) => named.length === 0 || named.some((f) => f.values.includes(n)));
         return [String(field(r.state, "metadata").name), runsOn];
       }),
     );
