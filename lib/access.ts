@@ -100,7 +100,7 @@ function fatalMessage(failure: ReadFailure, said: string, target: KubectlTarget)
     case "unauthorized":
       return `the cluster of ${context} in ${kubeconfig} rejected the credentials: kubectl said "${said}". Renew them (a token may have expired). ${NOTHING_CREATED}`;
     default:
-      return `the cluster of ${context} in ${kubeconfig} is unreachable: kubectl got no answer from it and said "${said}". Check that the cluster is running and that the config keys kubeconfig and context name it. ${NOTHING_CREATED}`;
+      return `the cluster of ${context} in ${kubeconfig} is unreachable: kubectl said "${said}". Check that the cluster is running and that the config keys kubeconfig and context name it. ${NOTHING_CREATED}`;
   }
 }
 

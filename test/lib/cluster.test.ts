@@ -121,8 +121,8 @@ describe("discovery", () => {
     chmodSync(path.join(bin, "kubectl"), 0o755);
     const answers = await discover({}, [], { PATH: `${bin}:${process.env.PATH ?? ""}` });
     expect(clusterProblem(answers, target, "netlab")).toBe(
-      'the cluster of context "kind-kind" in /tmp/kube config is unreachable: kubectl got no answer from it ' +
-        'and said "The connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?". ' +
+      'the cluster of context "kind-kind" in /tmp/kube config is unreachable: kubectl said ' +
+        '"The connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?". ' +
         "Check that the cluster is running and that the config keys kubeconfig and context name it. Nothing was created.",
     );
   });
