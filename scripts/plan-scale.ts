@@ -2,7 +2,7 @@
 // nodes, with the node probes where the checks need them and on every node, and prints what one stack
 // registers, what the cluster would run for it, how many checks it plans, and how long the program takes.
 //
-//   npm run bench:plan                      the whole table (about a minute on two CPUs)
+//   npm run bench:plan                      the whole table (under a minute on two CPUs)
 //   PLAN_SCALE_NODES=2,50 npm run bench:plan some sizes only
 //   PLAN_SCALE_OUT=table.md npm run bench:plan   also writes the table to a file
 //
