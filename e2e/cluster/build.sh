@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the pinned cluster components from Go modules into the e2e cache.
+# Builds the pinned cluster components, and the e2e suite's agnhost test
+# server, from Go modules into the e2e cache.
 #
-#   e2e/cluster/build.sh [all|kubernetes|etcd|coredns]
+#   e2e/cluster/build.sh [all|kubernetes|etcd|coredns|agnhost]
 #
 # Each component is compiled from its published Go module through a small
 # generated wrapper module that lives in the cache (never in the repo).
@@ -80,13 +81,10 @@ write_tools() {
   } >"${dir}/tools.go"
 }
 
-build_kubernetes() {
-  local cmds=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
-  local missing=0 c
-  for c in "${cmds[@]}"; do [[ -x "${BIN_DIR}/${c}" ]] || missing=1; done
-  if [[ ${missing} -eq 0 ]]; then log "kubernetes ${K8S_VERSION}: cached"; return 0; fi
-
-  local dir="${SRC_DIR}/kubernetes"
+# kubernetes_wrapper DIR PKG...: a wrapper module around k8s.io/kubernetes at
+# K8S_VERSION whose tools.go imports the given packages of it.
+kubernetes_wrapper() {
+  local dir="$1"; shift
   log "kubernetes ${K8S_VERSION}: generating wrapper module in ${dir}"
   new_wrapper "${dir}" k8s.io/kubernetes "${K8S_VERSION}"
   # The staging modules are published separately as k8s.io/<name> v0.<minor>.<patch>.
@@ -95,10 +93,19 @@ build_kubernetes() {
   while read -r m; do
     (cd "${dir}" && "${GO}" mod edit -replace "${m}=${m}@${staging_ver}")
   done <"${dir}/.local-replaces"
-  local pkgs=()
+  write_tools "${dir}" "$@"
+  (cd "${dir}" && "${GO}" mod tidy) || die "go mod tidy failed in ${dir}"
+}
+
+build_kubernetes() {
+  local cmds=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
+  local missing=0 c
+  for c in "${cmds[@]}"; do [[ -x "${BIN_DIR}/${c}" ]] || missing=1; done
+  if [[ ${missing} -eq 0 ]]; then log "kubernetes ${K8S_VERSION}: cached"; return 0; fi
+
+  local dir="${SRC_DIR}/kubernetes" pkgs=()
   for c in "${cmds[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/${c}"); done
-  write_tools "${dir}" "${pkgs[@]}"
-  (cd "${dir}" && "${GO}" mod tidy) || die "go mod tidy failed for kubernetes"
+  kubernetes_wrapper "${dir}" "${pkgs[@]}"
 
   local ver="${K8S_VERSION}" major minor rest
   rest="${ver#v}"; major="${rest%%.*}"; rest="${rest#*.}"; minor="${rest%%.*}"
@@ -119,6 +126,23 @@ build_kubernetes() {
       -o "${BIN_DIR}/${c}.tmp" "k8s.io/kubernetes/cmd/${c}") || die "build of ${c} failed"
     mv "${BIN_DIR}/${c}.tmp" "${BIN_DIR}/${c}"
   done
+}
+
+# agnhost is the Kubernetes e2e suite's test server (netexec answers
+# /hostname, /clientip, /echo). It is a package of k8s.io/kubernetes itself,
+# built from the same source as the cluster, with the version the upstream
+# image stamps into it (test/images/agnhost/VERSION).
+build_agnhost() {
+  if [[ -x "${BIN_DIR}/agnhost" ]]; then log "agnhost (kubernetes ${K8S_VERSION}): cached"; return 0; fi
+  local dir="${SRC_DIR}/agnhost" pkg=k8s.io/kubernetes/test/images/agnhost src version
+  kubernetes_wrapper "${dir}" "${pkg}"
+  src="$(cd "${dir}" && "${GO}" list -m -f '{{.Dir}}' k8s.io/kubernetes)" || die "k8s.io/kubernetes not in ${dir}"
+  version="$(tr -d '[:space:]' <"${src}/test/images/agnhost/VERSION")"
+  log "agnhost ${version} (kubernetes ${K8S_VERSION}): building"
+  (cd "${dir}" && nice -n 10 "${GO}" build -p "${JOBS}" -trimpath \
+    -ldflags "-s -w -X main.Version=${version}" \
+    -o "${BIN_DIR}/agnhost.tmp" "${pkg}") || die "build of agnhost failed"
+  mv "${BIN_DIR}/agnhost.tmp" "${BIN_DIR}/agnhost"
 }
 
 build_etcd() {
@@ -152,11 +176,12 @@ build_coredns() {
 main() {
   local what="${1:-all}" start=${SECONDS}
   case "${what}" in
-    all) build_kubernetes; build_etcd; build_coredns ;;
+    all) build_kubernetes; build_etcd; build_coredns; build_agnhost ;;
     kubernetes) build_kubernetes ;;
+    agnhost) build_agnhost ;;
     etcd) build_etcd ;;
     coredns) build_coredns ;;
-    *) die "usage: $0 [all|kubernetes|etcd|coredns]" ;;
+    *) die "usage: $0 [all|kubernetes|etcd|coredns|agnhost]" ;;
   esac
   log "done in $((SECONDS - start))s; binaries in ${BIN_DIR}"
 }

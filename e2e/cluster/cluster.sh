@@ -114,7 +114,7 @@ start_component() {
 
 have_binaries() {
   local b
-  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl coredns; do
+  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl coredns agnhost; do
     [[ -x "${BIN_DIR}/${b}" ]] || return 1
   done
 }

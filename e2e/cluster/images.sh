@@ -2,8 +2,9 @@
 # Builds the container images the e2e cluster uses, without any registry:
 # a Debian minbase root filesystem (debootstrap) as a shared base layer, one
 # package layer per image on top of it, plus scratch images for the pause
-# process and CoreDNS. Every image is saved as a docker-archive tarball in the
-# cache, keyed by a hash of its recipe, and reused when present.
+# process, CoreDNS and agnhost (the Kubernetes e2e suite's test server). Every
+# image is saved as a docker-archive tarball in the cache, keyed by a hash of
+# its recipe, and reused when present.
 #
 #   e2e/cluster/images.sh build             build missing tarballs
 #   e2e/cluster/images.sh import SOCKET     build, then import into containerd (k8s.io)
@@ -24,7 +25,7 @@ DEBIAN_MIRROR="${NETLAB_E2E_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 PREFIX="localhost/netlab"
 TAG="e2e"
 # NETLAB_E2E_IMAGES narrows the set (space separated), e.g. while iterating.
-read -r -a IMAGES <<<"${NETLAB_E2E_IMAGES:-pause coredns httpd nginx client dnstools}"
+read -r -a IMAGES <<<"${NETLAB_E2E_IMAGES:-pause coredns httpd nginx client dnstools agnhost}"
 
 log() { printf '[images %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -55,6 +56,7 @@ recipe_hash() {
     case "${name}" in
       pause) cat "${E2E_DIR}/images/pause.c" ;;
       coredns) echo "coredns=${COREDNS_VERSION}"; sha256sum <"${BIN_DIR}/coredns" ;;
+      agnhost) declare -f agnhost_root; sha256sum <"${BIN_DIR}/agnhost" ;;
     esac
   } | sha256sum | cut -c1-16
 }
@@ -179,6 +181,19 @@ build_debian_image() {
   commit_and_save "${name}" "${ctr}" "${out}"
 }
 
+# agnhost_root MNT CTR: the agnhost image's content and config (hashed into its
+# key, with the binary, by recipe_hash).
+agnhost_root() {
+  local mnt="$1" ctr="$2"
+  [[ -x "${BIN_DIR}/agnhost" ]] || die "agnhost binary missing in ${BIN_DIR}: run e2e/cluster/build.sh agnhost"
+  install -m 0755 "${BIN_DIR}/agnhost" "${mnt}/agnhost"
+  # netexec stores what /upload receives in /uploads; a scratch image has no /tmp either.
+  mkdir -p "${mnt}/uploads" "${mnt}/tmp"
+  chmod 1777 "${mnt}/tmp"
+  # As upstream's image: with no arguments it idles (`agnhost pause`).
+  bah config --entrypoint '["/agnhost"]' --cmd '["pause"]' --port 8080/tcp "${ctr}"
+}
+
 build_static_image() {
   local name="$1" out="$2" ctr mnt
   ctr="$(bah from scratch)"
@@ -194,6 +209,7 @@ build_static_image() {
       mkdir -p "${mnt}/etc/coredns" "${mnt}/tmp"
       bah config --entrypoint '["/coredns"]' --port 53/udp --port 53/tcp --port 9153/tcp "${ctr}"
       ;;
+    agnhost) agnhost_root "${mnt}" "${ctr}" ;;
   esac
   bah umount "${ctr}" >/dev/null
   commit_and_save "${name}" "${ctr}" "${out}"
@@ -217,7 +233,7 @@ build_all() {
     # Drop tarballs of older recipes of this image.
     find "${IMG_DIR}" -maxdepth 1 -name "${name}-*.tar" ! -name "${out##*/}" -delete
     case "${name}" in
-      pause|coredns) build_static_image "${name}" "${out}" ;;
+      pause|coredns|agnhost) build_static_image "${name}" "${out}" ;;
       *) build_debian_image "${name}" "${out}" ;;
     esac
     built=1

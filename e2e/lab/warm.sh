@@ -12,7 +12,7 @@ netlab_pulumi_versions
 
 k8s_bin="$(netlab_bin_dir "${CACHE}")"
 wanted=()
-for binary in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl etcd coredns; do
+for binary in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl etcd coredns agnhost; do
   wanted+=("${k8s_bin}/${binary}")
 done
 wanted+=("${NETLAB_PULUMI_DIR}/bin/pulumi" "${NETLAB_PULUMI_DIR}/bin/pulumi-language-nodejs")
