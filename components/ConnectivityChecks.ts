@@ -389,7 +389,13 @@ class TestedObjects {
         ),
         probeHostIPs: names.nodeProbes ? this.nodeProbeAddresses : noProbes,
         cluster: this.args.cluster,
-        nodeProbeSkipReason: this.args.nodeProbeSkipReason,
+        // Only a check from a node waits for the probes' listing, and hears why it failed.
+        nodeProbeSkipReason: pulumi
+          .all([
+            this.args.nodeProbeSkipReason,
+            names.nodeProbes ? this.nodeProbes?.listingProblem : undefined,
+          ])
+          .apply(([podSecurity, listing]) => podSecurity ?? listing),
       })
       .apply((found): LiveFacts => ({
         podIPs: found.podIPs,

@@ -2,7 +2,7 @@ import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { KubectlTarget } from "../lib/checks/kubectl";
-import { daemonSetPodsCommand, parseReadyPodsByNode, type ReadyProbe } from "../lib/nodeProbes";
+import { daemonSetPodsCommand, readProbeListing, type ReadyProbe } from "../lib/nodeProbes";
 import type { PullPolicy } from "../lib/config";
 import {
   CLIENT_CONTAINER_RESOURCES,
@@ -77,6 +77,8 @@ export class NodeProbes extends pulumi.ComponentResource {
   public readonly podsByNode: pulumi.Output<Record<string, string>>;
   /** The address of each node with a ready probe, by node name: known even where nodes cannot be listed. */
   public readonly hostIPs: pulumi.Output<Record<string, string>>;
+  /** Why the probes could not be listed, in kubectl's words, if they could not: the node checks are skipped. */
+  public readonly listingProblem: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: NodeProbesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("netlab:index:NodeProbes", name, {}, opts);
@@ -129,10 +131,18 @@ export class NodeProbes extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const probes = listing.stdout.apply(parseReadyPodsByNode);
+    const listed = listing.stdout.apply(readProbeListing);
+    const none: Record<string, ReadyProbe> = {};
+    const probes = listed.apply((read) => ("probes" in read ? read.probes : none));
+    this.listingProblem = listed.apply((read) => ("problem" in read ? read.problem : undefined));
     this.podsByNode = probes.apply((byNode) => mapProbes(byNode, (probe) => probe.pod));
     this.hostIPs = probes.apply((byNode) => mapProbes(byNode, (probe) => probe.hostIP));
-    this.registerOutputs({ uid: this.uid, podsByNode: this.podsByNode, hostIPs: this.hostIPs });
+    this.registerOutputs({
+      uid: this.uid,
+      podsByNode: this.podsByNode,
+      hostIPs: this.hostIPs,
+      listingProblem: this.listingProblem,
+    });
   }
 }
 

@@ -3,8 +3,9 @@ import { z } from "zod";
 import { boundedKubectl, type KubectlTarget } from "./checks/kubectl";
 import type { ClusterNode } from "./cluster";
 import type { NodeProbeSpread } from "./config";
+import { firstLine } from "./clusterReads";
 import { METADATA, readKubectlJson } from "./kubectlJson";
-import { shellJoin } from "./shell";
+import { shellJoin, shellQuote } from "./shell";
 
 /** The items of `kubectl get pods -o json`. */
 const POD_LIST = z.object({
@@ -28,9 +29,13 @@ const POD_LIST = z.object({
 });
 type PodObject = NonNullable<z.infer<typeof POD_LIST>["items"]>[number];
 
+/** The line daemonSetPodsCommand prints, before kubectl's stderr, when the listing failed. */
+export const LISTING_FAILED = "--- netlab: listing the node probes failed ---";
+
 /**
  * Waits, bounded, for a DaemonSet's pods to be ready on every node it targets, then lists them as JSON.
- * The wait's own verdict is not needed: a node whose probe is not ready has no entry in the list.
+ * The wait's own verdict is not needed: a node whose probe is not ready has no entry in the list. It always
+ * succeeds: when the listing fails, it prints LISTING_FAILED and kubectl's own words instead (readProbeListing).
  */
 export function daemonSetPodsCommand(
   target: KubectlTarget,
@@ -59,7 +64,13 @@ export function daemonSetPodsCommand(
     "--output",
     "json",
   ]);
-  return `${shellJoin(wait)} >/dev/null 2>&1; ${shellJoin(list)}`;
+  return [
+    `${shellJoin(wait)} >/dev/null 2>&1`,
+    "netlab_err=$(mktemp) || exit 1",
+    `if netlab_out=$(${shellJoin(list)} 2>"$netlab_err"); then printf '%s\n' "$netlab_out"`,
+    `else printf '%s\n' ${shellQuote(LISTING_FAILED)}; cat "$netlab_err"; fi`,
+    'rm -f "$netlab_err"',
+  ].join("; ");
 }
 
 /** A pod that serves: running, ready, and not going away. */
@@ -107,4 +118,25 @@ export function probeNodes(
     .sort((a, b) => byName(a.name, b.name))
     .find((node) => node.schedulable && !podNodes.includes(node.name));
   return other === undefined ? podNodes : [...podNodes, other.name].sort(byName);
+}
+
+/**
+ * What daemonSetPodsCommand printed: each node's ready probe, or why they could not be listed, in kubectl's
+ * own words (a failed listing or an answer that is not the JSON it should be), so that the node checks are
+ * skipped with that reason instead of the update failing on an unhandled error.
+ */
+export function readProbeListing(
+  output: string,
+): { probes: Record<string, ReadyProbe> } | { problem: string } {
+  const at = output.indexOf(LISTING_FAILED);
+  if (at >= 0) {
+    return {
+      problem: `kubectl could not list the node probes: ${firstLine(output.slice(at + LISTING_FAILED.length))}`,
+    };
+  }
+  try {
+    return { probes: parseReadyPodsByNode(output) };
+  } catch (error) {
+    return { problem: error instanceof Error ? error.message : String(error) };
+  }
 }

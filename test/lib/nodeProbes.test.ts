@@ -1,19 +1,53 @@
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ClusterNode } from "../../lib/cluster";
-import { daemonSetPodsCommand, parseReadyPodsByNode, probeNodes } from "../../lib/nodeProbes";
-import { fixtureText } from "../support/fixtures";
+import {
+  daemonSetPodsCommand,
+  parseReadyPodsByNode,
+  probeNodes,
+  readProbeListing,
+} from "../../lib/nodeProbes";
+import { capture, fixtureText } from "../support/fixtures";
+import { runWithFakeKubectl } from "../support/runScript";
 
 describe("the node probes", () => {
+  const command = daemonSetPodsCommand({ requestTimeoutSeconds: 30 }, "netlab", "netlab-node-probe", {
+    "k8s-networking-lab/pod": "netlab-node-probe",
+  });
+
   it("waits, bounded, for the DaemonSet, then lists its pods", () => {
-    expect(
-      daemonSetPodsCommand({ requestTimeoutSeconds: 30 }, "netlab", "netlab-node-probe", {
-        "k8s-networking-lab/pod": "netlab-node-probe",
-      }),
-    ).toBe(
+    expect(command).toContain(
       "timeout 35 kubectl --request-timeout=30s rollout status daemonset/netlab-node-probe --namespace netlab " +
-        "--timeout=30s >/dev/null 2>&1; timeout 35 kubectl --request-timeout=30s get pods --namespace netlab " +
+        "--timeout=30s >/dev/null 2>&1; ",
+    );
+    expect(command).toContain(
+      "timeout 35 kubectl --request-timeout=30s get pods --namespace netlab " +
         "--selector k8s-networking-lab/pod=netlab-node-probe --output json",
     );
+  });
+
+  it("never fails: a failed listing prints kubectl's own words, and the node checks say them", async () => {
+    const bin = mkdtempSync(path.join(tmpdir(), "netlab-kubectl-"));
+    const forbidden = capture("kubectl", "forbidden-nodes").stderr.replace(/'/g, "");
+    writeFileSync(path.join(bin, "kubectl"), `#!/bin/sh\ncat >&2 <<'EOF'\n${forbidden}EOF\nexit 1\n`);
+    chmodSync(path.join(bin, "kubectl"), 0o755);
+    const output = await runWithFakeKubectl(command, "healthy", { PATH: `${bin}:${process.env.PATH ?? ""}` });
+    expect(readProbeListing(output)).toEqual({
+      problem:
+        'kubectl could not list the node probes: Error from server (Forbidden): nodes is forbidden: User "system:serviceaccount:learner-2:learner" cannot list resource "nodes" in API group "" at the cluster scope',
+    });
+  });
+
+  it("reads an answer that is not JSON as the reason, never as an error that stops the update", () => {
+    expect(readProbeListing("error: You must be logged in to the server (Unauthorized)")).toEqual({
+      problem:
+        "the node probes' pods: kubectl did not answer with JSON: error: You must be logged in to the server (Unauthorized)",
+    });
+    expect(readProbeListing(fixtureText("kubectl", "two-node-probe-pods.json"))).toMatchObject({
+      probes: { "netlab-e2e-node": { hostIP: "10.250.0.1" } },
+    });
   });
 
   it("maps each node to its ready, running probe pod and the node's address", () => {
