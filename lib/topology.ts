@@ -57,7 +57,9 @@ export function labTopology(config: LabConfig): LabTopology {
     pair: has("eg2") ? { first: HTTPD_SERVER, second: NGINX_SERVER } : undefined,
     services,
     probes: {
-      node: needsNodeProbe ? { container: NODE_PROBE.container } : undefined,
+      node: needsNodeProbe
+        ? { container: NODE_PROBE.container, ...(config.nodeProbes === "all" ? { everyNode: true } : {}) }
+        : undefined,
       dns: { pod: DNS_PROBE.podName, container: DNS_PROBE.container },
     },
   };

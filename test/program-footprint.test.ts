@@ -63,7 +63,7 @@ describe("the lab's footprint", () => {
     neededChecks = summary?.total;
   });
 
-  it("runs node probes on every node with nodeProbes all, and plans the same checks", async () => {
+  it("runs node probes on every node with nodeProbes all, and checks from each of them too", async () => {
     const { cluster, program } = await runProgram({ nodeProbes: "all" }, "healthy", {
       runStrictGate: true,
       nodes: 5,
@@ -72,6 +72,14 @@ describe("the lab's footprint", () => {
     const template = ((daemonSet?.inputs.spec as Fields).template as Fields).spec as Fields;
     expect(template.affinity).toBeUndefined();
     expect(cluster.daemonSetNodes()["netlab-node-probe"]).toHaveLength(5);
-    expect(await valueOf(program.summary)).toMatchObject({ failed: 0, total: neededChecks });
+    // The node-to-pod and NodePort claims once more, each from all five nodes.
+    expect(await valueOf(program.summary)).toMatchObject({ failed: 0, total: neededChecks + 2 });
+    const results = (await valueOf(program.checks)) ?? [];
+    const everyNode = results.filter((r) => r.id.endsWith(".every-node"));
+    expect(everyNode.map((r) => [r.id, r.outcome, r.observed.split(":")[0]])).toEqual([
+      ["node-to-pod.pod-demo.every-node", "passed", "5/5 nodes"],
+      ["service.svc-nodeport-httpd.node-port.every-node", "passed", "5/5 nodes"],
+    ]);
+    expect(everyNode[1]?.source).toBe("every node's host network (node-1, node-2, node-3, node-4, node-5)");
   });
 });

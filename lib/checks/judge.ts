@@ -52,6 +52,25 @@ function judgeHttp(step: StepResult, tool: HttpTool, marker: string): Verdict {
   return fail("wrong-answer", `the page lacks "${marker}": ${excerpt(body)}`);
 }
 
+/** The page from each node's host network: every one must have it; the first that does not says why. */
+function judgeHttpFromEach(steps: readonly StepResult[], nodes: readonly string[], marker: string): Verdict {
+  const fetched = steps.slice(steps.length - nodes.length);
+  if (nodes.length === 0) return fail("exec-error", "no node probe ran: no node to ask");
+  const verdicts = fetched.map((step, i) => ({
+    node: nodes[i] as string,
+    verdict: judgeHttp(step, "curl", marker),
+  }));
+  const failed = verdicts.filter(({ verdict }) => verdict.failure !== undefined);
+  const first = failed[0];
+  if (first === undefined)
+    return pass(`${nodes.length}/${nodes.length} nodes: ${lineWith(fetched[0]?.stdout ?? "", marker)}`);
+  const which = failed.map(({ node }) => node).join(", ");
+  return fail(
+    first.verdict.failure as FailureKind,
+    `${failed.length}/${nodes.length} nodes got no page (${which}); ${first.node}: ${first.verdict.observed}`,
+  );
+}
+
 function judgeRefused(step: StepResult): Verdict {
   const exit = step.remoteExit ?? -1;
   if (exit === 0)
@@ -205,6 +224,7 @@ const JUDGES: {
   ) => Verdict;
 } = {
   http: (e, _steps, last) => judgeHttp(last, e.tool, e.marker),
+  "http-from-each": (e, steps) => judgeHttpFromEach(steps, e.nodes, e.marker),
   "http-by-name": (e, steps, last) => judgeHttpByName(e, steps[0] as StepResult, last),
   refused: (_e, _steps, last) => judgeRefused(last),
   "pod-identity": (e, steps) => judgeIdentity(steps, e.containers, e.podName, e.podIP),

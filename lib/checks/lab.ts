@@ -40,7 +40,11 @@ export interface LabTopology {
   services: ServiceRef[];
   probes: {
     /** The host-network probes, one pod per node (see LiveFacts.nodeProbeSkipReason where they cannot run). */
-    node?: { container: string };
+    node?: {
+      container: string;
+      /** A probe runs on every node (nodeProbes all): the node checks are also made from each of them. */
+      everyNode?: boolean;
+    };
     dns: ContainerRef;
   };
 }

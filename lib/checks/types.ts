@@ -27,6 +27,8 @@ export type Via = "localhost" | "pod-ip" | "pod-name" | "cluster-ip" | "node-por
 export type Endpoint =
   | { kind: "pod"; pod: string; container?: string }
   | { kind: "node"; node: string }
+  /** Every node's host network, one request from each (nodeProbes all). */
+  | { kind: "every-node" }
   | { kind: "service"; service: string; namespace?: string }
   | { kind: "api" };
 
@@ -58,6 +60,8 @@ export type Expectation =
   /** Step 0 reads the kube-dns ClusterIP, step 1 shows /etc/resolv.conf. */
   /** nameserver "kube-dns": the first is kube-dns's ClusterIP, read in step 0; "any": one is named. */
   | { type: "resolv-conf"; search: string[]; ndots: number; nameserver: "kube-dns" | "any" }
+  /** The last steps fetch a page from each of `nodes`, in order: every one must contain `marker`. */
+  | { type: "http-from-each"; marker: string; nodes: string[] }
   /** The last step is nslookup of `name`; the answer must be `address`, or step 0's output when null. */
   | { type: "dns"; name: string; address: string | null };
 

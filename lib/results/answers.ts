@@ -143,6 +143,7 @@ const isLast = (read: Read) => read.index === read.count - 1;
 /** How each kind of check's steps read, by step. */
 const READERS: { [T in keyof ExpectationOf]: (expectation: ExpectationOf[T], read: Read) => Answer } = {
   http: (e, read) => page(read, e.marker),
+  "http-from-each": (e, read) => page(read, e.marker),
   "http-by-name": (e, read) =>
     read.index === 0 ? file(read, `getent hosts ${e.name} (/etc/hosts first)`) : page(read, e.marker),
   refused: (_e, read) => refusal(read),

@@ -165,6 +165,9 @@ function serviceKey(name: string, namespace: string): string {
   return `${namespace}/${name}`;
 }
 
+/** The box of the checks made from every node's host network (nodeProbes all). */
+const EVERY_NODE = "every node";
+
 function addNode(lab: Lab, name: string): void {
   if (!lab.nodes.has(name)) lab.nodes.set(name, { name });
 }
@@ -244,6 +247,9 @@ function endpointId(lab: Lab, ids: MermaidIds, endpoint: Endpoint, node: string 
     case "node":
       addNode(lab, endpoint.node);
       return ids.id("host", endpoint.node);
+    case "every-node":
+      addNode(lab, EVERY_NODE);
+      return ids.id("host", EVERY_NODE);
     case "service":
       return serviceId(ids, serviceAt(lab, endpoint));
     case "api":

@@ -47,6 +47,9 @@ function endEvidence(
       return [podEvidence(link, end.pod, facts)];
     case "node":
       return [nodeEvidence(link, node ?? end.node, facts)];
+    case "every-node":
+      // Each node's request is in the check's own output, one line per node.
+      return [];
     case "service":
       return [serviceEvidence(link, end.service, end.namespace, facts)];
     case "api":

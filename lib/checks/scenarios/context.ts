@@ -32,6 +32,12 @@ export interface NodeSource {
   probe: ContainerRef | undefined;
 }
 
+/** A node and the probe on it. */
+export interface NodeProbeOn {
+  node: string;
+  probe: ContainerRef;
+}
+
 /** What a check from a node says for itself; the rest follows from the node it starts on. */
 export type NodeCheck = Omit<CheckPlan, "claim" | "source" | "from" | "sourceNode" | "targetNode" | "path">;
 
@@ -140,6 +146,38 @@ export class PlanContext {
         ...this.fromNode(node, () => this.noOtherNode(targetNode)),
       };
     });
+  }
+
+  /**
+   * With a probe on every node (nodeProbes all), the same request from each node's host network, one step
+   * per node, as one more check: none otherwise.
+   */
+  fromEveryNode(
+    targetNode: string | undefined,
+    claim: string,
+    check: (probes: NodeProbeOn[]) => NodeCheck,
+  ): CheckPlan[] {
+    const nodeProbe = this.topology.probes.node;
+    if (nodeProbe?.everyNode !== true) return [];
+    const probes = Object.entries(this.facts.nodeProbes)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([node, pod]) => ({ node, probe: { pod, container: nodeProbe.container } }));
+    const skipReason =
+      this.facts.nodeProbeSkipReason ??
+      (probes.length === 0 && this.knownFacts() ? "no node probe is ready on any node" : undefined);
+    const { id, ...body } = check(probes);
+    return [
+      {
+        id,
+        claim,
+        source: `every node's host network (${probes.map((p) => p.node).join(", ") || "no node"})`,
+        ...body,
+        from: { kind: "every-node" },
+        ...(targetNode === undefined ? {} : { targetNode }),
+        path: "any-node",
+        ...(skipReason === undefined ? {} : { skipReason }),
+      },
+    ];
   }
 
   hostSource(node: string | undefined): string {

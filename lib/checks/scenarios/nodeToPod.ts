@@ -17,7 +17,18 @@ export const nodeToPod: Scenario = {
       "same-node": "The node reaches a pod on it by the pod's IP.",
       "other-node": "Another node reaches the pod by its IP, routed between the nodes.",
     };
-    return context.fromEachNode(podNode, claims, ({ side, probe }) => ({
+    const everyNode = "Every node reaches the pod by its IP, each from its own host network.";
+    const fromEach = context.fromEveryNode(podNode, everyNode, (probes) => ({
+      id: `node-to-pod.${demo.pod}.every-node`,
+      target: `${label(server)} via ${ip}:${server.port}`,
+      steps: probes.map(({ probe }) => context.httpFrom("curl", probe, ip, server.port)),
+      expected: `the page contains "${marker}" from every node`,
+      expectation: { type: "http-from-each", marker, nodes: probes.map(({ node }) => node) },
+      tests: [testedPod(demo.pod), NODE_PROBES],
+      to: podEnd(server),
+      via: "pod-ip",
+    }));
+    const fromTwo = context.fromEachNode(podNode, claims, ({ side, probe }) => ({
       id: `node-to-pod.${demo.pod}.${side}`,
       target: `${label(server)} via ${ip}:${server.port}`,
       steps: probe === undefined ? [] : [context.httpFrom("curl", probe, ip, server.port)],
@@ -28,5 +39,6 @@ export const nodeToPod: Scenario = {
       to: podEnd(server),
       via: "pod-ip",
     }));
+    return [...fromTwo, ...fromEach];
   },
 };

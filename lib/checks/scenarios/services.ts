@@ -52,7 +52,23 @@ function nodePortChecks(context: PlanContext, service: ServiceRef, ready: Step):
     "other-node":
       "A NodePort Service answers on every node: kube-proxy there forwards to the pod on another node.",
   };
-  return context.fromEachNode(endpointNode, claims, ({ side, node, probe }) => {
+  const everyNode = "A NodePort Service answers through every node's IP, asked from that node.";
+  const fromEach = context.fromEveryNode(endpointNode, everyNode, (probes) => ({
+    id: `service.${service.name}.node-port.every-node`,
+    target: `<each node's IP>:${nodePort ?? "<nodePort>"} -> ${label(service.target)}`,
+    steps: [
+      ready,
+      ...probes.map(({ node, probe }) =>
+        context.httpFrom("curl", probe, context.nodeIP(node), nodePort ?? 0),
+      ),
+    ],
+    expected: `the page contains "${marker}" through every node`,
+    expectation: { type: "http-from-each", marker, nodes: probes.map(({ node }) => node) },
+    tests: [testedService(service.name), testedPod(service.target.pod), NODE_PROBES],
+    to: serviceEnd(service),
+    via: "node-port",
+  }));
+  const fromTwo = context.fromEachNode(endpointNode, claims, ({ side, node, probe }) => {
     const address = context.nodeIP(node);
     return {
       id: `service.${service.name}.node-port.${side}`,
@@ -65,6 +81,7 @@ function nodePortChecks(context: PlanContext, service: ServiceRef, ready: Step):
       via: "node-port",
     };
   });
+  return [...fromTwo, ...fromEach];
 }
 
 const serviceEnd = (service: ServiceRef): Endpoint => ({ kind: "service", service: service.name });

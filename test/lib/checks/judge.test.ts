@@ -74,6 +74,35 @@ describe("http checks", () => {
   });
 });
 
+describe("a page from every node (nodeProbes all)", () => {
+  const fromEach = {
+    type: "http-from-each",
+    marker: "It works!",
+    nodes: ["node-1", "node-2", "node-3"],
+  } as const;
+  const works = step(capture("curl", "httpd-it-works"));
+
+  it("passes when every node got the page", () => {
+    const result = judgeCheck(plan(fromEach, 3), [works, works, works]);
+    expect(result).toMatchObject({
+      outcome: "passed",
+      observed: "3/3 nodes: <html><body><h1>It works!</h1></body></html>",
+    });
+  });
+
+  it("fails as the first node that got none, naming every such node", () => {
+    const result = judgeCheck(plan(fromEach, 3), [
+      works,
+      step(capture("curl", "refused")),
+      step(capture("curl", "connect-timeout")),
+    ]);
+    expect(result).toMatchObject({ outcome: "failed", failure: "refused" });
+    expect(result.observed).toMatch(
+      /^2\/3 nodes got no page \(node-2, node-3\); node-2: exit 7: curl: \(7\) /,
+    );
+  });
+});
+
 describe("the refused-port check", () => {
   const refused = { type: "refused", tool: "curl" } as const;
   it("passes on a real refusal", () => {

@@ -52,6 +52,8 @@ function capturedStep(plan: CheckPlan, index: number): Capture {
   switch (e.type) {
     case "http":
       return page(e.tool, e.marker);
+    case "http-from-each":
+      return page("curl", e.marker);
     case "http-by-name":
       return last ? page("curl", e.marker) : text(fixtureText("kubelet", "getent-hosts-pod-demo.txt"));
     case "refused":
