@@ -75,11 +75,11 @@ describe("http checks", () => {
 });
 
 describe("a page from every node (nodeProbes all)", () => {
-  const fromEach = {
+  const fromEach: Expectation = {
     type: "http-from-each",
     marker: "It works!",
     nodes: ["node-1", "node-2", "node-3"],
-  } as const;
+  };
   const works = step(capture("curl", "httpd-it-works"));
 
   it("passes when every node got the page", () => {
