@@ -2,6 +2,7 @@
 // Service's name got past the name.
 import type { CheckResult } from "../types";
 import { crossNodeDrop } from "./crossNode";
+import { nodeNotForwarding } from "./nodePort";
 import {
   andThen,
   type DiagnosisRule,
@@ -36,6 +37,12 @@ export const dnsDown: DiagnosisRule = {
     if (lookups.length === 0 || !lookups.every(unanswered)) return undefined;
     // A check that reached a Service by its name had its name answered: kube-dns answers someone.
     if (passedChecks(run, (result) => result.via === "cluster-ip").length > 0) return undefined;
+    // Lookups all made from the node whose kube-proxy the run found not forwarding say nothing of kube-dns:
+    // that node translates no ClusterIP, kube-dns's included (cluster-ip-from-node says so).
+    const notForwarding = nodeNotForwarding(run);
+    if (notForwarding !== undefined && lookups.every((lookup) => lookup.sourceNode === notForwarding)) {
+      return undefined;
+    }
     // Lookups lost on their way to kube-dns's node say nothing of kube-dns itself.
     if (lookups.some((lookup) => crossNodeDrop.explain(lookup, run) !== undefined)) return undefined;
     const askedDefault = lookups.some((lookup) => lookup.id === KUBERNETES_DEFAULT_ID);

@@ -3,6 +3,7 @@
 import type { CheckResult } from "../types";
 import {
   type DiagnosisRule,
+  type Run,
   failedChecks,
   kubeSystemPods,
   listed,
@@ -88,3 +89,11 @@ export const clusterIPFromNode: DiagnosisRule = {
     };
   },
 };
+
+/** The node the run found not forwarding (its NodePort fails while other nodes' answer), if any. */
+export function nodeNotForwarding(run: Run): string | undefined {
+  const failed = failedChecks(run, (r) => throughNode(r) !== undefined).find(
+    (r) => nodePortOneNode.explain(r, run) !== undefined,
+  );
+  return failed === undefined ? undefined : throughNode(failed);
+}

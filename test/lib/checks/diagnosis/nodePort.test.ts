@@ -86,6 +86,30 @@ describe("node-port-one-node: only the NodePort through one node fails", () => {
     );
   });
 
+  it("does not call it cluster DNS down when every lookup and every ClusterIP request came from that node (a CI e2e run)", () => {
+    // pod-demo, pod-httpd and the DNS probe all on node 2: every lookup and both requests by ClusterIP from
+    // there got nothing, and the NodePort through node 2 was refused while node 1's answered.
+    const onNode2 = (r: CheckResult) => ({ ...r, sourceNode: "netlab-e2e-node-2" });
+    const run = withFault((r) => {
+      if (r.id === "service.svc-nodeport-httpd.node-port.other-node")
+        return refused(r, "10.250.0.2 port 31000");
+      if (r.via === "dns") return printed(onNode2(r), captured("nslookup-bind", "silent-server"));
+      if (r.via === "cluster-ip") {
+        const timedOut = adapted(captured("curl", "connect-timeout"), {
+          "10.244.1.12 port 80": "svc port 80",
+        });
+        return printed(onNode2(r), timedOut);
+      }
+      return undefined;
+    });
+    const results = diagnose(run, E2E_FACTS, e2eLab());
+    const failed = results.filter((r) => r.outcome === "failed");
+    expect(failed.length).toBeGreaterThan(12);
+    expect(new Set(failed.map((r) => r.diagnosis?.summary))).toEqual(
+      new Set(["kube-proxy on netlab-e2e-node-2 is not forwarding"]),
+    );
+  });
+
   it("gives the lookups from that node one cause with it: kube-dns's ClusterIP is not translated there either", () => {
     // As seen in another e2e run: the DNS probe on node 2, whose lookups all went unanswered.
     const run = withFault((r) => {
