@@ -3,9 +3,9 @@ import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectivityChecks } from "./components/ConnectivityChecks";
-import { ExposedService } from "./components/ExposedService";
+import { ExposedService, type ExposedServiceArgs } from "./components/ExposedService";
 import { MultiContainerPod } from "./components/MultiContainerPod";
-import { PodPair } from "./components/PodPair";
+import { PAIR_LABEL, PodPair } from "./components/PodPair";
 import { connectLatency } from "./lib/checks/timing";
 import { clusterProblem } from "./lib/access";
 import { type Discovery, discoveryOf } from "./lib/cluster";
@@ -23,6 +23,7 @@ import { PART_OF, PART_OF_LABEL, PART_OF_VALUE } from "./lib/labels";
 import { askedNodePorts, nodePortProblem, requestedNodePort } from "./lib/nodePorts";
 import { ENFORCE_LABEL, labProblem, nodeProbeSkipReason } from "./lib/podSecurity";
 import { namespaceLevel, preflightProblem } from "./lib/preflight";
+import { BACKENDS, DEPTH_SERVICE_PORT, DEPTH_SERVICES, NOWHERE_SELECTOR } from "./lib/serviceDepth";
 import { labConfigOf, selectedChecks } from "./lib/stackConfig";
 import { labTopology } from "./lib/topology";
 import { POD_DEMO, POD_HTTPD, POD_NGINX, STOP_GRACE_SECONDS } from "./lib/tutorial";
@@ -58,12 +59,18 @@ async function lab(): Promise<ReturnType<typeof stackOutputs>> {
   const podPair = labOn("eg2") ? twoServerPods(namespace, inCluster) : undefined;
   // `kubectl expose pod`: pod-httpd as a NodePort service, pod-nginx as a ClusterIP service.
   const exposed = podPair !== undefined && labOn("services") ? exposePods(podPair, namespace, inCluster) : [];
+  // The next chapter, Services in depth: two agnhost backends behind Services that show what they promise.
+  const backends = labOn("service-depth") ? backendPods(namespace, inCluster) : undefined;
+  const depthServices = backends === undefined ? [] : servicesInDepth(backends, namespace, inCluster);
   // The checks: every claim of the tutorial, tried on the live cluster after the objects it is about.
-  const pods = [podDemo, podPair?.first, podPair?.second].flatMap((pod) => (pod === undefined ? [] : [pod]));
+  const pods = [podDemo, podPair?.first, podPair?.second, backends?.first, backends?.second].flatMap((pod) =>
+    pod === undefined ? [] : [pod],
+  );
+  const services = [...exposed, ...depthServices];
   const checks = config.checks.enabled
-    ? checkEveryClaim(found, namespace, pods, exposed, inCluster)
+    ? checkEveryClaim(found, namespace, pods, services, inCluster)
     : undefined;
-  return stackOutputs(namespace, pods, exposed, checks);
+  return stackOutputs(namespace, pods, services, checks);
 }
 export = lab;
 
@@ -154,6 +161,67 @@ function twoServerPods(namespace: pulumi.Input<string>, opts: pulumi.ComponentRe
     },
     opts,
   );
+}
+
+/** service-depth's two backends: agnhost netexec, on different nodes when the cluster has several. */
+function backendPods(namespace: pulumi.Input<string>, opts: pulumi.ComponentResourceOptions): PodPair {
+  const backend = (podName: string) => ({
+    podName,
+    containerName: BACKENDS.container,
+    image: config.images.agnhost,
+    port: BACKENDS.port,
+    args: [...BACKENDS.args],
+  });
+  return new PodPair(
+    BACKENDS.pair,
+    {
+      namespace,
+      imagePullPolicy: config.imagePullPolicy,
+      placement: config.placement,
+      startTimeoutSeconds: config.podStartTimeoutSeconds,
+      first: backend(BACKENDS.first),
+      second: backend(BACKENDS.second),
+    },
+    opts,
+  );
+}
+
+/** The Services of service-depth: over both backends, sticky, Local to the first, and over none. */
+function servicesInDepth(
+  backends: PodPair,
+  namespace: pulumi.Input<string>,
+  opts: pulumi.ComponentResourceOptions,
+): ExposedService[] {
+  const both = { [PAIR_LABEL]: BACKENDS.pair };
+  const service = (
+    name: string,
+    selector: Record<string, string>,
+    settings: Partial<Pick<ExposedServiceArgs, "type" | "sessionAffinity" | "externalTrafficPolicy">>,
+  ) =>
+    new ExposedService(
+      name,
+      {
+        namespace,
+        serviceName: name,
+        type: settings.type ?? "ClusterIP",
+        port: DEPTH_SERVICE_PORT,
+        targetPort: BACKENDS.port,
+        selector,
+        clusterDomain: config.clusterDomain,
+        ...settings,
+      },
+      opts,
+    );
+  // Node ports are left to Kubernetes: several labs on one cluster never collide on them.
+  return [
+    service(DEPTH_SERVICES.spread, both, { type: "NodePort", externalTrafficPolicy: "Cluster" }),
+    service(DEPTH_SERVICES.sticky, both, { sessionAffinity: "ClientIP" }),
+    service(DEPTH_SERVICES.local, backends.first.selector, {
+      type: "NodePort",
+      externalTrafficPolicy: "Local",
+    }),
+    service(DEPTH_SERVICES.nowhere, NOWHERE_SELECTOR, {}),
+  ];
 }
 
 function exposePods(

@@ -17,6 +17,10 @@ export interface ExposedServiceArgs {
   selector: pulumi.Input<Record<string, string>>;
   /** Domain of the cluster's DNS, for the names a pod can resolve. */
   clusterDomain: string;
+  /** "ClientIP" sends every request of a client to the same backend; unset, Kubernetes' "None". */
+  sessionAffinity?: "ClientIP" | "None";
+  /** For a NodePort: "Local" answers only on nodes that run a backend and keeps the client's address. */
+  externalTrafficPolicy?: "Cluster" | "Local";
 }
 
 /** Tells the Kubernetes provider to return the object as created, without waiting for it to settle. */
@@ -57,6 +61,10 @@ export class ExposedService extends pulumi.ComponentResource {
         spec: {
           type: args.type,
           selector: args.selector,
+          ...(args.sessionAffinity === undefined ? {} : { sessionAffinity: args.sessionAffinity }),
+          ...(args.externalTrafficPolicy === undefined
+            ? {}
+            : { externalTrafficPolicy: args.externalTrafficPolicy }),
           ports: [
             {
               name: "http",

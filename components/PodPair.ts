@@ -9,6 +9,8 @@ export interface ServerPodArgs {
   containerName: string;
   image: pulumi.Input<string>;
   port: number;
+  /** Arguments to the image's entrypoint, e.g. `netexec --http-port=8080` for agnhost. */
+  args?: string[];
 }
 
 export interface PodPairArgs {
@@ -82,7 +84,14 @@ export class PodPair extends pulumi.ComponentResource {
           affinity,
           startTimeoutSeconds: args.startTimeoutSeconds,
           imagePullPolicy: args.imagePullPolicy,
-          containers: [{ name: spec.containerName, image: spec.image, ports: [spec.port] }],
+          containers: [
+            {
+              name: spec.containerName,
+              image: spec.image,
+              ports: [spec.port],
+              ...(spec.args === undefined ? {} : { args: spec.args }),
+            },
+          ],
         },
         { parent: this },
       );

@@ -5,8 +5,10 @@
 import { z } from "zod";
 import { EXERCISE_NAMES, EXERCISES } from "./exercises";
 
-export const LAB_NAMES = ["eg1", "eg2", "services"] as const;
+export const LAB_NAMES = ["eg1", "eg2", "services", "service-depth"] as const;
 export type LabName = (typeof LAB_NAMES)[number];
+/** The tutorial's own labs; the chapters after it are switched on by name. */
+export const DEFAULT_LABS: readonly LabName[] = ["eg1", "eg2", "services"];
 
 export const SERVICE_TYPES = ["NodePort", "ClusterIP"] as const;
 export type ServiceType = (typeof SERVICE_TYPES)[number];
@@ -164,6 +166,8 @@ export const DEFAULT_IMAGES = {
   client: "centos",
   /** The DNS probe: needs nslookup and cat. */
   dnsTools: "registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3",
+  /** The backends of service-depth: the Kubernetes e2e suite's test server (`agnhost netexec`). */
+  agnhost: "registry.k8s.io/e2e-test-images/agnhost:2.56",
 };
 
 export const CHECK_DEFAULTS = {
@@ -319,19 +323,21 @@ export const CONFIG_SPEC = {
   podStartTimeoutSeconds: key("integer", 120, wholeNumber(10, 3600, " seconds")),
   labs: key(
     "string",
-    LAB_NAMES.join(","),
-    commaList(z.enum(LAB_NAMES, { error: isNot("a lab", LAB_NAMES.join(", ")) }), "eg1,eg2,services").check(
-      ({ value: labs, issues }) => {
-        if (labs.length === 0) {
-          const allowed = `one or more of ${LAB_NAMES.join(", ")}, separated by commas`;
-          issues.push(problem([], labs, `"" names no lab; allowed: ${allowed}.`));
-        } else if (labs.includes("services") && !labs.includes("eg2")) {
-          issues.push(
-            problem([], labs, `"services" exposes pod-httpd and pod-nginx, so it needs "eg2" too.`),
-          );
-        }
-      },
-    ),
+    DEFAULT_LABS.join(","),
+    commaList(
+      z.enum(LAB_NAMES, { error: isNot("a lab", LAB_NAMES.join(", ")) }),
+      DEFAULT_LABS.join(","),
+    ).check(({ value: labs, issues }) => {
+      if (labs.length === 0) {
+        const allowed = `one or more of ${LAB_NAMES.join(", ")}, separated by commas`;
+        issues.push(problem([], labs, `"" names no lab; allowed: ${allowed}.`));
+      } else if (labs.includes("services") && !labs.includes("eg2")) {
+        issues.push(problem([], labs, `"services" exposes pod-httpd and pod-nginx, so it needs "eg2" too.`));
+      } else if (labs.includes("service-depth") && !labs.includes("eg1")) {
+        const why = `"service-depth" sends its requests from pod-demo's cntr-centos, so it needs "eg1" too.`;
+        issues.push(problem([], labs, why));
+      }
+    }),
   ),
   placement: key("string", "auto", oneOf(PLACEMENTS)),
   nodeProbes: key("string", "needed", oneOf(NODE_PROBE_SPREADS)),
@@ -343,6 +349,7 @@ export const CONFIG_SPEC = {
       nginx: imageReference.prefault(DEFAULT_IMAGES.nginx),
       client: imageReference.prefault(DEFAULT_IMAGES.client),
       dnsTools: imageReference.prefault(DEFAULT_IMAGES.dnsTools),
+      agnhost: imageReference.prefault(DEFAULT_IMAGES.agnhost),
     }),
   ),
   services: key("object", DEFAULT_SERVICES, services),

@@ -30,11 +30,20 @@ export function labObjects(
   checksEnabled: boolean,
   createNamespace: boolean,
 ): LabObject[] {
-  const pods = [topology.demo?.pod, topology.pair?.first.pod, topology.pair?.second.pod];
+  const pods = [
+    topology.demo?.pod,
+    topology.pair?.first.pod,
+    topology.pair?.second.pod,
+    ...(topology.depth?.backends.map((backend) => backend.pod) ?? []),
+  ];
+  const services = [
+    ...topology.services.map(({ name }) => name),
+    ...Object.values(topology.depth?.services ?? {}),
+  ];
   return [
     ...(createNamespace ? [{ kind: "Namespace" as const, name: topology.namespace }] : []),
     ...pods.flatMap((name) => (name === undefined ? [] : [{ kind: "Pod" as const, name }])),
-    ...topology.services.map(({ name }) => ({ kind: "Service" as const, name })),
+    ...services.map((name) => ({ kind: "Service" as const, name })),
     ...(checksEnabled ? [{ kind: "Pod" as const, name: DNS_PROBE.podName }] : []),
     ...(checksEnabled && topology.probes.node !== undefined
       ? [{ kind: "DaemonSet" as const, name: NODE_PROBE.name }]

@@ -1,6 +1,7 @@
 // The lab's shape as the checks see it, derived from the validated config.
-import type { LabTopology, ServerRef } from "./checks/lab";
+import type { DepthLab, LabTopology, ServerRef, ServiceRef } from "./checks/lab";
 import type { LabConfig } from "./config";
+import { BACKENDS, DEPTH_REQUESTS, DEPTH_SERVICE_PORT, DEPTH_SERVICES } from "./serviceDepth";
 import { DNS_PROBE, NODE_PROBE, POD_DEMO, POD_HTTPD, POD_NGINX } from "./tutorial";
 
 const HTTPD_SERVER: ServerRef = {
@@ -26,7 +27,7 @@ export function labTopology(config: LabConfig): LabTopology {
         { ...config.services.nginx, target: { ...NGINX_SERVER, port: config.services.nginx.targetPort } },
       ].map(({ name, type, port, target }) => ({ name, type, port, target }))
     : [];
-  const needsNodeProbe = has("eg1") || services.some((s) => s.type === "NodePort");
+  const needsNodeProbe = has("eg1") || has("service-depth") || services.some((s) => s.type === "NodePort");
   return {
     namespace: config.namespace,
     clusterDomain: config.clusterDomain,
@@ -56,11 +57,31 @@ export function labTopology(config: LabConfig): LabTopology {
       : undefined,
     pair: has("eg2") ? { first: HTTPD_SERVER, second: NGINX_SERVER } : undefined,
     services,
+    depth: has("service-depth") ? depthLab(services) : undefined,
     probes: {
       node: needsNodeProbe
         ? { container: NODE_PROBE.container, ...(config.nodeProbes === "all" ? { everyNode: true } : {}) }
         : undefined,
       dns: { pod: DNS_PROBE.podName, container: DNS_PROBE.container },
     },
+  };
+}
+
+/** service-depth's backends, Services and client; the hairpin through the tutorial's NodePort Service. */
+function depthLab(services: readonly ServiceRef[]): DepthLab {
+  const hairpinService = services.find((s) => s.type === "NodePort" && s.target.pod === POD_HTTPD.podName);
+  return {
+    backends: [
+      { pod: BACKENDS.first, container: BACKENDS.container },
+      { pod: BACKENDS.second, container: BACKENDS.container },
+    ],
+    backendPort: BACKENDS.port,
+    services: { ...DEPTH_SERVICES },
+    servicePort: DEPTH_SERVICE_PORT,
+    client: { pod: POD_DEMO.podName, container: POD_DEMO.client.container },
+    requests: DEPTH_REQUESTS,
+    ...(hairpinService === undefined
+      ? {}
+      : { hairpin: { server: hairpinService.target, service: hairpinService } }),
   };
 }

@@ -14,7 +14,14 @@ import type { LabTopology, LiveFacts } from "../lib/checks/lab";
 import { planChecks } from "../lib/checks/plan";
 import { SCENARIOS } from "../lib/checks/scenarios";
 import type { CheckPlan, PathKind } from "../lib/checks/types";
-import { CONFIG_KEYS, CONFIG_SPEC, type ConfigKey, type LabConfig, parseLabConfig } from "../lib/config";
+import {
+  CONFIG_KEYS,
+  CONFIG_SPEC,
+  type ConfigKey,
+  LAB_NAMES,
+  type LabConfig,
+  parseLabConfig,
+} from "../lib/config";
 import { labTopology } from "../lib/topology";
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -74,6 +81,8 @@ function examplePlacement(topology: LabTopology): Record<string, string> {
     [topology.pair?.first.pod, NODES[0]],
     [topology.pair?.second.pod, NODES[1]],
     [topology.probes.dns.pod, NODES[1]],
+    [topology.depth?.backends[0].pod, NODES[0]],
+    [topology.depth?.backends[1].pod, NODES[1]],
   ];
   return Object.fromEntries(pods.filter((entry): entry is [string, string] => entry[0] !== undefined));
 }
@@ -93,8 +102,8 @@ function factsOn(
     nodes: nodes.map((name) => ({ name, internalIP: `<${name} IP>`, schedulable: true })),
     nodeProbes: Object.fromEntries(nodes.map((node) => [node, `<node probe on ${node}>`])),
     kubeDnsNodes,
-    services: Object.fromEntries(
-      topology.services.map((s) => {
+    services: Object.fromEntries([
+      ...topology.services.map((s) => {
         const configured = nodePorts.get(s.name);
         const nodePort = typeof configured === "number" ? configured : undefined;
         return [
@@ -102,7 +111,11 @@ function factsOn(
           { clusterIP: `<${s.name} ClusterIP>`, ...(nodePort === undefined ? {} : { nodePort }) },
         ];
       }),
-    ),
+      ...Object.values(topology.depth?.services ?? {}).map((name) => [
+        name,
+        { clusterIP: `<${name} ClusterIP>` },
+      ]),
+    ]),
   };
 }
 
@@ -139,9 +152,12 @@ function skipConditions(config: LabConfig, topology: LabTopology): Map<string, s
   return skipped;
 }
 
-/** The checks of the default lab with the example's facts, the paths each may take, and when it is skipped. */
+/**
+ * The checks of every lab (the default ones and the chapters after the tutorial) with the example's facts,
+ * the paths each may take, and when it is skipped.
+ */
 function checksOfDefaultLab() {
-  const config = defaultConfig();
+  const config = parseLabConfig({ labs: LAB_NAMES.join(",") }, { fileExists: () => true });
   const topology = labTopology(config);
   const example = examplePlacement(topology);
   const kubeDnsNodes = [NODES[0]];
@@ -169,15 +185,19 @@ export function checksSection(): string {
     const header = ["check", "claim", "from", "to", "via", "path", "expects", "skipped"];
     // A section none of whose checks is ever skipped goes without that column.
     const shownRows = rows.every((row) => row.at(-1) === "") ? rows.map((row) => row.slice(0, -1)) : rows;
+    const lab = scenario.afterTutorial === true ? `, with ${code(`labs: ...,${scenario.section}`)}` : "";
     return [
-      `### ${cell(scenario.title)} (${code(`${scenario.section}.*`)}, ${own.length})`,
+      `### ${cell(scenario.title)} (${code(`${scenario.section}.*`)}, ${own.length}${lab})`,
       table(header.slice(0, shownRows[0]?.length ?? header.length), shownRows),
     ].join("\n\n");
   });
   const unlisted = plans.filter((plan) => !listed.has(plan.id)).map((plan) => plan.id);
   if (unlisted.length > 0) throw new Error(`checks of no scenario: ${unlisted.join(", ")}`);
+  const after = new Set(SCENARIOS.filter((s) => s.afterTutorial === true).map((s) => s.section));
+  const byDefault = plans.filter((plan) => !after.has(plan.id.split(".")[0] ?? "")).length;
   return [
-    `The default configuration plans ${plans.length} checks. They are shown as planned on two nodes, with ` +
+    `The default configuration plans ${byDefault} checks; the chapters after the tutorial, switched on in ` +
+      `${code("labs")}, add ${plans.length - byDefault}. They are shown as planned on two nodes, with ` +
       `${byNode.join(", ")}, and kube-dns on ${kubeDnsNodes.map(code).join(" and ")}. A value in angle ` +
       "brackets is known only on the live cluster. **path** lists every path the check can take on two " +
       "nodes, depending on where the pods and kube-dns run; the report says which one it took. **skipped** " +

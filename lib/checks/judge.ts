@@ -2,7 +2,7 @@
 import { excerpt } from "../text";
 import * as parsers from "./parsers";
 import { displayCommand } from "./kubectl";
-import { splitTiming } from "./timing";
+import { splitTiming, TIMING_PREFIX as TIMING_LINE } from "./timing";
 import type { CheckPlan, CheckResult, Expectation, FailureKind, HttpTool, StepResult } from "./types";
 
 /** Each kind of expectation by its type. */
@@ -69,6 +69,69 @@ function judgeHttpFromEach(steps: readonly StepResult[], nodes: readonly string[
     first.verdict.failure as FailureKind,
     `${failed.length}/${nodes.length} nodes got no page (${which}); ${first.node}: ${first.verdict.observed}`,
   );
+}
+
+/** Which backend answered each request of a repeated GET, one name per line (agnhost's /hostname). */
+function judgeBackends(step: StepResult, e: ExpectationOf["backends"]): Verdict {
+  const answers = step.stdout
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith(TIMING_LINE));
+  const counts = new Map(e.backends.map((backend) => [backend, 0]));
+  for (const answer of answers) if (counts.has(answer)) counts.set(answer, (counts.get(answer) ?? 0) + 1);
+  const answered = [...counts.values()].reduce((sum, n) => sum + n, 0);
+  const tally = [...counts].map(([backend, n]) => `${backend} ${n}`).join(", ");
+  if (answered < e.requests) {
+    const strangers = answers.filter((answer) => !counts.has(answer));
+    // The loop goes on after a failed request, so curl's own code is read from what it said.
+    const curlExit = Number(/curl: \((\d+)\)/.exec(step.stderr)?.[1] ?? step.remoteExit ?? -1);
+    const kind = parsers.classifyConnectFailure(curlExit, step.stderr) ?? "wrong-answer";
+    const why =
+      step.stderr.trim() !== "" ? excerpt(step.stderr) : `other answers: ${excerpt(strangers.join(" "))}`;
+    return fail(kind, `${answered}/${e.requests} requests answered (${tally}); ${why}`);
+  }
+  const answering = [...counts].filter(([, n]) => n > 0).map(([backend]) => backend);
+  if (e.answer === "one") {
+    return answering.length === 1
+      ? pass(`${answered}/${e.requests} answered, all by ${answering[0] as string}`)
+      : fail("wrong-answer", `the answers came from ${answering.length} backends: ${tally}`);
+  }
+  const silent = e.backends.filter((backend) => (counts.get(backend) ?? 0) === 0);
+  return silent.length === 0
+    ? pass(`${answered}/${e.requests} answered: ${tally}`)
+    : fail("wrong-answer", `${silent.join(", ")} never answered: ${tally}`);
+}
+
+/** The source address agnhost's /clientip saw ("10.250.0.2:41234"), against the client's own. */
+function judgeClientIP(step: StepResult, e: ExpectationOf["client-ip"]): Verdict {
+  const exit = step.remoteExit ?? -1;
+  if (exit !== 0) {
+    const kind = parsers.classifyConnectFailure(exit, step.stderr) ?? "wrong-answer";
+    return fail(kind, `exit ${exit}: ${excerpt(step.stderr || step.stdout)}`);
+  }
+  const seen = parsers.parseClientIP(step.stdout);
+  if (seen === undefined)
+    return fail("wrong-answer", `no client address in the answer: ${excerpt(step.stdout)}`);
+  const kept = seen === e.address;
+  if (e.source === "kept") {
+    return kept
+      ? pass(`the backend saw the client's own address ${seen}`)
+      : fail("wrong-answer", `the backend saw ${seen}, not the client's address ${e.address}`);
+  }
+  return kept
+    ? fail("wrong-answer", `the backend saw the client's own address ${seen}: the source was not rewritten`)
+    : pass(`the backend saw ${seen}, not the client's ${e.address}: the source was rewritten`);
+}
+
+/** A request that must get no answer at all: dropped, so curl gives up at its connect timeout. */
+function judgeDropped(step: StepResult): Verdict {
+  const exit = step.remoteExit ?? -1;
+  if (exit === 0) return fail("wrong-answer", `it answered: ${excerpt(step.stdout)}`);
+  const kind = parsers.classifyConnectFailure(exit, step.stderr);
+  const observed = `exit ${exit}: ${excerpt(step.stderr)}`;
+  return kind === "timeout"
+    ? pass(`no answer, as expected: ${observed}`)
+    : fail(kind ?? "wrong-answer", observed);
 }
 
 function judgeRefused(step: StepResult): Verdict {
@@ -225,6 +288,9 @@ const JUDGES: {
 } = {
   http: (e, _steps, last) => judgeHttp(last, e.tool, e.marker),
   "http-from-each": (e, steps) => judgeHttpFromEach(steps, e.nodes, e.marker),
+  backends: (e, _steps, last) => judgeBackends(last, e),
+  "client-ip": (e, _steps, last) => judgeClientIP(last, e),
+  dropped: (_e, _steps, last) => judgeDropped(last),
   "http-by-name": (e, steps, last) => judgeHttpByName(e, steps[0] as StepResult, last),
   refused: (_e, _steps, last) => judgeRefused(last),
   "pod-identity": (e, steps) => judgeIdentity(steps, e.containers, e.podName, e.podIP),

@@ -38,6 +38,8 @@ export interface LabTopology {
   /** eg2: the two server pods. */
   pair?: { first: ServerRef; second: ServerRef };
   services: ServiceRef[];
+  /** service-depth: two agnhost backends and the Services that show what a Service promises. */
+  depth?: DepthLab;
   probes: {
     /** The host-network probes, one pod per node (see LiveFacts.nodeProbeSkipReason where they cannot run). */
     node?: {
@@ -47,6 +49,21 @@ export interface LabTopology {
     };
     dns: ContainerRef;
   };
+}
+
+/** service-depth as the checks see it (lib/serviceDepth.ts names its parts). */
+export interface DepthLab {
+  backends: [ContainerRef, ContainerRef];
+  /** The port each backend listens on. */
+  backendPort: number;
+  services: { spread: string; sticky: string; local: string; nowhere: string };
+  /** The port of each of those Services. */
+  servicePort: number;
+  /** Where the requests come from: pod-demo's cntr-centos (curl). */
+  client: ContainerRef;
+  requests: number;
+  /** A pod reaching itself through its own Service, when the tutorial's Services are there too. */
+  hairpin?: { server: ServerRef; service: ServiceRef };
 }
 
 export interface NodeFact {

@@ -187,3 +187,13 @@ export function parseNetworkIdentity(text: string): NetworkIdentity {
     localAddresses: localAddressesFromFibTrie(text),
   };
 }
+
+/** The address in agnhost's /clientip answer ("10.250.0.2:41234", "[fd00::2]:41234"), without the port. */
+export function parseClientIP(answer: string): string | undefined {
+  const line = answer
+    .split("\n")
+    .map((l) => l.trim())
+    .find((l) => l !== "");
+  const found = line === undefined ? null : /^\[?([0-9A-Fa-f.:]+?)\]?:\d+$/.exec(line);
+  return found?.[1];
+}

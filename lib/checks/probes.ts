@@ -25,6 +25,25 @@ export function curlProbe(url: string, t: ProbeTimeouts): string[] {
   ];
 }
 
+/**
+ * The same GET `count` times in a row, one answer per line, the whole loop bounded by the probe's time limit
+ * (each request by its connect timeout): for which backend of a Service answered each.
+ */
+export function repeatedCurlProbe(url: string, count: number, t: ProbeTimeouts): string[] {
+  const loop = 'for i in $(seq "$2"); do curl -sS --connect-timeout "$3" --max-time "$3" "$1"; echo; done';
+  return [
+    "timeout",
+    String(t.maxTimeSeconds),
+    "bash",
+    "-c",
+    loop,
+    "_",
+    url,
+    String(count),
+    String(t.connectTimeoutSeconds),
+  ];
+}
+
 /** An HTTP GET with bash's own TCP support, for images that have bash but no curl (see http-get.bash). */
 export const BASH_TCP_GET = readScriptLine(path.join(__dirname, "http-get.bash")).replace(
   "@TIMING_PREFIX@",

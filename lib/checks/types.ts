@@ -60,6 +60,15 @@ export type Expectation =
   /** Step 0 reads the kube-dns ClusterIP, step 1 shows /etc/resolv.conf. */
   /** nameserver "kube-dns": the first is kube-dns's ClusterIP, read in step 0; "any": one is named. */
   | { type: "resolv-conf"; search: string[]; ndots: number; nameserver: "kube-dns" | "any" }
+  /**
+   * The last step is `requests` answers of a Service, one backend's name per line: every backend must
+   * answer ("every"), or a single one all of them ("one").
+   */
+  | { type: "backends"; backends: string[]; answer: "every" | "one"; requests: number }
+  /** The last step is agnhost's /clientip: the source the backend saw is `address` ("kept") or not ("rewritten"). */
+  | { type: "client-ip"; address: string; source: "kept" | "rewritten" }
+  /** The request must get no answer at all: dropped on its way, so it times out. */
+  | { type: "dropped" }
   /** The last steps fetch a page from each of `nodes`, in order: every one must contain `marker`. */
   | { type: "http-from-each"; marker: string; nodes: string[] }
   /** The last step is nslookup of `name`; the answer must be `address`, or step 0's output when null. */

@@ -144,6 +144,9 @@ const isLast = (read: Read) => read.index === read.count - 1;
 const READERS: { [T in keyof ExpectationOf]: (expectation: ExpectationOf[T], read: Read) => Answer } = {
   http: (e, read) => page(read, e.marker),
   "http-from-each": (e, read) => page(read, e.marker),
+  backends: (_e, read) => raw(read, `the backends' answers in ${read.where}`),
+  "client-ip": (_e, read) => raw(read, `the client address agnhost saw, asked from ${read.where}`),
+  dropped: (_e, read) => refusal(read),
   "http-by-name": (e, read) =>
     read.index === 0 ? file(read, `getent hosts ${e.name} (/etc/hosts first)`) : page(read, e.marker),
   refused: (_e, read) => refusal(read),

@@ -111,7 +111,11 @@ function sections(results: readonly CheckResult[], leftOut: readonly string[]): 
     leftOut: leftOut.filter((id) => !known.has(sectionOf(id))),
   };
   return [
-    ...SCENARIOS.map((scenario) => ({ title: scenario.title, ...of(scenario.section) })),
+    ...SCENARIOS.map((scenario) => ({
+      title: scenario.title,
+      afterTutorial: scenario.afterTutorial,
+      ...of(scenario.section),
+    })).filter((s) => s.afterTutorial !== true || s.results.length + s.leftOut.length > 0),
     ...(others.results.length + others.leftOut.length === 0 ? [] : [{ title: "Other checks", ...others }]),
   ];
 }

@@ -351,7 +351,7 @@ describe("the combined message", () => {
             "\"Bad_NS\" is not a DNS-1123 label; allowed: at most 63 lower-case letters, digits and '-', " +
             "starting and ending with a letter or digit.",
         },
-        { key: "labs", message: '"eg9" is not a lab; allowed: eg1, eg2, services.' },
+        { key: "labs", message: '"eg9" is not a lab; allowed: eg1, eg2, services, service-depth.' },
         {
           key: "images.httpd",
           message:

@@ -16,17 +16,21 @@ export const WORLD = {
     { name: "node-2", internalIP: "172.18.0.3" },
   ],
   /** Where pods go on two nodes when nothing pins them: pod-nginx apart from pod-httpd. */
-  secondNodePods: ["pod-nginx"],
+  secondNodePods: ["pod-nginx", "pod-backend-b"],
   podIPs: {
     "pod-demo": "10.244.0.7",
     "pod-httpd": "10.244.1.10",
     "pod-nginx": "10.244.1.11",
     "netlab-dns-probe": "10.244.0.20",
+    "pod-backend-a": "10.244.0.30",
+    "pod-backend-b": "10.244.1.31",
   } as Record<string, string>,
   serves: {
     "pod-demo": { "80": "httpd" },
     "pod-httpd": { "80": "httpd" },
     "pod-nginx": { "80": "nginx" },
+    "pod-backend-a": { "8080": "agnhost" },
+    "pod-backend-b": { "8080": "agnhost" },
   } as Record<string, Record<string, string>>,
   serviceIPs: { "svc-nodeport-httpd": "10.96.41.17", "svc-clusterip-nginx": "10.96.203.5" } as Record<
     string,

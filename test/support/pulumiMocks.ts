@@ -200,6 +200,15 @@ export class MockCluster {
         targetPort: String(port.targetPort),
         nodePort: port.nodePort,
         pod: Object.values(selector)[0],
+        // Every pod whose labels match the selector (service-depth's Services select two, or none).
+        pods: this.ofType("kubernetes:core/v1:Pod")
+          .filter((p) => {
+            const labels = (field(p.state, "metadata").labels ?? {}) as Record<string, string>;
+            return Object.entries(selector).every(([key, value]) => labels[key] === value);
+          })
+          .map((p) => String(field(p.state, "metadata").name)),
+        sessionAffinity: spec.sessionAffinity,
+        externalTrafficPolicy: spec.externalTrafficPolicy,
       };
     }
     const pods: Record<string, object> = {};

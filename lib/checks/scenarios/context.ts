@@ -17,6 +17,8 @@ export interface Scenario {
   section: string;
   /** The tutorial's section it retells. */
   title: string;
+  /** A chapter after the tutorial, shown only when its lab is built (the tutorial's own always are). */
+  afterTutorial?: boolean;
   plan(context: PlanContext): CheckPlan[];
 }
 
@@ -69,11 +71,13 @@ export class PlanContext {
   }
 
   /** An HTTP GET from a container: curl where the image has it, bash's /dev/tcp where it does not. */
-  httpFrom(tool: HttpTool, where: ContainerRef, host: string, port: number): Step {
+  httpFrom(tool: HttpTool, where: ContainerRef, host: string, port: number, path = "/"): Step {
     const { timeouts } = this.topology;
     return this.exec(
       where,
-      tool === "curl" ? curlProbe(`http://${host}:${port}/`, timeouts) : bashTcpProbe(host, port, timeouts),
+      tool === "curl"
+        ? curlProbe(`http://${host}:${port}${path}`, timeouts)
+        : bashTcpProbe(host, port, timeouts),
     );
   }
 

@@ -4,7 +4,8 @@ import { dns } from "./dns";
 import { nodeToPod } from "./nodeToPod";
 import { podDemo } from "./podDemo";
 import { podToPod } from "./podToPod";
+import { serviceDepth } from "./serviceDepth";
 import { services } from "./services";
 
-export const SCENARIOS: readonly Scenario[] = [podDemo, nodeToPod, podToPod, dns, services];
+export const SCENARIOS: readonly Scenario[] = [podDemo, nodeToPod, podToPod, dns, services, serviceDepth];
 export type { Scenario } from "./context";

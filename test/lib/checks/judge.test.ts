@@ -103,6 +103,89 @@ describe("a page from every node (nodeProbes all)", () => {
   });
 });
 
+describe("Services in depth, judged on agnhost's real answers", () => {
+  const agnhost = (name: string) => step(capture("agnhost", name));
+  const backends = (answer: "every" | "one"): Expectation => ({
+    type: "backends",
+    backends: ["agnhost-1", "agnhost-2"],
+    answer,
+    requests: 10,
+  });
+
+  it("sees both backends answer a Service's requests, and one answer them all with ClientIP affinity", () => {
+    expect(judgeCheck(plan(backends("every")), [agnhost("service-hostnames")])).toMatchObject({
+      outcome: "passed",
+      observed: expect.stringMatching(/^10\/10 answered: agnhost-1 \d+, agnhost-2 \d+$/),
+    });
+    expect(judgeCheck(plan(backends("one")), [agnhost("affinity-hostnames")])).toMatchObject({
+      outcome: "passed",
+      observed: "10/10 answered, all by agnhost-1",
+    });
+    // Spread answers where one backend was promised, and one backend where both were.
+    expect(judgeCheck(plan(backends("one")), [agnhost("service-hostnames")])).toMatchObject({
+      outcome: "failed",
+      failure: "wrong-answer",
+    });
+    expect(judgeCheck(plan(backends("every")), [agnhost("affinity-hostnames")]).observed).toBe(
+      "agnhost-2 never answered: agnhost-1 10, agnhost-2 0",
+    );
+  });
+
+  it("counts unanswered requests and says why, in curl's words", () => {
+    const lost = step({
+      stdout: "agnhost-1\n\n",
+      stderr: capture("curl", "connect-timeout").stderr,
+      exit: 0,
+    });
+    const result = judgeCheck(plan({ ...backends("every"), requests: 2 } as Expectation), [lost]);
+    expect(result).toMatchObject({ outcome: "failed", failure: "timeout" });
+    expect(result.observed).toMatch(/^1\/2 requests answered \(agnhost-1 1, agnhost-2 0\); curl: \(28\)/);
+  });
+
+  it("tells a kept client address from a rewritten one", () => {
+    const kept: Expectation = { type: "client-ip", address: "10.250.0.2", source: "kept" };
+    const rewritten: Expectation = { type: "client-ip", address: "10.250.0.1", source: "rewritten" };
+    expect(judgeCheck(plan(kept), [agnhost("local-clientip")])).toMatchObject({
+      outcome: "passed",
+      observed: "the backend saw the client's own address 10.250.0.2",
+    });
+    // Through node 1 from node 2: the backend saw node 1's pod bridge, not node 2.
+    expect(
+      judgeCheck(plan({ ...rewritten, address: "10.250.0.2" } as Expectation), [
+        agnhost("cluster-clientip-backend-node"),
+      ]),
+    ).toMatchObject({
+      outcome: "passed",
+      observed: "the backend saw 10.244.0.1, not the client's 10.250.0.2: the source was rewritten",
+    });
+    expect(
+      judgeCheck(plan({ ...kept, address: "10.250.0.1" } as Expectation), [agnhost("cluster-clientip")]),
+    ).toMatchObject({
+      outcome: "failed",
+      failure: "wrong-answer",
+    });
+  });
+
+  it("passes a NodePort that a node without a Local backend drops, and fails one that answers", () => {
+    expect(judgeCheck(plan({ type: "dropped" }), [agnhost("local-no-backend")])).toMatchObject({
+      outcome: "passed",
+      observed: expect.stringMatching(
+        /^no answer, as expected: exit 28: curl: \(28\) Failed to connect to 10\.250\.0\.2 port 31080/,
+      ),
+    });
+    expect(judgeCheck(plan({ type: "dropped" }), [agnhost("local-no-backend-own-node")])).toMatchObject({
+      outcome: "failed",
+      failure: "wrong-answer",
+    });
+  });
+
+  it("passes a Service without endpoints that refuses at once", () => {
+    expect(judgeCheck(plan({ type: "refused", tool: "curl" }), [agnhost("no-endpoints")])).toMatchObject({
+      outcome: "passed",
+    });
+  });
+});
+
 describe("the refused-port check", () => {
   const refused = { type: "refused", tool: "curl" } as const;
   it("passes on a real refusal", () => {

@@ -54,6 +54,12 @@ function capturedStep(plan: CheckPlan, index: number): Capture {
       return page(e.tool, e.marker);
     case "http-from-each":
       return page("curl", e.marker);
+    case "backends":
+      return text(`${e.backends.join("\n")}\n`.repeat(e.requests / e.backends.length));
+    case "client-ip":
+      return text(`${e.address}:41234`);
+    case "dropped":
+      return capture("curl", "connect-timeout");
     case "http-by-name":
       return last ? page("curl", e.marker) : text(fixtureText("kubelet", "getent-hosts-pod-demo.txt"));
     case "refused":

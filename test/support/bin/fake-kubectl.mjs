@@ -131,10 +131,16 @@ export function respond(argv, env) {
       // leaves them empty.
       const selector = args[args.indexOf("--selector") + 1] || "";
       const service = (world.services || {})[selector.split("=")[1]];
-      const ip = service && ((world.pods || {})[service.pod] || {}).ip;
-      // One slice; FAKE_KUBECTL_ENDPOINTS_CHANGED is the time of its last change (absent when unset).
-      const node = service && ((world.pods || {})[service.pod] || {}).node;
-      const endpoints = ip && !env.FAKE_KUBECTL_NO_ENDPOINTS ? `${ip}=true\n${ip}@${node || ""}\n` : "";
+      // One slice, an endpoint per selected pod; FAKE_KUBECTL_ENDPOINTS_CHANGED is the time of its last change
+      // (absent when unset).
+      const selected = service ? (service.pods && service.pods.length > 0 ? service.pods : [service.pod]) : [];
+      const endpoints = env.FAKE_KUBECTL_NO_ENDPOINTS
+        ? ""
+        : selected
+            .map((name) => (world.pods || {})[name] || {})
+            .filter((p) => p.ip)
+            .map((p) => `${p.ip}=true\n${p.ip}@${p.node || ""}\n`)
+            .join("");
       return answer(`${endpoints}changed=${env.FAKE_KUBECTL_ENDPOINTS_CHANGED || ""}\n`);
     }
     if (args[0] === "rollout") {
@@ -206,11 +212,53 @@ export function respond(argv, env) {
   }
 
   const page = (group, kind) => captured(group, kind === "httpd" ? "httpd-it-works" : "nginx-welcome");
+
+  // The host address of the node a node probe runs on: probe pods are named by their node's place in the list.
+  function probeNodeIP(name) {
+    const nodes = world.nodes || [];
+    const at = nodes.findIndex((n, i) => name === `netlab-node-probe-${["k7x2p", "m4q9z"][i] || `z${i}`}`);
+    return at < 0 ? undefined : nodes[at].internalIP;
+  }
+
+  // agnhost netexec behind a Service (test/fixtures/agnhost): /hostname names the backend that answered,
+  // /clientip the source it saw. A NodePort with externalTrafficPolicy Local answers only through a node
+  // that runs a backend (elsewhere the request times out, as captured), and keeps the caller's address;
+  // Cluster rewrites it to the node's. `index` picks the backend of the index-th request; ClientIP affinity
+  // always the same one.
+  function agnhostAnswer(urlText, index) {
+    const url = new URL(urlText);
+    const port = Number(url.port || "80");
+    for (const [name, s] of Object.entries(services)) {
+      const names = [name, `${name}.${world.namespace}`, `${name}.${world.namespace}.svc.${world.clusterDomain}`, s.clusterIP];
+      const viaNode = (world.nodes || []).find((n) => n.internalIP === url.hostname && port === s.nodePort);
+      if (!(names.includes(url.hostname) && port === s.port) && viaNode === undefined) continue;
+      const backends = (s.pods || []).filter((p) => ((pods[p] || {}).serves || {})[s.targetPort] === "agnhost");
+      if (backends.length === 0) return undefined;
+      const local = viaNode !== undefined && s.externalTrafficPolicy === "Local";
+      if (local && !backends.some((p) => pods[p].node === viaNode.name)) return captured("agnhost", "local-no-backend");
+      const backend = s.sessionAffinity === "ClientIP" ? backends[0] : backends[index % backends.length];
+      if (url.pathname === "/hostname") return answer(backend);
+      if (url.pathname === "/clientip") {
+        const caller = probeNodeIP(pod) || (pods[pod] || {}).ip;
+        return answer(`${viaNode !== undefined && !local ? viaNode.internalIP : caller}:41234`);
+      }
+      return answer("NOW: 2026-12-07 03:00:00.000000000 +0000 UTC m=+1.0");
+    }
+    return undefined;
+  }
   const kubelet = (file) => read("kubelet", file);
 
   function run(command) {
     const [tool] = command;
+    if (tool === "timeout" && command[2] === "bash" && /seq/.test(command[4] || "")) {
+      // Repeated requests (probes.ts repeatedCurlProbe): one answer per line.
+      const [url, count] = command.slice(6, 8);
+      const answers = Array.from({ length: Number(count) }, (_, i) => agnhostAnswer(url, i));
+      return answer(answers.map((a) => (a && a.exit === 0 ? `${a.stdout}\n` : "\n")).join(""));
+    }
     if (tool === "curl") {
+      const agnhost = agnhostAnswer(command[command.length - 1], 0);
+      if (agnhost !== undefined) return agnhost;
       const url = new URL(command[command.length - 1]);
       const kind = served(url.hostname, url.port || "80");
       if (!broken) return kind ? page("curl", kind) : captured("curl", "refused");

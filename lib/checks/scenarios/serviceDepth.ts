@@ -1,0 +1,193 @@
+// What a Service really promises, past `kubectl expose`: a pod reaches itself through its own Service
+// (hairpin), a Service without endpoints refuses at once, requests spread over the backends (or stick to
+// one with session affinity), and externalTrafficPolicy Local answers only where a backend runs, keeping the
+// client's address, where Cluster answers everywhere and rewrites it.
+import { waitForEndpointStep } from "../kubectl";
+import { type DepthLab, PAGE_MARKERS } from "../lab";
+import { repeatedCurlProbe } from "../probes";
+import { NODE_PROBES, testedPod, testedService } from "../tested";
+import type { CheckPlan, Endpoint, Step } from "../types";
+import { label, type PlanContext, podEnd, type Scenario, UNKNOWN_ADDRESS } from "./context";
+
+export const serviceDepth: Scenario = {
+  section: "service-depth",
+  title: "Services in depth: what a Service promises",
+  afterTutorial: true,
+  plan: (context) => {
+    const depth = context.topology.depth;
+    if (depth === undefined) return [];
+    return [
+      ...hairpinChecks(context, depth),
+      noEndpointsCheck(context, depth),
+      spreadCheck(context, depth, "spread"),
+      spreadCheck(context, depth, "sticky"),
+      ...trafficPolicyChecks(context, depth),
+    ];
+  },
+};
+
+const serviceEnd = (service: string): Endpoint => ({ kind: "service", service });
+
+/** Waits, bounded, until a Service lists each of these pods as a ready endpoint. */
+function readyFor(context: PlanContext, service: string, pods: readonly string[]): Step[] {
+  const { kubectl, namespace } = context.topology;
+  return pods.map((pod) => waitForEndpointStep(kubectl, namespace, service, context.podIP(pod)));
+}
+
+/** pod-httpd through its own Service, by ClusterIP and through its node's NodePort: the packet comes back to it. */
+function hairpinChecks(context: PlanContext, depth: DepthLab): CheckPlan[] {
+  if (depth.hairpin === undefined) return [];
+  const { server, service } = depth.hairpin;
+  const marker = PAGE_MARKERS[server.kind];
+  const node = context.nodeOf(server.pod);
+  const facts = context.facts.services[service.name];
+  const ready = readyFor(context, service.name, [server.pod]);
+  const base = {
+    source: label(server),
+    expected: `the page contains "${marker}"`,
+    expectation: { type: "http", tool: server.tool, marker } as const,
+    tests: [testedService(service.name), testedPod(server.pod)],
+    from: podEnd(server),
+    to: serviceEnd(service.name),
+    ...context.inPod(server.pod),
+    path: "same-pod" as const,
+  };
+  const clusterIP = facts?.clusterIP ?? UNKNOWN_ADDRESS;
+  const nodePort = facts?.nodePort;
+  return [
+    {
+      ...base,
+      id: `service-depth.hairpin.cluster-ip`,
+      claim: "A pod reaches itself through its own Service's ClusterIP (hairpin).",
+      target: `${clusterIP}:${service.port} -> ${label(server)} (itself)`,
+      steps: [...ready, context.httpFrom(server.tool, server, clusterIP, service.port)],
+      via: "cluster-ip",
+    },
+    ...(service.type === "NodePort"
+      ? [
+          {
+            ...base,
+            id: `service-depth.hairpin.node-port`,
+            claim: "A pod reaches itself through its own NodePort, on its node's IP (hairpin).",
+            target: `${context.nodeIP(node)}:${nodePort ?? "<nodePort>"} -> ${label(server)} (itself)`,
+            steps: [...ready, context.httpFrom(server.tool, server, context.nodeIP(node), nodePort ?? 0)],
+            via: "node-port" as const,
+          },
+        ]
+      : []),
+  ];
+}
+
+/** A Service whose selector matches nothing: kube-proxy rejects the connection at once. */
+function noEndpointsCheck(context: PlanContext, depth: DepthLab): CheckPlan {
+  const service = depth.services.nowhere;
+  const clusterIP = context.facts.services[service]?.clusterIP ?? UNKNOWN_ADDRESS;
+  const clientNode = context.nodeOf(depth.client.pod);
+  return {
+    id: "service-depth.no-endpoints",
+    claim: "A Service without endpoints refuses a connection at once, rather than letting it time out.",
+    source: label(depth.client),
+    target: `${service} ${clusterIP}:${depth.servicePort} (no endpoint)`,
+    steps: [context.httpFrom("curl", depth.client, clusterIP, depth.servicePort)],
+    expected: "connection refused",
+    expectation: { type: "refused", tool: "curl" },
+    tests: [testedService(service), testedPod(depth.client.pod)],
+    from: podEnd(depth.client),
+    to: serviceEnd(service),
+    via: "cluster-ip",
+    ...context.between(clientNode, undefined),
+  };
+}
+
+/** Many requests to a Service over both backends: every backend answers, or, with affinity, one. */
+function spreadCheck(context: PlanContext, depth: DepthLab, which: "spread" | "sticky"): CheckPlan {
+  const service = depth.services[which];
+  const backends = depth.backends.map((b) => b.pod);
+  const clientNode = context.nodeOf(depth.client.pod);
+  const url = `http://${service}:${depth.servicePort}/hostname`;
+  const sticky = which === "sticky";
+  return {
+    id: sticky ? "service-depth.session-affinity" : "service-depth.load-balancing",
+    claim: sticky
+      ? "With sessionAffinity ClientIP, every request of one client reaches the same backend."
+      : "A Service spreads requests over its backends, on every node they run on.",
+    source: label(depth.client),
+    target: `${depth.requests} x ${url} -> ${backends.join(", ")}`,
+    steps: [
+      ...readyFor(context, service, backends),
+      context.exec(depth.client, repeatedCurlProbe(url, depth.requests, context.topology.timeouts)),
+    ],
+    expected: sticky
+      ? `all ${depth.requests} answers from one backend`
+      : `answers from each of ${backends.join(" and ")}`,
+    expectation: { type: "backends", backends, answer: sticky ? "one" : "every", requests: depth.requests },
+    tests: [testedService(service), ...backends.map(testedPod), testedPod(depth.client.pod)],
+    from: podEnd(depth.client),
+    to: serviceEnd(service),
+    via: "cluster-ip",
+    // The backends may run on any node, so the path is any-node; the client's node is known.
+    ...context.between(clientNode, undefined),
+  };
+}
+
+/**
+ * externalTrafficPolicy, asked from a node's host network: Local answers through the node of its backend
+ * with the client's own address, and not through a node without one; Cluster rewrites the address.
+ */
+function trafficPolicyChecks(context: PlanContext, depth: DepthLab): CheckPlan[] {
+  const [first] = depth.backends;
+  const backendNode = context.nodeOf(first.pod);
+  const otherNode = context.otherNode(backendNode);
+  const local = depth.services.local;
+  const spread = depth.services.spread;
+  const port = (service: string) => context.facts.services[service]?.nodePort;
+  const ask = (from: string | undefined, to: string | undefined, service: string) => {
+    const probe = context.probeOn(from);
+    const address = context.nodeIP(to);
+    return {
+      source: context.hostSource(from),
+      target: `${address}:${port(service) ?? "<nodePort>"}/clientip`,
+      steps:
+        probe === undefined
+          ? []
+          : [
+              ...readyFor(context, service, [first.pod]),
+              context.httpFrom("curl", probe, address, port(service) ?? 0, "/clientip"),
+            ],
+      tests: [testedService(service), testedPod(first.pod), NODE_PROBES],
+      from: { kind: "node" as const, node: from ?? "<other node>" },
+      to: serviceEnd(service),
+      via: "node-port" as const,
+      ...context.between(from, backendNode),
+      // Both nodes are needed: without a second node, the check is skipped with the reason.
+      ...context.fromNode(to === undefined ? undefined : from, () => context.noOtherNode(backendNode)),
+    };
+  };
+  const clientIP = context.nodeIP(otherNode);
+  return [
+    {
+      id: "service-depth.local.backend-node",
+      claim:
+        "externalTrafficPolicy Local: the node of a backend answers, and the backend sees the client's own address.",
+      expected: `an answer, from source ${clientIP}`,
+      expectation: { type: "client-ip", address: clientIP, source: "kept" },
+      ...ask(otherNode, backendNode, local),
+    },
+    {
+      id: "service-depth.local.other-node",
+      claim:
+        "externalTrafficPolicy Local: a node without a backend of the Service does not answer on its NodePort.",
+      expected: "no answer (the node drops it)",
+      expectation: { type: "dropped" },
+      ...ask(backendNode, otherNode, local),
+    },
+    {
+      id: "service-depth.cluster.source-rewritten",
+      claim:
+        "externalTrafficPolicy Cluster: any node answers, and the backend sees the node's address, not the client's.",
+      expected: `an answer, from a source other than ${clientIP}`,
+      expectation: { type: "client-ip", address: clientIP, source: "rewritten" },
+      ...ask(otherNode, backendNode, spread),
+    },
+  ];
+}
