@@ -12,7 +12,9 @@
 #      the fault removed they pass again. CoreDNS scaled to zero: the report says cluster DNS is down; node
 #      2's kube-proxy stopped: the report says so. Every failure shows its evidence. Each break-it
 #      exercise (the config key `exercise`) is observed and diagnosed as expected, under strict mode, which
-#      does not fail on it; unset, every check passes again.
+#      does not fail on it; unset, every check passes again. With labs service-depth (agnhost backends built
+#      from the cluster's own Kubernetes source), every check of Services in depth passes, each expected
+#      refusal and drop included.
 #   7. `pulumi destroy`: the namespace and everything in it are gone
 #   8. unhappy paths, each on a new stack: a namespace under Pod Security "baseline" (node checks skipped,
 #      the rest passes), "restricted" (a clear message, nothing built), an image that cannot be pulled
@@ -260,6 +262,38 @@ exercises() {
     run=$((run + 1))
   done
   lab config set strict false
+}
+
+# The chapter after the tutorial, on the lab as it stands: agnhost backends (built from the cluster's own
+# Kubernetes source) behind the Services of service-depth; every one of its checks must pass on two nodes,
+# each expected refusal and drop included. Then the lab goes back to the tutorial's labs.
+service_depth() {
+  local start
+  lab config set labs eg1,eg2,services,service-depth
+  lab config set --path images.agnhost localhost/netlab/agnhost:e2e
+  start=$(date +%s)
+  lab up --yes --skip-preview >"${OUT}/service-depth.log" 2>&1 ||
+    { tail -n 40 "${OUT}/service-depth.log"; fail "pulumi up with service-depth failed"; }
+  echo "service-depth: pulumi up took $(($(date +%s) - start)) s (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+  lab stack output --json >"${OUT}/service-depth-outputs.json"
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  node -e '
+    const { checks } = require(process.argv[1]);
+    const depth = checks.filter((check) => check.section === "service-depth");
+    for (const check of depth) console.log(`${check.id}: ${check.outcome}: ${check.observed}`);
+    const bad = checks.filter((check) => check.outcome !== "passed");
+    if (depth.length !== 8 || bad.length > 0) {
+      console.error(JSON.stringify(bad, null, 2));
+      process.exit(1);
+    }
+  ' "${OUT}/service-depth-outputs.json" || fail "a check failed with service-depth, or its 8 checks are not all there"
+  lab config set labs eg1,eg2,services
+  lab up --yes --skip-preview >"${OUT}/service-depth-off.log" 2>&1 ||
+    { tail -n 40 "${OUT}/service-depth-off.log"; fail "pulumi up without service-depth failed"; }
+  if k get pods --namespace "${NAMESPACE}" pod-backend-a >/dev/null 2>&1; then
+    fail "pod-backend-a is still there once service-depth is switched off"
+  fi
+  echo "service-depth switched off: its backends and Services are gone"
 }
 
 destroy() {
@@ -616,6 +650,7 @@ step "6. cross-node traffic dropped: exactly those checks fail" cross_node_fault
 step "6b. CoreDNS scaled to zero: the report says cluster DNS is down" dns_down_fault
 step "6c. node 2's kube-proxy stopped: the report names it" kube_proxy_fault
 step "6d. exercises: each mistake observed and diagnosed" exercises
+step "6e. service-depth: hairpin, no endpoints, load balancing, affinity, externalTrafficPolicy" service_depth
 step "7. destroy removes everything" destroy
 step "8a. Pod Security baseline: node checks skipped, the rest passes" pod_security_baseline
 step "8b. Pod Security restricted: a clear message, nothing built" pod_security_restricted
