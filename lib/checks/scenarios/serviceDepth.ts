@@ -158,7 +158,7 @@ function trafficPolicyChecks(context: PlanContext, depth: DepthLab): CheckPlan[]
       from: { kind: "node" as const, node: from ?? "<other node>" },
       to: serviceEnd(service),
       via: "node-port" as const,
-      ...context.between(from, backendNode),
+      ...context.between(from, to),
       // Both nodes are needed: without a second node, the check is skipped with the reason.
       ...context.fromNode(to === undefined ? undefined : from, () => context.noOtherNode(backendNode)),
     };
