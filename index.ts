@@ -274,6 +274,7 @@ function checkEveryClaim(
       startTimeoutSeconds: config.podStartTimeoutSeconds,
       cluster: found.cluster,
       unread: found.unread,
+      kubectlVersions: found.kubectl,
       nodeProbeSpread: config.nodeProbes,
       runner: {
         execTimeoutSeconds: config.checks.execTimeoutSeconds,

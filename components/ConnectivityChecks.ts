@@ -4,6 +4,7 @@ import { diagnose } from "../lib/checks/diagnosis";
 import { type DiscoveredFacts, discoveredFacts } from "../lib/checks/facts";
 import { type EvidenceRun, gatherEvidence } from "../lib/checks/evidence/gather";
 import { type CheckGroup, distinctSteps, groupChecks } from "../lib/checks/groups";
+import { planNetworkReads, readNetwork } from "../lib/checks/network";
 import { judgeCheck } from "../lib/checks/judge";
 import { type LabTopology, type LiveFacts, UNRESOLVED_FACTS } from "../lib/checks/lab";
 import { planChecks } from "../lib/checks/plan";
@@ -22,6 +23,7 @@ import { type ClusterFacts, knownNodes } from "../lib/cluster";
 import type { NodeProbeSpread, PullPolicy } from "../lib/config";
 import type { ExercisePlan } from "../lib/exercises";
 import { exerciseLine, type ExerciseResult, expectedFailures, judgeExercise } from "../lib/exercises/judge";
+import { type KubectlVersions, type NetworkFacts, networkLines } from "../lib/network";
 import { probeNodes } from "../lib/nodeProbes";
 import { type DiagramInput, formatDiagram } from "../lib/results/diagram";
 import { formatJUnit } from "../lib/results/junit";
@@ -54,6 +56,8 @@ export interface ConnectivityChecksArgs {
   nodeProbeSpread?: NodeProbeSpread;
   /** What the lab's credentials could not read before the build: named in the report and the facts. */
   unread?: UnreadFact[];
+  /** kubectl's and the server's versions, as the discovery read them. */
+  kubectlVersions?: KubectlVersions;
   runner: RunnerOptions;
   /** Ids of the checks not to create (checksOnly / checksSkip). */
   leaveOut?: readonly string[];
@@ -65,8 +69,8 @@ export interface ConnectivityChecksArgs {
   exercise?: ExercisePlan;
 }
 
-/** The `facts` output: the lab's live facts and what the checks found out about the cluster. */
-export type LabFacts = LiveFacts & DiscoveredFacts;
+/** The `facts` output: the lab's live facts, what the checks found out, and the network the lab runs on. */
+export type LabFacts = LiveFacts & DiscoveredFacts & { network: NetworkFacts };
 
 /** Runs every check of the tutorial against the live lab, after the pods and services it tests. */
 export class ConnectivityChecks extends pulumi.ComponentResource {
@@ -104,9 +108,10 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
     const runs = groupChecks(shapes).map((group) => this.runGroup(group, lab, args));
     const allRuns = inPlanOrder(runs, shapes);
 
+    const network = this.readNetwork(args, lab);
     this.facts = pulumi
-      .all([lab.factsAbout(lab.everything()), allRuns])
-      .apply(([facts, all]) => ({ ...facts, ...discoveredFacts(all) }));
+      .all([lab.factsAbout(lab.everything()), allRuns, network])
+      .apply(([facts, all, found]) => ({ ...facts, ...discoveredFacts(all), network: found }));
     this.results = pulumi.all([allRuns, this.facts]).apply(([all, facts]) =>
       // Each failure is diagnosed from the other checks of the same run and what the run found out.
       diagnose(
@@ -122,10 +127,11 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
     );
     // An exercise's verdict comes first: it is what the learner switched it on for.
     this.report = pulumi
-      .all([this.results, this.exercise])
-      .apply(([results, exercise]) =>
+      .all([this.results, this.exercise, this.facts])
+      .apply(([results, exercise, facts]) =>
         [
           ...(exercise === undefined ? [] : [exerciseLine(exercise), ""]),
+          ...withBlankAfter(networkLines(facts.network, facts.nodes.length)),
           ...withBlankAfter(unreadLines(args.unread ?? [])),
           formatReport(results, args.leaveOut ?? []),
         ].join("\n"),
@@ -161,6 +167,35 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
       walkthrough: this.walkthrough,
       exercise: this.exercise,
     });
+  }
+
+  /**
+   * The network the lab runs on, read once the pods and node probes are there: kube-proxy's mode and the
+   * way toward other nodes' pods on each node, a pod's MTU; rerun with the checks.
+   */
+  private readNetwork(args: ConnectivityChecksArgs, lab: TestedObjects): pulumi.Output<NetworkFacts> {
+    const objects = lab.everything().filter((object) => object.kind !== "service");
+    const facts = lab.factsAbout(objects);
+    const reads = facts.apply((f) => planNetworkReads(args.topology, f));
+    const tested = objects.map((object) => lab.tested(object));
+    const read = new command.local.Command(
+      "network",
+      {
+        create: reads.apply((r) => buildRunnerScript(r.steps, args.runner)),
+        triggers: [args.run, ...tested.flatMap((o) => o.triggers)],
+        logging: "none",
+      },
+      {
+        parent: this,
+        dependsOn: tested.flatMap((o) => (o.resource === undefined ? [] : [o.resource])),
+        deleteBeforeReplace: true,
+      },
+    );
+    return pulumi
+      .all([reads, read.stdout, lab.factsAbout(lab.everything())])
+      .apply(([r, stdout, all]) =>
+        readNetwork(r, parseRunnerOutput(stdout), all, args.kubectlVersions ?? {}),
+      );
   }
 
   private createNodeProbes(args: ConnectivityChecksArgs): NodeProbes | undefined {

@@ -7,6 +7,7 @@ import { type ReadAnswer, type ReadName, READS, readFailure } from "./clusterRea
 import type { Placement } from "./config";
 import { LABELS, METADATA, readKubectlJson } from "./kubectlJson";
 import type { LabObjectKind, NamespaceObject } from "./leftovers";
+import { type KubectlVersions, parseKubectlVersions } from "./network";
 import { nodePortFacts, type NodePortFacts } from "./nodePorts";
 
 export interface ClusterNode {
@@ -36,6 +37,8 @@ export interface Discovery {
   unread: UnreadFact[];
   /** Which node ports are held, as far as the lab may know. */
   nodePorts: NodePortFacts;
+  /** kubectl's and the server's versions, with kubectl's own warning when they are too far apart. */
+  kubectl: KubectlVersions;
 }
 
 const LAB_OBJECT_KIND = z.enum(["Pod", "Service", "DaemonSet"]) satisfies z.ZodType<LabObjectKind>;
@@ -66,6 +69,7 @@ export function discoveryOf(answers: Record<ReadName, ReadAnswer>, namespace: st
     namespaceObjects: parseNamespaceObjects(ok(READS.namespaceObjects) ?? ""),
     unread: unreadFacts(answers, namespace),
     nodePorts: nodePortFacts(answers),
+    kubectl: parseKubectlVersions(answers[READS.version]?.stdout ?? "", answers[READS.version]?.stderr ?? ""),
   };
 }
 

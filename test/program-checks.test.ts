@@ -98,6 +98,7 @@ describe("a healthy lab", () => {
         "checks-pod/pod-demo,pod/pod-httpd,service/svc-nodeport-httpd",
         "checks-pod/pod-httpd,probes/node,service/svc-nodeport-httpd",
         "checks-pod/pod-demo,pod/pod-nginx,service/svc-clusterip-nginx",
+        "network",
       ].sort(),
     );
   });
@@ -172,7 +173,16 @@ describe("a healthy lab", () => {
   it("exports the summary and a report", async () => {
     expect(await valueOf(program.summary)).toMatchObject({ passed: 30, failed: 0, skipped: 2, total: 32 });
     const report = (await valueOf(program.report)) ?? "";
-    expect(report.split("\n")[0]).toMatch(/^CHECK\s+RESULT\s+PATH\s+TIME\s+CONNECT\s+OBSERVED$/);
+    // The network the lab found first, then kubectl's own skew warning (the mocks' kubectl is 1.32, the
+    // server 1.34, as captured), then the table.
+    expect(report.split("\n").slice(0, 4)).toEqual([
+      "network: 1 node, kube-proxy iptables, routed (pod MTU 1500, link 1500), IPv4, kubectl 1.32 / server 1.34",
+      expect.stringMatching(
+        /^warning: kubectl 1\.32 is outside the skew Kubernetes supports: version difference/,
+      ),
+      "",
+      expect.stringMatching(/^CHECK\s+RESULT\s+PATH\s+TIME\s+CONNECT\s+OBSERVED$/),
+    ]);
     for (const id of CHECK_IDS.filter((id) => !OTHER_NODE_IDS.includes(id)))
       expect(report).toMatch(
         new RegExp(`^${id.replace(/\./g, "\\.")}\\s+passed\\s+\\S+( \\S+)?\\s+\\d+ ms`, "m"),
@@ -208,6 +218,18 @@ describe("a healthy lab", () => {
       },
       kubeDnsIP: "10.96.0.10",
       apiServiceIP: "10.96.0.1",
+      // Read on the node probe and in pod-demo, as captured on the e2e cluster (test/fixtures/network).
+      network: {
+        nodes: { "node-1": { kubeProxy: "iptables", towardPods: { device: "netlab-n2" }, linkMTU: 1500 } },
+        podMTU: 1500,
+        families: { pods: ["IPv4"], services: ["IPv4"] },
+        kubectl: {
+          client: "1.32",
+          server: "1.34",
+          skewWarning:
+            "version difference between client (1.32) and server (1.34) exceeds the supported minor version skew of +/-1",
+        },
+      },
     });
   });
 

@@ -28,8 +28,8 @@ describe("checksOnly and checksSkip", () => {
       "dns.kubernetes-default",
     ]);
     // One command per set of tested objects: pod-demo, the API, each pod's resolv.conf (the DNS probe's with
-    // kubernetes.default), and the DNS probe with each Service.
-    expect(cluster.ofType("command:local:Command")).toHaveLength(7);
+    // kubernetes.default), and the DNS probe with each Service; and the read of the network's facts.
+    expect(cluster.ofType("command:local:Command")).toHaveLength(8);
     expect(await valueOf(program.summary)).toMatchObject({ passed: 13, total: 13, leftOut: 19 });
     expect(await valueOf(program.report)).toMatch(
       /\n19 check\(s\) left out by checksOnly\/checksSkip: pod-demo\.pod-ip, /,

@@ -35,7 +35,7 @@ describe("a learner with the admin role in their own namespace only", () => {
     ]);
     expect(facts?.kubeDnsIP).toBe("10.96.0.10");
     const report = (await valueOf(program.report)) ?? "";
-    expect(report.split("\n").slice(0, 3)).toEqual([
+    expect(report.split("\n").slice(3, 6)).toEqual([
       "not read with these credentials:",
       expect.stringMatching(/^ {2}list nodes \(cluster-wide\) \(forbidden\): /),
       expect.stringMatching(/^ {2}list services \(every namespace\) \(forbidden\): /),

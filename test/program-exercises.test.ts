@@ -17,7 +17,7 @@ describe("no exercise", () => {
     expect(specOf(cluster.byName(SERVICE, "svc-clusterip-nginx")).selector).toEqual({
       [SELECTOR_LABEL]: "pod-nginx",
     });
-    expect(String(await valueOf(program.report)).split("\n")[0]).toMatch(/^CHECK\s+RESULT/);
+    expect(String(await valueOf(program.report)).split("\n")[0]).toMatch(/^network: /);
   });
 });
 

@@ -132,6 +132,23 @@ for (const svc of services) {
   same(endpoint?.clusterIP, svc.spec.clusterIP, `serviceEndpoints[${name}].clusterIP`);
   if (svc.spec.type === "NodePort") same(fact?.nodePort, svc.spec.ports[0].nodePort, `facts.services.${name}.nodePort`);
 }
+// The network the lab found, as the e2e cluster is wired (e2e/cluster/cluster.sh): kube-proxy in iptables
+// mode on every node, pod traffic routed between the nodes on veths (no tunnel), MTU 1500, IPv4 only.
+if (mode === "healthy") {
+  const network = outputs.facts.network;
+  for (const node of outputs.facts.nodes) {
+    const found = network?.nodes?.[node.name];
+    same(found?.kubeProxy, "iptables", `facts.network.nodes.${node.name}.kubeProxy`);
+    expect(found?.towardPods?.tunnel === undefined, `facts.network.nodes.${node.name}: a tunnel on a routed network`);
+    same(found?.linkMTU, 1500, `facts.network.nodes.${node.name}.linkMTU`);
+  }
+  same(network?.podMTU, 1500, "facts.network.podMTU");
+  const first = outputs.report.split("\n")[0];
+  expect(
+    first.startsWith(`network: ${outputs.facts.nodes.length} nodes, kube-proxy iptables, routed (pod MTU 1500, link 1500), IPv4`),
+    `the report's first line says ${first}`,
+  );
+}
 if (mode === "healthy") {
   const dnsAnswer = results.find((r) => r.id === "dns.svc-clusterip-nginx.fqdn")?.observed ?? "";
   const nginxIP = services.find((s) => s.metadata.name === "svc-clusterip-nginx")?.spec.clusterIP;

@@ -29,6 +29,7 @@ const found = (cluster: ClusterFacts, namespaceObjects: Discovery["namespaceObje
   namespaceObjects,
   unread: [],
   nodePorts: { dryRuns: {} },
+  kubectl: {},
 });
 const oneNode = { ...twoNodes, nodes: twoNodes.nodes.slice(0, 1) };
 const handMadePod = { kind: "Pod" as const, name: "pod-httpd", labels: { app: "httpd" } };

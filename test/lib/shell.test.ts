@@ -9,7 +9,11 @@ import { bashTcpProbe, networkIdentityProbe } from "../../lib/checks/probes";
 import { STRICT_GATE_SCRIPT } from "../../lib/checks/report";
 import { buildRunnerScript } from "../../lib/checks/runner";
 import { TIMING_PREFIX } from "../../lib/checks/timing";
+import { UNRESOLVED_FACTS } from "../../lib/checks/lab";
+import { planNetworkReads } from "../../lib/checks/network";
 import { discoveryCommand } from "../../lib/clusterReads";
+import { parseLabConfig } from "../../lib/config";
+import { labTopology } from "../../lib/topology";
 import { readScript, shellAssignments, shellFunction, shellJoin, shellQuote } from "../../lib/shell";
 
 const LIB = path.resolve(__dirname, "..", "..", "lib");
@@ -77,6 +81,12 @@ describe("the scripts under lib/", () => {
     // Run inside the pods as one `-c` argument.
     "checks/http-get.bash": shellJoin(bashTcpProbe("10.244.1.11", 80, probeTimeouts)),
     "checks/network-identity.sh": shellJoin(networkIdentityProbe()),
+    "checks/network-facts.sh": shellJoin(
+      planNetworkReads(labTopology(parseLabConfig({}, { fileExists: () => true })), {
+        ...UNRESOLVED_FACTS,
+        nodeProbes: { "node-1": "netlab-node-probe-x" },
+      }).steps[0]?.argv ?? [],
+    ),
   };
   const scripts = (dir: string): string[] =>
     readdirSync(path.join(LIB, dir), { withFileTypes: true }).flatMap((entry) => {

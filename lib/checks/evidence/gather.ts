@@ -1,5 +1,6 @@
 // Each check's evidence, from its own steps, the evidence steps run with it, the other checks of the run and
 // the live facts the lab read from the cluster in the same `pulumi up`.
+import type { NetworkFacts } from "../../network";
 import type { CheckRun, DiscoveredFacts } from "../facts";
 import type { LiveFacts } from "../lab";
 import { parseNetworkIdentity, parseNslookup } from "../parsers";
@@ -8,17 +9,22 @@ import { excerpt } from "../../text";
 import { type Evidence, notRead, observed } from "./types";
 import { parseEndpointLines, parseRouteGet } from "./parsers";
 
-export type EvidenceFacts = LiveFacts & DiscoveredFacts;
+export type EvidenceFacts = LiveFacts & DiscoveredFacts & { network?: NetworkFacts };
 
 /** A check that ran, with what its evidence steps printed (in the order of its plan's evidenceSteps). */
 export interface EvidenceRun extends CheckRun {
   evidence: StepResult[];
 }
 
-const KUBE_PROXY_MODE = notRead(
-  "kube-proxy mode",
-  "the lab does not read kube-proxy's mode: the Service's translation to its endpoint is not shown",
-);
+/** The mode of the kube-proxy that translated the Service's address: the one on the node the request left. */
+function kubeProxyMode(node: string | undefined, facts: EvidenceFacts): Evidence {
+  const link = "kube-proxy mode";
+  if (node === undefined) return notRead(link, "the node the request left is not known");
+  const mode = facts.network?.nodes[node]?.kubeProxy;
+  return mode === undefined
+    ? notRead(link, `the lab read no network facts on ${node}`)
+    : observed(link, `${mode} on ${node}`);
+}
 
 /** The chain of facts behind one check; a skipped check has only the ends it would have joined. */
 export function gatherEvidence(
@@ -32,7 +38,7 @@ export function gatherEvidence(
     endEvidence("to", plan.to, plan.targetNode, facts),
   ];
   if (plan.skipReason !== undefined) return ends.flat();
-  return [...ends.flat(), ...routeEvidence(run), ...viaEvidence(run, runs)];
+  return [...ends.flat(), ...routeEvidence(run), ...viaEvidence(run, runs, facts)];
 }
 
 function endEvidence(
@@ -122,14 +128,14 @@ function routeEvidence(run: EvidenceRun): Evidence[] {
   });
 }
 
-function viaEvidence(run: EvidenceRun, runs: readonly EvidenceRun[]): Evidence[] {
+function viaEvidence(run: EvidenceRun, runs: readonly EvidenceRun[], facts: EvidenceFacts): Evidence[] {
   switch (run.plan.via) {
     case "dns":
       return [dnsAnswer(run.steps.at(-1), "DNS answer")];
     case "cluster-ip":
-      return [serviceName(run, runs), endpoints(run.steps[0]), KUBE_PROXY_MODE];
+      return [serviceName(run, runs), endpoints(run.steps[0]), kubeProxyMode(run.plan.sourceNode, facts)];
     case "node-port":
-      return [endpoints(run.steps[0]), forwarding(run), KUBE_PROXY_MODE];
+      return [endpoints(run.steps[0]), forwarding(run), kubeProxyMode(run.plan.sourceNode, facts)];
     case "localhost":
     case "file":
       return sharedNetwork(run, runs);

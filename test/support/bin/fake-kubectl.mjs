@@ -311,6 +311,12 @@ export function respond(argv, env) {
       const hostname = broken ? "node-1\n" : read("netns", "hostname.stdout");
       return answer(`==> /proc/sys/kernel/hostname <==\n${hostname}\n==> /etc/hosts <==\n${hosts}`);
     }
+    if (tool === "sh" && /proxyMode/.test(command[2] || "")) {
+      // The network facts read on a node probe, as captured on each e2e node (test/fixtures/network).
+      const second = probeNodeIP(pod) !== undefined && probeNodeIP(pod) !== (world.nodes || [])[0]?.internalIP;
+      return captured("network", second ? "node-probe-node-2" : "node-probe-node-1");
+    }
+    if (tool === "cat" && command[1] === "/sys/class/net/eth0/mtu") return captured("network", "pod-mtu");
     if (tool === "sh" && /readlink \/proc\/self\/ns\/net/.test(command[2])) {
       const onHost = broken && container === "cntr-centos";
       return captured("netns", onHost ? "network-identity-host" : "network-identity");

@@ -141,6 +141,19 @@ describe("gatherEvidence", () => {
     expect(evidence[1]).toMatchObject({ value: "Service svc-clusterip-nginx ClusterIP 10.96.203.5" });
     expect(evidence[3]).toMatchObject({ status: "observed", value: "10.244.1.11 ready on node-2" });
     expect(evidence[4]).toMatchObject({ status: "not read" });
+    // With the network facts read in the same run, the mode of the kube-proxy on the client's node.
+    const withNetwork = {
+      ...facts,
+      network: {
+        nodes: { [String(run.plan.sourceNode)]: { kubeProxy: "nftables" } },
+        families: { pods: [], services: [] },
+        kubectl: {},
+      },
+    };
+    expect(gatherEvidence(run, [lookup, run], withNetwork)[4]).toMatchObject({
+      status: "observed",
+      value: `nftables on ${String(run.plan.sourceNode)}`,
+    });
     // Without the lookup in the run (left out), the answer is not read, with the reason.
     expect(gatherEvidence(run, [run], facts)[2]).toMatchObject({
       status: "not read",

@@ -1,0 +1,11 @@
+# shellcheck shell=sh
+# Run in a node probe, on the node's host network (network.ts embeds it as one `sh -c` line): kube-proxy's
+# mode as it answers on the node's loopback (its metrics port), then the way toward another node's pod ($1)
+# and the details of the device that way leaves by (a tunnel says its kind: vxlan, geneve...). One
+# key=value line each; a value is empty when its tool or its answer is missing.
+netlab_mode=$(curl -s --connect-timeout 2 --max-time 3 http://127.0.0.1:10249/proxyMode 2>/dev/null)
+echo "proxy-mode=$netlab_mode"
+netlab_route=$(ip -o route get "$1" 2>/dev/null | head -n 1)
+echo "route=$netlab_route"
+netlab_dev=$(printf '%s\n' "$netlab_route" | sed -n 's/.* dev \([^ ]*\).*/\1/p')
+if [ -n "$netlab_dev" ]; then echo "link=$(ip -d -o link show dev "$netlab_dev" 2>/dev/null | head -n 1)"; fi

@@ -1,0 +1,83 @@
+// The reads behind the `network` facts: one on each node probe (kube-proxy's mode, the way toward another
+// node's pod, its device and MTU) and one in a pod (its eth0's MTU), run by the same runner as the checks.
+// Pure: plans the steps and reads their results.
+import * as path from "node:path";
+import {
+  ipFamilies,
+  type KubectlVersions,
+  type NetworkFacts,
+  type NodeNetwork,
+  parseNodeNetwork,
+} from "../network";
+import { readScriptLine } from "../shell";
+import { execStep } from "./kubectl";
+import type { LabTopology, LiveFacts } from "./lab";
+import type { Step, StepResult } from "./types";
+
+const NETWORK_SCRIPT = readScriptLine(path.join(__dirname, "network-facts.sh"));
+
+export interface NetworkReads {
+  steps: Step[];
+  /** The node each of the first steps reads, in order. */
+  nodes: string[];
+  /** Whether the last step reads a pod's MTU. */
+  podMTU: boolean;
+}
+
+/** An address on another node than `node`: a lab pod's there, or that node's own. */
+function elsewhere(facts: LiveFacts, node: string): string | undefined {
+  const pod = Object.entries(facts.podNodes).find(([, on]) => on !== node)?.[0];
+  if (pod !== undefined && facts.podIPs[pod] !== undefined) return facts.podIPs[pod];
+  return facts.nodes.find((n) => n.name !== node && n.internalIP !== "")?.internalIP;
+}
+
+/** One read on each node probe, and one in the tutorial's client pod (or another pod the lab runs a shell in). */
+export function planNetworkReads(topology: LabTopology, facts: LiveFacts): NetworkReads {
+  const where = { namespace: topology.namespace };
+  const probe = topology.probes.node;
+  const nodes = probe === undefined ? [] : Object.keys(facts.nodeProbes).sort();
+  const steps = nodes.map((node) =>
+    execStep(
+      topology.kubectl,
+      { ...where, pod: facts.nodeProbes[node] as string, container: probe?.container ?? "" },
+      ["sh", "-c", NETWORK_SCRIPT, "_", elsewhere(facts, node) ?? "127.0.0.1"],
+    ),
+  );
+  const client = topology.demo?.client ?? topology.probes.dns;
+  return {
+    steps: [
+      ...steps,
+      execStep(topology.kubectl, { ...where, ...client }, ["cat", "/sys/class/net/eth0/mtu"]),
+    ],
+    nodes,
+    podMTU: true,
+  };
+}
+
+/** The network facts from the reads' results, the lab's addresses and kubectl's versions. */
+export function readNetwork(
+  reads: NetworkReads,
+  results: readonly StepResult[],
+  facts: LiveFacts,
+  kubectl: KubectlVersions,
+): NetworkFacts {
+  const nodes: Record<string, NodeNetwork> = {};
+  reads.nodes.forEach((node, i) => {
+    const result = results[i];
+    nodes[node] =
+      result === undefined || result.remoteExit !== 0
+        ? { kubeProxy: `not read (${result?.stderr.trim() || "the probe did not answer"})` }
+        : parseNodeNetwork(result.stdout);
+  });
+  const mtuStep = reads.podMTU ? results[reads.nodes.length] : undefined;
+  const mtu = mtuStep?.remoteExit === 0 ? Number(mtuStep.stdout.trim()) : Number.NaN;
+  return {
+    nodes,
+    ...(Number.isInteger(mtu) && mtu > 0 ? { podMTU: mtu } : {}),
+    families: {
+      pods: ipFamilies(Object.values(facts.podIPs)),
+      services: ipFamilies(Object.values(facts.services).map((s) => s.clusterIP)),
+    },
+    kubectl,
+  };
+}

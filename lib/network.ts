@@ -1,0 +1,152 @@
+// The network the lab runs on, read from the cluster in the same run, never assumed from config: kube-proxy's
+// mode on each node, how pod traffic leaves a node toward another node's pods (routed, or encapsulated in a
+// tunnel) and the MTUs on the way, the IP families of pods and Services, and kubectl's versions with the
+// skew warning kubectl itself gives. Pure: the commands' text and the reading of what they print.
+
+/** What a node probe prints, one `key=value` line each (network-facts.sh). */
+export interface NodeNetworkAnswer {
+  /** kube-proxy's /proxyMode on the node's loopback, or empty when nothing answered. */
+  proxyMode: string;
+  /** `ip -o route get <address>`: the way toward another node's pod. */
+  route: string;
+  /** `ip -d -o link show dev <device>` of that route's device. */
+  link: string;
+}
+
+export interface NodeNetwork {
+  /** "iptables", "nftables", "ipvs", or why it is not known. */
+  kubeProxy: string;
+  /** The device pod traffic toward other nodes' pods leaves by, and the kind of tunnel it is, if one. */
+  towardPods?: { device: string; tunnel?: string };
+  /** That device's MTU. */
+  linkMTU?: number;
+}
+
+/** Tunnel kinds `ip -d link` names, as the lab names them. */
+const TUNNELS = ["vxlan", "geneve", "ipip", "gre", "wireguard", "sit", "ip6tnl"] as const;
+
+export const NO_KUBE_PROXY = "no kube-proxy found (an eBPF dataplane?)";
+
+/** Reads what network-facts.sh printed on one node. */
+export function parseNodeNetwork(output: string): NodeNetwork {
+  const value = (key: string) =>
+    output
+      .split("\n")
+      .find((line) => line.startsWith(`${key}=`))
+      ?.slice(key.length + 1)
+      .trim() ?? "";
+  const mode = value("proxy-mode");
+  const route = value("route");
+  const link = value("link");
+  const device = /\bdev (\S+)/.exec(route)?.[1];
+  const mtu = /\bmtu (\d+)/.exec(link)?.[1];
+  const tunnel = TUNNELS.find((kind) => new RegExp(`(^|\\s)${kind}(\\s|$)`).test(link.split("\\").join(" ")));
+  return {
+    kubeProxy: /^(iptables|nftables|ipvs|kernelspace|userspace)$/.test(mode) ? mode : NO_KUBE_PROXY,
+    ...(device === undefined ? {} : { towardPods: { device, ...(tunnel === undefined ? {} : { tunnel }) } }),
+    ...(mtu === undefined ? {} : { linkMTU: Number(mtu) }),
+  };
+}
+
+export type IPFamily = "IPv4" | "IPv6";
+
+/** The families of these addresses, IPv4 first. */
+export function ipFamilies(addresses: readonly string[]): IPFamily[] {
+  const families = new Set(addresses.filter((a) => a !== "").map((a) => (a.includes(":") ? "IPv6" : "IPv4")));
+  return (["IPv4", "IPv6"] as const).filter((family) => families.has(family));
+}
+
+export interface KubectlVersions {
+  /** "1.32" */
+  client?: string;
+  server?: string;
+  /** kubectl's own warning when the client is outside the supported skew (one minor either way). */
+  skewWarning?: string;
+}
+
+/** Reads `kubectl version --output json` (the discovery's first read) and its stderr. */
+export function parseKubectlVersions(stdout: string, stderr: string): KubectlVersions {
+  let json: {
+    clientVersion?: { major?: string; minor?: string };
+    serverVersion?: { major?: string; minor?: string };
+  };
+  try {
+    json = JSON.parse(stdout) as typeof json;
+  } catch {
+    json = {};
+  }
+  const version = (v: { major?: string; minor?: string } | undefined) =>
+    v?.major === undefined || v.minor === undefined ? undefined : `${v.major}.${v.minor.replace(/\D+$/, "")}`;
+  const client = version(json.clientVersion);
+  const server = version(json.serverVersion);
+  const warning = stderr
+    .split("\n")
+    .map((line) => line.trim())
+    .find((line) => /^WARNING: version difference/.test(line));
+  return {
+    ...(client === undefined ? {} : { client }),
+    ...(server === undefined ? {} : { server }),
+    ...(warning === undefined ? {} : { skewWarning: warning.replace(/^WARNING: /, "") }),
+  };
+}
+
+export interface NetworkFacts {
+  nodes: Record<string, NodeNetwork>;
+  /** The MTU of a pod's eth0 (pod-demo's), when read. */
+  podMTU?: number;
+  families: { pods: IPFamily[]; services: IPFamily[] };
+  kubectl: KubectlVersions;
+}
+
+/** The modes of the nodes' kube-proxies, in words: one, or each node's. */
+function proxyWords(nodes: Record<string, NodeNetwork>): string {
+  const modes = [...new Set(Object.values(nodes).map((n) => n.kubeProxy))];
+  if (modes.length === 0) return "kube-proxy not read";
+  if (modes.length === 1)
+    return modes[0] === NO_KUBE_PROXY ? NO_KUBE_PROXY : `kube-proxy ${modes[0] as string}`;
+  return `kube-proxy ${Object.entries(nodes)
+    .map(([node, n]) => `${n.kubeProxy} on ${node}`)
+    .join(", ")}`;
+}
+
+/** How pod traffic crosses nodes, with the MTUs: "routed (pod MTU 1500, link 1500)", "vxlan (pod MTU 1450, ...)". */
+function pathWords(facts: NetworkFacts): string {
+  const toward = Object.values(facts.nodes).find((n) => n.towardPods !== undefined);
+  const how = toward?.towardPods === undefined ? "pod path not read" : (toward.towardPods.tunnel ?? "routed");
+  const mtus = [
+    ...(facts.podMTU === undefined ? [] : [`pod MTU ${facts.podMTU}`]),
+    ...(toward?.linkMTU === undefined ? [] : [`link ${toward.linkMTU}`]),
+  ];
+  return mtus.length === 0 ? how : `${how} (${mtus.join(", ")})`;
+}
+
+/** The report's first line: the network the lab found, in words. */
+export function networkLine(facts: NetworkFacts, nodeCount: number): string {
+  const families = [...new Set([...facts.families.pods, ...facts.families.services])];
+  const kubectl =
+    facts.kubectl.client === undefined
+      ? []
+      : [
+          `kubectl ${facts.kubectl.client}${facts.kubectl.server === undefined ? "" : ` / server ${facts.kubectl.server}`}`,
+        ];
+  return [
+    `${nodeCount} node${nodeCount === 1 ? "" : "s"}`,
+    proxyWords(facts.nodes),
+    pathWords(facts),
+    families.length === 0 ? "IP family not read" : families.join("+"),
+    ...kubectl,
+  ].join(", ");
+}
+
+/** The report's first lines: the network in words, and kubectl's skew warning when it gave one. */
+export function networkLines(facts: NetworkFacts, nodeCount: number): string[] {
+  const warning = facts.kubectl.skewWarning;
+  return [
+    `network: ${networkLine(facts, nodeCount)}`,
+    ...(warning === undefined
+      ? []
+      : [
+          `warning: kubectl ${facts.kubectl.client ?? ""} is outside the skew Kubernetes supports: ${warning}`,
+        ]),
+  ];
+}

@@ -1,0 +1,96 @@
+// The network facts, read from real captures (test/fixtures/network/CAPTURE.md). The vxlan capture was made
+// in a network namespace with:
+//   ip link add flannel.1 type vxlan id 1 dstport 8472 nolearning; ip link set flannel.1 mtu 1450
+//   ip addr add 10.244.0.0/32 dev flannel.1; ip link set flannel.1 up
+//   ip route add 10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink
+import { describe, expect, it } from "vitest";
+import {
+  ipFamilies,
+  type NetworkFacts,
+  networkLine,
+  networkLines,
+  NO_KUBE_PROXY,
+  parseKubectlVersions,
+  parseNodeNetwork,
+} from "../../lib/network";
+import { capture } from "../support/fixtures";
+
+const read = (name: string) => parseNodeNetwork(capture("network", name).stdout);
+
+describe("a node's network, as its probe reads it", () => {
+  it("reads kube-proxy's mode and a routed way toward the other node's pods", () => {
+    expect(read("node-probe-node-1")).toEqual({
+      kubeProxy: "iptables",
+      towardPods: { device: "netlab-n2" },
+      linkMTU: 1500,
+    });
+    expect(read("node-probe-node-2")).toEqual({
+      kubeProxy: "iptables",
+      towardPods: { device: "eth0" },
+      linkMTU: 1500,
+    });
+  });
+
+  it("says no kube-proxy answered where none does", () => {
+    expect(read("node-probe-no-kube-proxy").kubeProxy).toBe(NO_KUBE_PROXY);
+  });
+
+  it("tells a vxlan overlay from a route, with its MTU below the link's", () => {
+    expect(read("flannel-vxlan-no-kube-proxy")).toEqual({
+      kubeProxy: NO_KUBE_PROXY,
+      towardPods: { device: "flannel.1", tunnel: "vxlan" },
+      linkMTU: 1450,
+    });
+  });
+});
+
+describe("kubectl's versions", () => {
+  it("reads client and server, and kubectl's own skew warning, from its real answer", () => {
+    const { stdout, stderr } = capture("kubectl", "version-skew");
+    expect(parseKubectlVersions(stdout, stderr)).toEqual({
+      client: "1.32",
+      server: "1.34",
+      skewWarning:
+        "version difference between client (1.32) and server (1.34) exceeds the supported minor version skew of +/-1",
+    });
+    expect(parseKubectlVersions("not json", "")).toEqual({});
+  });
+});
+
+describe("the network in words", () => {
+  const e2e: NetworkFacts = {
+    nodes: { "netlab-e2e-node": read("node-probe-node-1"), "netlab-e2e-node-2": read("node-probe-node-2") },
+    podMTU: Number(capture("network", "pod-mtu").stdout.trim()),
+    families: { pods: ipFamilies(["10.244.0.3", "10.244.1.2"]), services: ipFamilies(["10.96.0.10"]) },
+    kubectl: parseKubectlVersions(
+      capture("kubectl", "version-skew").stdout,
+      capture("kubectl", "version-skew").stderr,
+    ),
+  };
+
+  it("says nodes, kube-proxy, path with MTUs, families and versions on one line, then kubectl's warning", () => {
+    expect(networkLines(e2e, 2)).toEqual([
+      "network: 2 nodes, kube-proxy iptables, routed (pod MTU 1500, link 1500), IPv4, kubectl 1.32 / server 1.34",
+      "warning: kubectl 1.32 is outside the skew Kubernetes supports: version difference between client (1.32) and server (1.34) exceeds the supported minor version skew of +/-1",
+    ]);
+  });
+
+  it("names each node's mode when they differ, an overlay by its kind, and both families", () => {
+    const mixed: NetworkFacts = {
+      ...e2e,
+      nodes: { a: read("flannel-vxlan-no-kube-proxy"), b: read("node-probe-no-kube-proxy") },
+      families: { pods: ipFamilies(["10.244.0.3", "fd00:10:244::3"]), services: ["IPv4"] },
+      kubectl: {},
+    };
+    expect(networkLine(mixed, 2)).toBe(
+      `2 nodes, ${NO_KUBE_PROXY}, vxlan (pod MTU 1500, link 1450), IPv4+IPv6`,
+    );
+    const two: NetworkFacts = {
+      ...e2e,
+      nodes: { a: read("node-probe-node-1"), b: read("node-probe-no-kube-proxy") },
+    };
+    expect(networkLine(two, 2)).toMatch(
+      /^2 nodes, kube-proxy iptables on a, no kube-proxy found \(an eBPF dataplane\?\) on b, /,
+    );
+  });
+});
