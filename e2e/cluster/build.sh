@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the pinned cluster components, and the e2e suite's agnhost test
-# server, from Go modules into the e2e cache.
+# server, from Go modules into the e2e cache; on request also the Traefik
+# ingress controller (not part of `all`).
 #
-#   e2e/cluster/build.sh [all|kubernetes|etcd|coredns|agnhost]
+#   e2e/cluster/build.sh [all|kubernetes|etcd|coredns|agnhost|traefik]
 #
 # Each component is compiled from its published Go module through a small
 # generated wrapper module that lives in the cache (never in the repo).
@@ -19,6 +20,8 @@ BIN_DIR="$(netlab_bin_dir "${CACHE}")"
 SRC_DIR="${CACHE}/k8s/${K8S_VERSION}/src"
 GO="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
 JOBS="${NETLAB_E2E_BUILD_JOBS:-2}"
+# Traefik serves Ingress and the Gateway API and is pure Go; built only on request.
+TRAEFIK_VERSION="v3.7.13"
 
 log() { printf '[build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -59,7 +62,7 @@ new_wrapper() {
     lhs="${line%%=>*}"; rhs="${line#*=>}"
     lhs="$(echo "${lhs}" | xargs)"; rhs="$(echo "${rhs}" | xargs)"
     case "${rhs}" in
-      ./*|../*) echo "${lhs}" >>"${dir}/.local-replaces" ;;
+      ./*|../*) echo "${lhs} ${rhs}" >>"${dir}/.local-replaces" ;;
       *) (cd "${dir}" && "${GO}" mod edit -replace "${lhs/ /@}=${rhs/ /@}") ;;
     esac
   done
@@ -90,7 +93,7 @@ kubernetes_wrapper() {
   # The staging modules are published separately as k8s.io/<name> v0.<minor>.<patch>.
   local staging_ver="v0.${K8S_VERSION#v1.}" m
   [[ -f "${dir}/.local-replaces" ]] || die "no staging replaces found in k8s.io/kubernetes go.mod"
-  while read -r m; do
+  while read -r m _; do
     (cd "${dir}" && "${GO}" mod edit -replace "${m}=${m}@${staging_ver}")
   done <"${dir}/.local-replaces"
   write_tools "${dir}" "$@"
@@ -173,6 +176,104 @@ build_coredns() {
   mv "${BIN_DIR}/coredns.tmp" "${BIN_DIR}/coredns"
 }
 
+# traefik_ext DIR: the module github.com/traefik/traefik/dynamic/ext. Upstream
+# keeps it as a nested module of the repository (so the v3 module zip leaves it
+# out) and the module proxy does not serve it; at TRAEFIK_VERSION its only use
+# is two struct types embedded, without fields, in dynamic.HTTPConfiguration
+# and dynamic.Router, so empty types of those names stand in for it.
+traefik_ext() {
+  local dir="$1"
+  mkdir -p "${dir}"
+  printf 'module github.com/traefik/traefik/dynamic/ext\n\ngo 1.24.0\n' >"${dir}/go.mod"
+  cat >"${dir}/ext.go" <<'GO'
+// Package ext stands in for the dynamic-configuration extension module that
+// the Traefik module replaces with a directory its zip does not contain.
+package ext
+
+// HTTP is embedded in dynamic.HTTPConfiguration.
+type HTTP struct{}
+
+// Router is embedded in dynamic.Router.
+type Router struct{}
+GO
+}
+
+# edit_once FILE OLD NEW: replaces the one occurrence of the text OLD (within
+# a line) in FILE by NEW. Any other count is an error, so that a version whose
+# source moved fails here rather than building something else.
+edit_once() {
+  local file="$1" old="$2" new="$3" text
+  [[ "$(grep -cF -- "${old}" "${file}")" == 1 ]] || die "${file}: expected one line with: ${old}"
+  text="$(<"${file}")"
+  printf '%s\n' "${text/"${old}"/"${new}"}" >"${file}"
+}
+
+# traefik_without_dns_providers COPY: Traefik's ACME support imports lego's
+# registry of DNS-challenge providers, and the module proxy here refuses the
+# SDKs of several of them (Akamai, Huawei Cloud, Oracle Cloud, Sakura Cloud,
+# UCloud, Yandex Cloud). The lab issues no certificates, so the copy asks for a
+# DNS provider by name with an error instead; HTTP and TLS challenges stay.
+traefik_without_dns_providers() {
+  local f="$1/pkg/provider/acme/provider.go"
+  edit_once "${f}" '"github.com/go-acme/lego/v5/providers/dns"' ''
+  edit_once "${f}" 'dns.NewDNSChallengeProviderByName(p.DNSChallenge.Provider)' \
+    'nil, fmt.Errorf("DNS challenge provider %q: not built into this binary", p.DNSChallenge.Provider)'
+}
+
+# traefik_wrapper DIR: a wrapper module around a writable copy of the Traefik
+# module (DIR/traefik-<version>). The copy gets what the module zip lacks: the
+# web UI's built assets (webui embeds static/, which holds only a note; the
+# API's dashboard parses static/index.html at start-up) as a placeholder page,
+# and the nested modules its go.mod replaces with local directories.
+traefik_wrapper() {
+  local dir="$1" mod=github.com/traefik/traefik/v3 src copy lhs rhs
+  log "traefik ${TRAEFIK_VERSION}: generating wrapper module in ${dir}"
+  new_wrapper "${dir}" "${mod}" "${TRAEFIK_VERSION}"
+  src="$(cd "${dir}" && "${GO}" mod download -json "${mod}@${TRAEFIK_VERSION}" \
+    | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [[ -d "${src}" ]] || die "could not find the source of ${mod}@${TRAEFIK_VERSION}"
+  copy="traefik-${TRAEFIK_VERSION}"
+  cp -r "${src}" "${dir}/${copy}"
+  chmod -R u+w "${dir}/${copy}"
+  if [[ ! -f "${dir}/${copy}/webui/static/index.html" ]]; then
+    printf '%s\n' '<!DOCTYPE html>' \
+      '<html><head><meta charset="utf-8"><title>Traefik</title></head>' \
+      '<body><p>The web UI was not built; the API is at {{ .APIUrl }}</p></body></html>' \
+      >"${dir}/${copy}/webui/static/index.html"
+  fi
+  traefik_without_dns_providers "${dir}/${copy}"
+  # Traefik replaces go-http-auth (its basic and digest auth middlewares) with
+  # a fork at a version the module proxy here does not serve; the fork's
+  # earlier version below, which Traefik required for years, is served and has
+  # the API Traefik calls (upstream's release lacks part of it).
+  (cd "${dir}" && "${GO}" mod edit -replace "${mod}=./${copy}" -replace \
+    github.com/abbot/go-http-auth=github.com/containous/go-http-auth@v0.4.1-0.20200324110947-a37a7636d23e)
+  if [[ -f "${dir}/.local-replaces" ]]; then
+    while read -r lhs rhs; do
+      rhs="${copy}/${rhs#./}"
+      if [[ ! -f "${dir}/${rhs}/go.mod" ]]; then
+        [[ "${lhs}" == github.com/traefik/traefik/dynamic/ext ]] \
+          || die "${mod} replaces ${lhs} with a directory its module zip lacks"
+        traefik_ext "${dir}/${rhs}"
+      fi
+      (cd "${dir}" && "${GO}" mod edit -replace "${lhs}=./${rhs}")
+    done <"${dir}/.local-replaces"
+  fi
+  write_tools "${dir}" "${mod}/cmd/traefik"
+  (cd "${dir}" && "${GO}" mod tidy) || die "go mod tidy failed in ${dir}"
+}
+
+build_traefik() {
+  if [[ -x "${BIN_DIR}/traefik" ]]; then log "traefik ${TRAEFIK_VERSION}: cached"; return 0; fi
+  local dir="${SRC_DIR}/traefik" v=github.com/traefik/traefik/v3/pkg/version
+  traefik_wrapper "${dir}"
+  log "traefik ${TRAEFIK_VERSION}: building"
+  (cd "${dir}" && nice -n 10 "${GO}" build -p "${JOBS}" -trimpath \
+    -ldflags "-s -w -X ${v}.Version=${TRAEFIK_VERSION} -X ${v}.BuildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+    -o "${BIN_DIR}/traefik.tmp" github.com/traefik/traefik/v3/cmd/traefik) || die "build of traefik failed"
+  mv "${BIN_DIR}/traefik.tmp" "${BIN_DIR}/traefik"
+}
+
 main() {
   local what="${1:-all}" start=${SECONDS}
   case "${what}" in
@@ -181,7 +282,8 @@ main() {
     agnhost) build_agnhost ;;
     etcd) build_etcd ;;
     coredns) build_coredns ;;
-    *) die "usage: $0 [all|kubernetes|etcd|coredns|agnhost]" ;;
+    traefik) build_traefik ;;
+    *) die "usage: $0 [all|kubernetes|etcd|coredns|agnhost|traefik]" ;;
   esac
   log "done in $((SECONDS - start))s; binaries in ${BIN_DIR}"
 }
