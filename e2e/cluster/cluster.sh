@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A Kubernetes cluster on this machine, built from source: one node, or two.
 #
-#   e2e/cluster/cluster.sh up [--nodes 1|2]   build what is missing, then start a fresh cluster
+#   e2e/cluster/cluster.sh up [--nodes 1|2] [--proxy-mode iptables|nftables]
+#                                             build what is missing, then start a fresh cluster
 #   e2e/cluster/cluster.sh down               stop everything it started and remove its state
 #   e2e/cluster/cluster.sh status             show what is running
 #
@@ -403,12 +404,26 @@ registerNode: true
 EOF
 }
 
+# The kube-proxy mode this cluster was brought up with (up --proxy-mode), kept with its configuration.
+PROXY_MODE_FILE="${CONF}/proxy-mode"
+proxy_mode() { cat "${PROXY_MODE_FILE}" 2>/dev/null || echo iptables; }
+
+# check_proxy_mode MODE: a mode this machine can run, or a stop saying why not.
+check_proxy_mode() {
+  case "$1" in
+    iptables) ;;
+    nftables) command -v nft >/dev/null || die "--proxy-mode nftables needs nft (apt-get install nftables; e2e/cluster/install-deps.sh does)" ;;
+    ipvs) die "--proxy-mode ipvs cannot run here: this kernel is built without IP_VS (no /proc/net/ip_vs, no ip_vs module); use iptables or nftables" ;;
+    *) die "--proxy-mode must be iptables or nftables, not '$1'" ;;
+  esac
+}
+
 # kube_proxy_config NODE_NAME: kube-proxy's configuration for one node.
 kube_proxy_config() {
   cat <<EOF
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
-mode: iptables
+mode: $(proxy_mode)
 clientConnection:
   kubeconfig: ${CONF}/kube-proxy.kubeconfig
 hostnameOverride: $1
@@ -574,8 +589,12 @@ deploy_coredns() {
 
 # cmd_up NODES
 cmd_up() {
-  local nodes="$1"
+  local nodes="$1" mode="$2"
   check_host
+  check_proxy_mode "${mode}"
+  if cluster_healthy && [[ "$(proxy_mode)" != "${mode}" ]]; then
+    die "the cluster is up with kube-proxy in $(proxy_mode) mode; run '$0 down' first for ${mode}"
+  fi
   local t
   for t in buildah debootstrap gcc; do
     command -v "${t}" >/dev/null || die "missing image build tool ${t} (apt-get install buildah debootstrap gcc libc6-dev)"
@@ -610,7 +629,8 @@ cmd_up() {
   "${E2E_DIR}/images.sh" build >>"${CACHE}/images.log" 2>&1 \
     || { tail -n 30 "${CACHE}/images.log" >&2; die "image build failed"; }
 
-  mkdir -p "${STATE}" "${LOGS}" "${RUN}"
+  mkdir -p "${STATE}" "${LOGS}" "${RUN}" "${CONF}"
+  echo "${mode}" >"${PROXY_MODE_FILE}"
   save_sysctls
   setup_host_network
   make_pki
@@ -787,6 +807,7 @@ cmd_status() {
     fi
   done
   if [[ -f "${KUBECONFIG_OUT}" ]] && pid_of kube-apiserver >/dev/null; then
+    echo "kube-proxy mode: $(proxy_mode)"
     echo "kubeconfig: ${KUBECONFIG_OUT} (context ${CLUSTER_NAME})"
     kc get nodes -o wide 2>&1 || rc=1
     kc get pods -A -o wide 2>&1 || rc=1
@@ -797,22 +818,24 @@ cmd_status() {
   return "${rc}"
 }
 
-usage() { echo "usage: $0 up [--nodes 1|2] | down | status" >&2; exit 2; }
+usage() { echo "usage: $0 up [--nodes 1|2] [--proxy-mode iptables|nftables] | down | status" >&2; exit 2; }
 
 main() {
-  local cmd="${1:-}" nodes="${NETLAB_E2E_NODES:-2}"
+  local cmd="${1:-}" nodes="${NETLAB_E2E_NODES:-2}" mode="${NETLAB_E2E_PROXY_MODE:-iptables}"
   (($# == 0)) || shift
   while (($#)); do
     case "$1" in
       --nodes) [[ "${cmd}" == up && $# -ge 2 ]] || usage; nodes="$2"; shift 2 ;;
       --nodes=*) [[ "${cmd}" == up ]] || usage; nodes="${1#--nodes=}"; shift ;;
+      --proxy-mode) [[ "${cmd}" == up && $# -ge 2 ]] || usage; mode="$2"; shift 2 ;;
+      --proxy-mode=*) [[ "${cmd}" == up ]] || usage; mode="${1#--proxy-mode=}"; shift ;;
       *) usage ;;
     esac
   done
   case "${cmd}" in
     up)
       [[ "${nodes}" == 1 || "${nodes}" == 2 ]] || die "--nodes / NETLAB_E2E_NODES must be 1 or 2, not '${nodes}'"
-      cmd_up "${nodes}"
+      cmd_up "${nodes}" "${mode}"
       ;;
     down) cmd_down ;;
     status) cmd_status ;;

@@ -2,7 +2,7 @@
 # Installs the Debian packages the e2e cluster, its images and the script checks need (root).
 set -euo pipefail
 PACKAGES=(
-  containerd runc containernetworking-plugins iptables iproute2 openssl util-linux conntrack
+  containerd runc containernetworking-plugins iptables nftables iproute2 openssl util-linux conntrack
   buildah debootstrap gcc libc6-dev shellcheck
 )
 missing=()

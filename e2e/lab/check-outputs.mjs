@@ -132,20 +132,22 @@ for (const svc of services) {
   same(endpoint?.clusterIP, svc.spec.clusterIP, `serviceEndpoints[${name}].clusterIP`);
   if (svc.spec.type === "NodePort") same(fact?.nodePort, svc.spec.ports[0].nodePort, `facts.services.${name}.nodePort`);
 }
-// The network the lab found, as the e2e cluster is wired (e2e/cluster/cluster.sh): kube-proxy in iptables
-// mode on every node, pod traffic routed between the nodes on veths (no tunnel), MTU 1500, IPv4 only.
+// The network the lab found, as the e2e cluster is wired (e2e/cluster/cluster.sh): kube-proxy in the mode it
+// was brought up with on every node ($NETLAB_E2E_PROXY_MODE, run.sh reads it), pod traffic routed between
+// the nodes on veths (no tunnel), MTU 1500, IPv4 only.
+const proxyMode = process.env.NETLAB_E2E_PROXY_MODE || "iptables";
 if (mode === "healthy") {
   const network = outputs.facts.network;
   for (const node of outputs.facts.nodes) {
     const found = network?.nodes?.[node.name];
-    same(found?.kubeProxy, "iptables", `facts.network.nodes.${node.name}.kubeProxy`);
+    same(found?.kubeProxy, proxyMode, `facts.network.nodes.${node.name}.kubeProxy`);
     expect(found?.towardPods?.tunnel === undefined, `facts.network.nodes.${node.name}: a tunnel on a routed network`);
     same(found?.linkMTU, 1500, `facts.network.nodes.${node.name}.linkMTU`);
   }
   same(network?.podMTU, 1500, "facts.network.podMTU");
   const first = outputs.report.split("\n")[0];
   expect(
-    first.startsWith(`network: ${outputs.facts.nodes.length} nodes, kube-proxy iptables, routed (pod MTU 1500, link 1500), IPv4`),
+    first.startsWith(`network: ${outputs.facts.nodes.length} nodes, kube-proxy ${proxyMode}, routed (pod MTU 1500, link 1500), IPv4`),
     `the report's first line says ${first}`,
   );
 }

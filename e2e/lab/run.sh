@@ -82,6 +82,10 @@ preflight() {
   NODES=$(k get nodes -o name | wc -l)
   TOTAL=$(node -p 'require(process.argv[1]).length' "${ROOT}/test/support/default-check-ids.json")
   echo "cluster: ${NODES} node(s); the default lab has ${TOTAL} checks"
+  # The kube-proxy mode the cluster was brought up with: the lab must find the same (check-outputs.mjs).
+  NETLAB_E2E_PROXY_MODE=$(bash "${E2E_DIR}/../cluster/cluster.sh" status 2>/dev/null | sed -n 's/^kube-proxy mode: //p')
+  export NETLAB_E2E_PROXY_MODE="${NETLAB_E2E_PROXY_MODE:-iptables}"
+  echo "kube-proxy mode: ${NETLAB_E2E_PROXY_MODE}"
 }
 
 prepare_project() {
