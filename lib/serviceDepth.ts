@@ -32,3 +32,9 @@ export const DEPTH_REQUESTS = 12;
 
 /** The selector of a Service whose selector matches no pod. */
 export const NOWHERE_SELECTOR = { "k8s-networking-lab/pod": "nowhere" };
+
+/**
+ * The large body of the transfer checks: random bytes, base64-encoded into 64 KiB of text, sent and read back
+ * (agnhost's /echo returns it): far above any MTU, so that a path that drops large packets shows.
+ */
+export const LARGE_BODY = { randomBytes: 49152, bytes: 65536 } as const;

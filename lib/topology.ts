@@ -1,7 +1,7 @@
 // The lab's shape as the checks see it, derived from the validated config.
 import type { DepthLab, LabTopology, ServerRef, ServiceRef } from "./checks/lab";
 import type { LabConfig } from "./config";
-import { BACKENDS, DEPTH_REQUESTS, DEPTH_SERVICE_PORT, DEPTH_SERVICES } from "./serviceDepth";
+import { BACKENDS, DEPTH_REQUESTS, DEPTH_SERVICE_PORT, DEPTH_SERVICES, LARGE_BODY } from "./serviceDepth";
 import { DNS_PROBE, NODE_PROBE, POD_DEMO, POD_HTTPD, POD_NGINX } from "./tutorial";
 
 const HTTPD_SERVER: ServerRef = {
@@ -80,6 +80,7 @@ function depthLab(services: readonly ServiceRef[]): DepthLab {
     servicePort: DEPTH_SERVICE_PORT,
     client: { pod: POD_DEMO.podName, container: POD_DEMO.client.container },
     requests: DEPTH_REQUESTS,
+    largeBody: { ...LARGE_BODY },
     ...(hairpinService === undefined
       ? {}
       : { hairpin: { server: hairpinService.target, service: hairpinService } }),

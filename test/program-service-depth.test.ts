@@ -33,7 +33,17 @@ describe("service-depth", () => {
       ["service-depth.local.backend-node", "passed"],
       ["service-depth.local.other-node", "passed"],
       ["service-depth.cluster.source-rewritten", "passed"],
+      ["service-depth.large.pod-ip", "passed"],
+      ["service-depth.large.service", "passed"],
     ]);
+    // The large body goes to the backend on the other node than pod-demo's, by its pod IP.
+    const large = depth.find((r) => r.id === "service-depth.large.pod-ip");
+    expect(large).toMatchObject({
+      large: true,
+      path: "cross-node",
+      target: "pod-backend-b/cntr-agnhost via 10.244.1.31:8080/echo",
+    });
+    expect(large?.observed).toMatch(/^65536 bytes each way, checksum [0-9a-f]{12}… equal$/);
     const observed = Object.fromEntries(depth.map((r) => [r.id, r.observed]));
     expect(observed["service-depth.load-balancing"]).toBe("12/12 answered: pod-backend-a 6, pod-backend-b 6");
     expect(observed["service-depth.session-affinity"]).toBe("12/12 answered, all by pod-backend-a");
@@ -58,7 +68,9 @@ describe("service-depth", () => {
       "service-depth.local.backend-node",
       "service-depth.local.other-node",
       "service-depth.cluster.source-rewritten",
+      "service-depth.large.pod-ip",
     ]);
+    expect(skipped.at(-1)?.skipReason).toBe("no backend runs on another node than the client's (node-1)");
     expect(skipped[1]?.skipReason).toMatch(
       /^the cluster has no other schedulable node with a node probe than node-1/,
     );

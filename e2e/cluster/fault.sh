@@ -8,6 +8,9 @@
 #   e2e/cluster/fault.sh scale-dns-up         CoreDNS back to its replicas, and ready
 #   e2e/cluster/fault.sh stop-kube-proxy-2    node 2's kube-proxy stopped, and its rules removed
 #   e2e/cluster/fault.sh start-kube-proxy-2   node 2's kube-proxy started again (it writes its rules anew)
+#   e2e/cluster/fault.sh shrink-mtu          the link between the nodes narrowed to MTU 1280, the ICMP that
+#                                             would say so dropped: large transfers across nodes hang
+#   e2e/cluster/fault.sh restore-mtu         the link back to MTU 1500, that ICMP let through again
 #   e2e/cluster/fault.sh status               one line per fault, "<fault>: <state>" (exit 0 either way)
 #
 # The block is two iptables chains jumped to first: NETLAB-E2E-FAULT-FWD in
@@ -42,7 +45,7 @@ DNS_DEPLOYMENT=deployment/coredns
 NODE2_KUBE_PROXY=node-2-kube-proxy
 
 usage() {
-  echo "usage: $0 block-cross-node|unblock-cross-node|scale-dns-down|scale-dns-up|stop-kube-proxy-2|start-kube-proxy-2|status" >&2
+  echo "usage: $0 block-cross-node|unblock-cross-node|scale-dns-down|scale-dns-up|stop-kube-proxy-2|start-kube-proxy-2|shrink-mtu|restore-mtu|status" >&2
   exit 2
 }
 
@@ -78,6 +81,7 @@ kube_proxy_2_start() {
 
 status() {
   if fault_active; then echo "cross-node: blocked"; else echo "cross-node: open"; fi
+  if mtu_fault_active; then echo "mtu: shrunk (${MTU_FAULT} between the nodes, ICMP dropped)"; else echo "mtu: as built"; fi
   local replicas
   if replicas="$(dns_replicas 2>/dev/null)"; then
     if [[ "${replicas}" == 0/* ]]; then echo "dns: down (coredns scaled to 0)"; else echo "dns: up (coredns ${replicas%/} wanted/ready)"; fi
@@ -119,6 +123,14 @@ case "$1" in
   start-kube-proxy-2)
     kube_proxy_2_start
     echo "running: ${NODE2_NAME}'s kube-proxy"
+    ;;
+  shrink-mtu)
+    mtu_shrink
+    echo "shrunk: the link between the nodes (${NODE2_VETH}) at MTU ${MTU_FAULT}, ICMP fragmentation-needed dropped"
+    ;;
+  restore-mtu)
+    mtu_restore
+    echo "restored: MTU 1500 between the nodes, ICMP let through"
     ;;
   status) status ;;
   *) usage ;;

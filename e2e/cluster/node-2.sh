@@ -177,6 +177,35 @@ fault_active() {
   iptables -C FORWARD -j "${FAULT_CHAIN}-FWD" 2>/dev/null
 }
 
+# The MTU fault: the link between the nodes narrowed to MTU_FAULT at both ends, and the ICMP "fragmentation
+# needed" that would tell the pods to send smaller packets dropped where each node makes it, as a firewall
+# that drops all ICMP does. The pods still send packets of their own MTU (1500), which the link cannot
+# carry, so large transfers between the nodes hang while small requests pass. The nodes' own traffic knows
+# the link's MTU and still flows.
+MTU_FAULT=1280
+MTU_FAULT_RULE=(OUTPUT -p icmp --icmp-type fragmentation-needed -m comment --comment "netlab-e2e: fault shrink-mtu" -j DROP)
+
+mtu_shrink() {
+  node2_present || die "node 2 is not up"
+  ip link set dev "${NODE2_VETH}" mtu "${MTU_FAULT}"
+  in_node2 ip link set dev eth0 mtu "${MTU_FAULT}"
+  iptables -C "${MTU_FAULT_RULE[@]}" 2>/dev/null || iptables -I "${MTU_FAULT_RULE[@]}"
+  in_node2 iptables -C "${MTU_FAULT_RULE[@]}" 2>/dev/null || in_node2 iptables -I "${MTU_FAULT_RULE[@]}"
+}
+
+mtu_restore() {
+  while iptables -D "${MTU_FAULT_RULE[@]}" 2>/dev/null; do :; done
+  if node2_present; then
+    while in_node2 iptables -D "${MTU_FAULT_RULE[@]}" 2>/dev/null; do :; done
+    in_node2 ip link set dev eth0 mtu 1500 2>/dev/null || true
+  fi
+  ip link set dev "${NODE2_VETH}" mtu 1500 2>/dev/null || true
+}
+
+mtu_fault_active() {
+  iptables -C "${MTU_FAULT_RULE[@]}" 2>/dev/null
+}
+
 # ---------------------------------------------------------------- pieces of node 2
 
 node2_network() {
@@ -399,6 +428,7 @@ node2_down() {
   unmount_state "${NODE2_DIR}"
   if [[ "${keep}" == keep-node1 ]]; then
     fault_unblock
+    mtu_restore
     [[ -z "${pods}" ]] || node2_remove_host_rules "${pods}"
   fi
   [[ -z "${pods}" ]] || ip route del "${pods}" 2>/dev/null || true

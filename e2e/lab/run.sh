@@ -14,7 +14,8 @@
 #      exercise (the config key `exercise`) is observed and diagnosed as expected, under strict mode, which
 #      does not fail on it; unset, every check passes again. With labs service-depth (agnhost backends built
 #      from the cluster's own Kubernetes source), every check of Services in depth passes, each expected
-#      refusal and drop included.
+#      refusal and drop included; with the link between the nodes narrowed below the pods' MTU and the ICMP
+#      that would say so dropped, exactly the large transfers across nodes fail, for that cause.
 #   7. `pulumi destroy`: the namespace and everything in it are gone
 #   8. unhappy paths, each on a new stack: a namespace under Pod Security "baseline" (node checks skipped,
 #      the rest passes), "restricted" (a clear message, nothing built), an image that cannot be pulled
@@ -286,11 +287,11 @@ service_depth() {
     const depth = checks.filter((check) => check.section === "service-depth");
     for (const check of depth) console.log(`${check.id}: ${check.outcome}: ${check.observed}`);
     const bad = checks.filter((check) => check.outcome !== "passed");
-    if (depth.length !== 8 || bad.length > 0) {
+    if (depth.length !== 10 || bad.length > 0) {
       console.error(JSON.stringify(bad, null, 2));
       process.exit(1);
     }
-  ' "${OUT}/service-depth-outputs.json" || fail "a check failed with service-depth, or its 8 checks are not all there"
+  ' "${OUT}/service-depth-outputs.json" || fail "a check failed with service-depth, or its 10 checks are not all there"
   lab config set labs eg1,eg2,services
   lab up --yes --skip-preview >"${OUT}/service-depth-off.log" 2>&1 ||
     { tail -n 40 "${OUT}/service-depth-off.log"; fail "pulumi up without service-depth failed"; }
@@ -298,6 +299,54 @@ service_depth() {
     fail "pod-backend-a is still there once service-depth is switched off"
   fi
   echo "service-depth switched off: its backends and Services are gone"
+}
+
+# The link between the nodes narrowed below the pods' MTU, the ICMP that would say so dropped: with
+# service-depth's backends, exactly the large transfers that cross the nodes fail, each put down to large
+# packets dropped (the MTUs the lab found named), and every other check passes; mended, every check passes.
+mtu_fault() {
+  trap 'bash "${E2E_DIR}/../cluster/fault.sh" restore-mtu >/dev/null 2>&1 || true' RETURN
+  lab config set labs eg1,eg2,services,service-depth
+  lab config set --path images.agnhost localhost/netlab/agnhost:e2e
+  lab up --yes --skip-preview >"${OUT}/mtu-before.log" 2>&1 ||
+    { tail -n 40 "${OUT}/mtu-before.log"; fail "pulumi up with service-depth failed"; }
+  bash "${E2E_DIR}/../cluster/fault.sh" shrink-mtu
+  lab config set checksRun 40
+  lab up --yes --skip-preview >"${OUT}/mtu-fault.log" 2>&1 ||
+    { tail -n 40 "${OUT}/mtu-fault.log"; fail "pulumi up with the MTU fault failed"; }
+  lab stack output --json >"${OUT}/mtu-fault-outputs.json"
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  node -e '
+    const { checks, report } = require(process.argv[1]);
+    const crossing = (c) => c.large === true && c.path === "cross-node";
+    const wrong = checks.filter((c) =>
+      crossing(c)
+        ? c.outcome !== "failed" || c.diagnosis?.rule !== "large-packets-dropped"
+        : c.outcome === "failed",
+    );
+    const large = checks.filter(crossing);
+    for (const c of large) console.log(`${c.id}: ${c.outcome} (${c.failure}): ${c.diagnosis?.cause}`);
+    console.log(report.split(String.fromCharCode(10))[0]);
+    if (large.length === 0 || wrong.length > 0) {
+      console.error(JSON.stringify(wrong.map(({ id, outcome, observed, diagnosis }) => ({ id, outcome, observed, diagnosis })), null, 2));
+      process.exit(1);
+    }
+  ' "${OUT}/mtu-fault-outputs.json" ||
+    fail "with the MTU fault, not exactly the large transfers across nodes failed, each for large packets dropped"
+  bash "${E2E_DIR}/../cluster/fault.sh" restore-mtu
+  lab config set checksRun 41
+  lab up --yes --skip-preview >"${OUT}/mtu-mended.log" 2>&1 ||
+    { tail -n 40 "${OUT}/mtu-mended.log"; fail "pulumi up with the MTU mended failed"; }
+  lab stack output --json >"${OUT}/mtu-mended-outputs.json"
+  node -e '
+    const { checks } = require(process.argv[1]);
+    const bad = checks.filter((c) => c.outcome === "failed");
+    if (bad.length > 0) { console.error(bad.map((c) => `${c.id}: ${c.observed}`).join(String.fromCharCode(10))); process.exit(1); }
+  ' "${OUT}/mtu-mended-outputs.json" || fail "with the MTU mended, a check still fails"
+  echo "MTU mended: every check passes again"
+  lab config set labs eg1,eg2,services
+  lab up --yes --skip-preview >"${OUT}/mtu-off.log" 2>&1 ||
+    { tail -n 40 "${OUT}/mtu-off.log"; fail "pulumi up without service-depth failed"; }
 }
 
 destroy() {
@@ -655,6 +704,7 @@ step "6b. CoreDNS scaled to zero: the report says cluster DNS is down" dns_down_
 step "6c. node 2's kube-proxy stopped: the report names it" kube_proxy_fault
 step "6d. exercises: each mistake observed and diagnosed" exercises
 step "6e. service-depth: hairpin, no endpoints, load balancing, affinity, externalTrafficPolicy" service_depth
+step "6f. MTU too small between the nodes: only large transfers across nodes fail, for that cause" mtu_fault
 step "7. destroy removes everything" destroy
 step "8a. Pod Security baseline: node checks skipped, the rest passes" pod_security_baseline
 step "8b. Pod Security restricted: a clear message, nothing built" pod_security_restricted

@@ -123,6 +123,29 @@ function judgeClientIP(step: StepResult, e: ExpectationOf["client-ip"]): Verdict
     : pass(`the backend saw ${seen}, not the client's ${e.address}: the source was rewritten`);
 }
 
+/** A large body sent and read back: every byte must come back as it went. */
+function judgeTransfer(step: StepResult, bytes: number): Verdict {
+  const { sent, received } = parsers.parseTransfer(step.stdout);
+  const exit = step.remoteExit ?? -1;
+  const got = `${received?.bytes ?? 0} of ${bytes} bytes back`;
+  if (exit !== 0) {
+    const kind = parsers.classifyConnectFailure(exit, step.stderr) ?? "wrong-answer";
+    // curl's own line, rather than what kubectl logged about the long exec before it.
+    const curl = step.stderr.split("\n").find((line) => /^curl: \(\d+\)/.test(line));
+    return fail(kind, `${got}: exit ${exit}: ${excerpt(curl ?? (step.stderr || step.stdout))}`);
+  }
+  if (sent === undefined || received === undefined || sent.bytes !== bytes) {
+    return fail("wrong-answer", `the transfer printed no sizes: ${excerpt(step.stdout || step.stderr)}`);
+  }
+  if (received.bytes !== sent.bytes || received.sha256 !== sent.sha256) {
+    return fail(
+      "wrong-answer",
+      `${got}, checksum ${received.sha256 === sent.sha256 ? "equal" : "different"}`,
+    );
+  }
+  return pass(`${bytes} bytes each way, checksum ${sent.sha256.slice(0, 12)}… equal`);
+}
+
 /** A request that must get no answer at all: dropped, so curl gives up at its connect timeout. */
 function judgeDropped(step: StepResult): Verdict {
   const exit = step.remoteExit ?? -1;
@@ -291,6 +314,7 @@ const JUDGES: {
   backends: (e, _steps, last) => judgeBackends(last, e),
   "client-ip": (e, _steps, last) => judgeClientIP(last, e),
   dropped: (_e, _steps, last) => judgeDropped(last),
+  transfer: (e, _steps, last) => judgeTransfer(last, e.bytes),
   "http-by-name": (e, steps, last) => judgeHttpByName(e, steps[0] as StepResult, last),
   refused: (_e, _steps, last) => judgeRefused(last),
   "pod-identity": (e, steps) => judgeIdentity(steps, e.containers, e.podName, e.podIP),
@@ -388,6 +412,7 @@ function planned(plan: CheckPlan) {
     path: plan.path,
     command: displayCommand(plan.steps),
     expected: plan.expected,
+    ...(plan.large === true ? { large: true } : {}),
   };
 }
 

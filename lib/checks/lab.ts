@@ -62,6 +62,8 @@ export interface DepthLab {
   /** Where the requests come from: pod-demo's cntr-centos (curl). */
   client: ContainerRef;
   requests: number;
+  /** The transfer checks' body: random bytes sent, and the size of their base64 text that must come back. */
+  largeBody: { randomBytes: number; bytes: number };
   /** A pod reaching itself through its own Service, when the tutorial's Services are there too. */
   hairpin?: { server: ServerRef; service: ServiceRef };
 }

@@ -197,3 +197,19 @@ export function parseClientIP(answer: string): string | undefined {
   const found = line === undefined ? null : /^\[?([0-9A-Fa-f.:]+?)\]?:\d+$/.exec(line);
   return found?.[1];
 }
+
+export interface TransferSide {
+  bytes: number;
+  sha256: string;
+}
+
+/** transfer.bash's "sent=<bytes> <sha256>" and "received=<bytes> <sha256>" lines. */
+export function parseTransfer(stdout: string): { sent?: TransferSide; received?: TransferSide } {
+  const side = (name: string): TransferSide | undefined => {
+    const found = new RegExp(`^${name}=(\\d+) ([0-9a-f]{64})$`, "m").exec(stdout);
+    return found === null ? undefined : { bytes: Number(found[1]), sha256: found[2] as string };
+  };
+  const sent = side("sent");
+  const received = side("received");
+  return { ...(sent === undefined ? {} : { sent }), ...(received === undefined ? {} : { received }) };
+}

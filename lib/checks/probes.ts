@@ -44,6 +44,27 @@ export function repeatedCurlProbe(url: string, count: number, t: ProbeTimeouts):
   ];
 }
 
+const TRANSFER = readScriptLine(path.join(__dirname, "transfer.bash"));
+
+/**
+ * A large transfer both ways (transfer.bash): `randomBytes` random bytes, base64-encoded (4/3 as many
+ * characters), POSTed to `url` and read back, each side's size and SHA-256 printed.
+ */
+export function largeTransferProbe(url: string, randomBytes: number, t: ProbeTimeouts): string[] {
+  return [
+    "timeout",
+    String(t.maxTimeSeconds + 2),
+    "bash",
+    "-c",
+    TRANSFER,
+    "_",
+    url,
+    String(randomBytes),
+    String(t.connectTimeoutSeconds),
+    String(t.maxTimeSeconds),
+  ];
+}
+
 /** An HTTP GET with bash's own TCP support, for images that have bash but no curl (see http-get.bash). */
 export const BASH_TCP_GET = readScriptLine(path.join(__dirname, "http-get.bash")).replace(
   "@TIMING_PREFIX@",

@@ -67,6 +67,8 @@ export type Expectation =
   | { type: "backends"; backends: string[]; answer: "every" | "one"; requests: number }
   /** The last step is agnhost's /clientip: the source the backend saw is `address` ("kept") or not ("rewritten"). */
   | { type: "client-ip"; address: string; source: "kept" | "rewritten" }
+  /** The last step sent `bytes` and read them back (transfer.bash): both sizes and checksums must match. */
+  | { type: "transfer"; bytes: number }
   /** The request must get no answer at all: dropped on its way, so it times out. */
   | { type: "dropped" }
   /** The last steps fetch a page from each of `nodes`, in order: every one must contain `marker`. */
@@ -93,6 +95,8 @@ export interface CheckSubject {
   path: PathKind;
   /** Set when the check cannot apply here (a cross-node check on one node): it is not run. */
   skipReason?: string;
+  /** A check that moves a large body (a transfer): a path that drops large packets fails it and not others. */
+  large?: boolean;
 }
 
 export interface CheckPlan extends CheckSubject {

@@ -147,6 +147,7 @@ const READERS: { [T in keyof ExpectationOf]: (expectation: ExpectationOf[T], rea
   backends: (_e, read) => raw(read, `the backends' answers in ${read.where}`),
   "client-ip": (_e, read) => raw(read, `the client address agnhost saw, asked from ${read.where}`),
   dropped: (_e, read) => refusal(read),
+  transfer: (_e, read) => raw(read, `the sizes and checksums of what went and came back, in ${read.where}`),
   "http-by-name": (e, read) =>
     read.index === 0 ? file(read, `getent hosts ${e.name} (/etc/hosts first)`) : page(read, e.marker),
   refused: (_e, read) => refusal(read),

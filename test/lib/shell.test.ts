@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BATCH_SCRIPT } from "../../lib/checks/batch";
 import { execStep } from "../../lib/checks/kubectl";
-import { bashTcpProbe, networkIdentityProbe } from "../../lib/checks/probes";
+import { bashTcpProbe, largeTransferProbe, networkIdentityProbe } from "../../lib/checks/probes";
 import { STRICT_GATE_SCRIPT } from "../../lib/checks/report";
 import { buildRunnerScript } from "../../lib/checks/runner";
 import { TIMING_PREFIX } from "../../lib/checks/timing";
@@ -81,6 +81,9 @@ describe("the scripts under lib/", () => {
     // Run inside the pods as one `-c` argument.
     "checks/http-get.bash": shellJoin(bashTcpProbe("10.244.1.11", 80, probeTimeouts)),
     "checks/network-identity.sh": shellJoin(networkIdentityProbe()),
+    "checks/transfer.bash": shellJoin(
+      largeTransferProbe("http://10.244.1.31:8080/echo", 49152, probeTimeouts),
+    ),
     "checks/network-facts.sh": shellJoin(
       planNetworkReads(labTopology(parseLabConfig({}, { fileExists: () => true })), {
         ...UNRESOLVED_FACTS,

@@ -5,6 +5,7 @@ import { crossNodeDrop } from "./crossNode";
 import { dnsDown } from "./dnsDown";
 import { dnsFromOneNode } from "./dnsFromOneNode";
 import { failureKind } from "./failureKind";
+import { largePacketsDropped } from "./largePackets";
 import { noEndpoint } from "./noEndpoint";
 import { clusterIPFromNode, nodePortOneNode } from "./nodePort";
 import { nothingListens } from "./nothingListens";
@@ -18,6 +19,8 @@ export type { DiagnosisLab, DiagnosisRule, Finding, Run, RunFacts } from "./run"
  * rule that reads more of the run (each check's evidence, say) goes in this list before the ones it refines.
  */
 export const RULES: readonly DiagnosisRule[] = [
+  // First: only large transfers fail across two nodes whose small requests pass, which no other rule explains.
+  largePacketsDropped,
   // Before dnsDown: lookups lost between the nodes look like a kube-dns that answers nobody.
   crossNodeDrop,
   dnsDown,

@@ -1,5 +1,6 @@
 // What a diagnosis rule reads: the whole run (every check's result), the facts it found, and the lab's own
 // shape; and the small questions the rules ask of it.
+import type { NetworkFacts } from "../../network";
 import { shellJoin } from "../../shell";
 import type { DiscoveredFacts } from "../facts";
 import { globalFlags, type KubectlTarget } from "../kubectl";
@@ -13,8 +14,8 @@ export interface DiagnosisLab {
   services: readonly ServiceRef[];
 }
 
-/** The `facts` output: the lab's live facts and what the checks found out. */
-export type RunFacts = LiveFacts & Partial<DiscoveredFacts>;
+/** The `facts` output: the lab's live facts, what the checks found out and the network the lab read. */
+export type RunFacts = LiveFacts & Partial<DiscoveredFacts> & { network?: NetworkFacts };
 
 export interface Run {
   results: readonly CheckResult[];

@@ -4,7 +4,7 @@
 // client's address, where Cluster answers everywhere and rewrites it.
 import { waitForEndpointStep } from "../kubectl";
 import { type DepthLab, PAGE_MARKERS } from "../lab";
-import { repeatedCurlProbe } from "../probes";
+import { largeTransferProbe, repeatedCurlProbe } from "../probes";
 import { NODE_PROBES, testedPod, testedService } from "../tested";
 import type { CheckPlan, Endpoint, Step } from "../types";
 import { label, type PlanContext, podEnd, type Scenario, UNKNOWN_ADDRESS } from "./context";
@@ -22,6 +22,7 @@ export const serviceDepth: Scenario = {
       spreadCheck(context, depth, "spread"),
       spreadCheck(context, depth, "sticky"),
       ...trafficPolicyChecks(context, depth),
+      ...largeTransferChecks(context, depth),
     ];
   },
 };
@@ -188,6 +189,65 @@ function trafficPolicyChecks(context: PlanContext, depth: DepthLab): CheckPlan[]
       expected: `an answer, from a source other than ${clientIP}`,
       expectation: { type: "client-ip", address: clientIP, source: "rewritten" },
       ...ask(otherNode, backendNode, spread),
+    },
+  ];
+}
+
+/**
+ * A large body sent and read back whole, by the pod IP of a backend on another node than the client's and
+ * through a Service: what a path that drops large packets (a wrong MTU) breaks while small requests pass.
+ */
+function largeTransferChecks(context: PlanContext, depth: DepthLab): CheckPlan[] {
+  const { client, largeBody } = depth;
+  const clientNode = context.nodeOf(client.pod);
+  const remote = depth.backends.find((b) => {
+    const node = context.nodeOf(b.pod);
+    return node !== undefined && node !== clientNode;
+  });
+  const target = remote ?? depth.backends[1];
+  const [first] = depth.backends;
+  const probe = (host: string, port: number) =>
+    context.exec(
+      client,
+      largeTransferProbe(`http://${host}:${port}/echo`, largeBody.randomBytes, context.topology.timeouts),
+    );
+  const base = {
+    source: label(client),
+    expected: `${largeBody.bytes} bytes each way, checksums equal`,
+    expectation: { type: "transfer", bytes: largeBody.bytes } as const,
+    from: podEnd(client),
+    large: true,
+  };
+  const ip = context.podIP(target.pod);
+  const local = depth.services.local;
+  const clusterIP = context.facts.services[local]?.clusterIP ?? UNKNOWN_ADDRESS;
+  const alone = remote === undefined && context.facts.nodes.length > 0;
+  return [
+    {
+      ...base,
+      id: "service-depth.large.pod-ip",
+      claim: `A large body (${largeBody.bytes / 1024} KiB) goes to a pod on another node by its IP and comes back whole.`,
+      target: `${label(target)} via ${ip}:${depth.backendPort}/echo`,
+      steps: [probe(ip, depth.backendPort)],
+      // Both backends: which one is on another node than the client is known only from both their nodes.
+      tests: [...depth.backends.map((b) => testedPod(b.pod)), testedPod(client.pod)],
+      to: podEnd(target),
+      via: "pod-ip",
+      ...context.between(clientNode, context.nodeOf(target.pod)),
+      ...(alone
+        ? { skipReason: `no backend runs on another node than the client's (${clientNode ?? "?"})` }
+        : {}),
+    },
+    {
+      ...base,
+      id: "service-depth.large.service",
+      claim: `A large body (${largeBody.bytes / 1024} KiB) goes through a Service to its backend and comes back whole.`,
+      target: `${local} ${clusterIP}:${depth.servicePort}/echo -> ${label(first)}`,
+      steps: [...readyFor(context, local, [first.pod]), probe(clusterIP, depth.servicePort)],
+      tests: [testedService(local), testedPod(first.pod), testedPod(client.pod)],
+      to: serviceEnd(local),
+      via: "cluster-ip",
+      ...context.between(clientNode, context.nodeOf(first.pod)),
     },
   ];
 }

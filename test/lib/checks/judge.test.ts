@@ -179,6 +179,21 @@ describe("Services in depth, judged on agnhost's real answers", () => {
     });
   });
 
+  it("passes a large body that came back whole, and fails one a narrowed link stopped, as curl's timeout", () => {
+    const transfer: Expectation = { type: "transfer", bytes: 65536 };
+    expect(judgeCheck(plan(transfer), [agnhost("transfer")])).toMatchObject({
+      outcome: "passed",
+      observed: expect.stringMatching(/^65536 bytes each way, checksum [0-9a-f]{12}… equal$/),
+    });
+    const stopped = judgeCheck(plan(transfer), [agnhost("transfer-mtu-fault")]);
+    expect(stopped).toMatchObject({ outcome: "failed", failure: "timeout" });
+    expect(stopped.observed).toMatch(/^0 of 65536 bytes back: exit 28: curl: \(28\) /);
+    expect(judgeCheck(plan(transfer), [agnhost("transfer-refused")])).toMatchObject({
+      outcome: "failed",
+      failure: "refused",
+    });
+  });
+
   it("passes a Service without endpoints that refuses at once", () => {
     expect(judgeCheck(plan({ type: "refused", tool: "curl" }), [agnhost("no-endpoints")])).toMatchObject({
       outcome: "passed",

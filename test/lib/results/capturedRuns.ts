@@ -60,6 +60,8 @@ function capturedStep(plan: CheckPlan, index: number): Capture {
       return text(`${e.address}:41234`);
     case "dropped":
       return capture("curl", "connect-timeout");
+    case "transfer":
+      return capture("agnhost", "transfer");
     case "http-by-name":
       return last ? page("curl", e.marker) : text(fixtureText("kubelet", "getent-hosts-pod-demo.txt"));
     case "refused":

@@ -250,6 +250,14 @@ export function respond(argv, env) {
 
   function run(command) {
     const [tool] = command;
+    if (tool === "timeout" && command[2] === "bash" && /sha256sum/.test(command[4] || "")) {
+      // A large body sent to agnhost's /echo and read back (transfer.bash), as captured across e2e nodes.
+      const url = new URL(command[6]);
+      const echoes =
+        served(url.hostname, url.port || "80") === "agnhost" ||
+        agnhostAnswer(`http://${url.host}/hostname`, 0)?.exit === 0;
+      return echoes ? captured("agnhost", "transfer") : captured("agnhost", "transfer-refused");
+    }
     if (tool === "timeout" && command[2] === "bash" && /seq/.test(command[4] || "")) {
       // Repeated requests (probes.ts repeatedCurlProbe): one answer per line.
       const [url, count] = command.slice(6, 8);

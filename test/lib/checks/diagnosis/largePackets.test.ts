@@ -1,0 +1,72 @@
+// The link between the nodes narrowed below the pods' MTU, the ICMP that would say so dropped: the large
+// transfer across the nodes timed out (its real capture under e2e/cluster/fault.sh shrink-mtu) while every
+// small request of the same run, across the same nodes, passed.
+import { describe, expect, it } from "vitest";
+import { diagnose } from "../../../../lib/checks/diagnosis";
+import type { CheckResult } from "../../../../lib/checks/types";
+import { byId, captured, E2E_FACTS, E2E_RESULTS, e2eLab, printed, withFault } from "./support";
+
+/** A large transfer check of the run, across the two nodes, as its probe printed `capture`. */
+function largeTransfer(capture: string): CheckResult {
+  const crossing = byId(E2E_RESULTS, "pod-to-pod.pod-httpd.pod-nginx");
+  const base: CheckResult = {
+    ...crossing,
+    id: "service-depth.large.pod-ip",
+    section: "service-depth",
+    source: "pod-demo/cntr-centos",
+    expected: "65536 bytes each way, checksums equal",
+    large: true,
+  };
+  return printed(base, captured("agnhost", capture));
+}
+
+const network = {
+  nodes: {
+    "netlab-e2e-node": { kubeProxy: "iptables", linkMTU: 1280 },
+    "netlab-e2e-node-2": { kubeProxy: "iptables", linkMTU: 1280 },
+  },
+  podMTU: 1500,
+  families: { pods: ["IPv4" as const], services: ["IPv4" as const] },
+  kubectl: {},
+};
+
+describe("large-packets-dropped", () => {
+  it("puts a large transfer that timed out across nodes down to the MTU when small requests there passed", () => {
+    const run = [...withFault(() => undefined), largeTransfer("transfer-mtu-fault")];
+    const results = diagnose(run, { ...E2E_FACTS, network }, e2eLab());
+    const large = byId(results, "service-depth.large.pod-ip");
+    expect(large.failure).toBe("timeout");
+    expect(large.diagnosis).toMatchObject({
+      rule: "large-packets-dropped",
+      summary:
+        "large packets are dropped between netlab-e2e-node and netlab-e2e-node-2: check the MTU along the path",
+    });
+    expect(large.diagnosis?.cause).toMatch(
+      /^small packets pass between netlab-e2e-node and netlab-e2e-node-2 \(.+\), large transfers do not: check the MTU along the path \(the lab found pod MTU 1500, link 1280 on netlab-e2e-node, link 1280 on netlab-e2e-node-2\), and that ICMP "fragmentation needed" is not dropped on the way$/,
+    );
+  });
+
+  it("gives every large transfer between the two nodes one shared cause", () => {
+    const throughService = { ...largeTransfer("transfer-mtu-fault"), id: "service-depth.large.service" };
+    const run = [...withFault(() => undefined), largeTransfer("transfer-mtu-fault"), throughService];
+    const results = diagnose(run, { ...E2E_FACTS, network }, e2eLab());
+    expect(byId(results, "service-depth.large.service").diagnosis?.sharedBy).toEqual([
+      "service-depth.large.pod-ip",
+      "service-depth.large.service",
+    ]);
+  });
+
+  it("is not the cause when small requests across those nodes fail too, or the transfer was refused", () => {
+    const everything = withFault((r) =>
+      r.path === "cross-node" ? printed(r, captured("curl", "connect-timeout")) : undefined,
+    );
+    const dropped = diagnose([...everything, largeTransfer("transfer-mtu-fault")], E2E_FACTS, e2eLab());
+    expect(byId(dropped, "service-depth.large.pod-ip").diagnosis?.rule).not.toBe("large-packets-dropped");
+    const refused = diagnose(
+      [...withFault(() => undefined), largeTransfer("transfer-refused")],
+      E2E_FACTS,
+      e2eLab(),
+    );
+    expect(byId(refused, "service-depth.large.pod-ip").diagnosis?.rule).not.toBe("large-packets-dropped");
+  });
+});
