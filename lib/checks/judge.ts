@@ -41,12 +41,15 @@ function lineWith(text: string, marker: string): string {
   return excerpt(text.split("\n").find((line) => line.includes(marker)) ?? text);
 }
 
-function judgeHttp(step: StepResult, tool: HttpTool, marker: string): Verdict {
+/** A probe that did not get its answer: the kind of failure its exit and words say, and those words. */
+function connectionFailed(step: StepResult, said = step.stderr || step.stdout, before = ""): Verdict {
   const exit = step.remoteExit ?? -1;
-  if (exit !== 0) {
-    const kind = parsers.classifyConnectFailure(exit, step.stderr) ?? "wrong-answer";
-    return fail(kind, `exit ${exit}: ${excerpt(step.stderr || step.stdout)}`);
-  }
+  const kind = parsers.classifyConnectFailure(exit, step.stderr) ?? "wrong-answer";
+  return fail(kind, `${before}exit ${exit}: ${excerpt(said)}`);
+}
+
+function judgeHttp(step: StepResult, tool: HttpTool, marker: string): Verdict {
+  if ((step.remoteExit ?? -1) !== 0) return connectionFailed(step);
   const body = tool === "curl" ? step.stdout : parsers.parseHttpResponse(step.stdout).body;
   if (body.includes(marker)) return pass(lineWith(body, marker));
   return fail("wrong-answer", `the page lacks "${marker}": ${excerpt(body)}`);
@@ -104,11 +107,7 @@ function judgeBackends(step: StepResult, e: ExpectationOf["backends"]): Verdict 
 
 /** The source address agnhost's /clientip saw ("10.250.0.2:41234"), against the client's own. */
 function judgeClientIP(step: StepResult, e: ExpectationOf["client-ip"]): Verdict {
-  const exit = step.remoteExit ?? -1;
-  if (exit !== 0) {
-    const kind = parsers.classifyConnectFailure(exit, step.stderr) ?? "wrong-answer";
-    return fail(kind, `exit ${exit}: ${excerpt(step.stderr || step.stdout)}`);
-  }
+  if ((step.remoteExit ?? -1) !== 0) return connectionFailed(step);
   const seen = parsers.parseClientIP(step.stdout);
   if (seen === undefined)
     return fail("wrong-answer", `no client address in the answer: ${excerpt(step.stdout)}`);
@@ -126,13 +125,11 @@ function judgeClientIP(step: StepResult, e: ExpectationOf["client-ip"]): Verdict
 /** A large body sent and read back: every byte must come back as it went. */
 function judgeTransfer(step: StepResult, bytes: number): Verdict {
   const { sent, received } = parsers.parseTransfer(step.stdout);
-  const exit = step.remoteExit ?? -1;
   const got = `${received?.bytes ?? 0} of ${bytes} bytes back`;
-  if (exit !== 0) {
-    const kind = parsers.classifyConnectFailure(exit, step.stderr) ?? "wrong-answer";
+  if ((step.remoteExit ?? -1) !== 0) {
     // curl's own line, rather than what kubectl logged about the long exec before it.
     const curl = step.stderr.split("\n").find((line) => /^curl: \(\d+\)/.test(line));
-    return fail(kind, `${got}: exit ${exit}: ${excerpt(curl ?? (step.stderr || step.stdout))}`);
+    return connectionFailed(step, curl ?? (step.stderr || step.stdout), `${got}: `);
   }
   if (sent === undefined || received === undefined || sent.bytes !== bytes) {
     return fail("wrong-answer", `the transfer printed no sizes: ${excerpt(step.stdout || step.stderr)}`);
