@@ -108,9 +108,10 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
     const runs = groupChecks(shapes).map((group) => this.runGroup(group, lab, args));
     const allRuns = inPlanOrder(runs, shapes);
 
-    const network = this.readNetwork(args, lab);
+    const everything = lab.factsAbout(lab.everything());
+    const network = this.readNetwork(args, lab, everything);
     this.facts = pulumi
-      .all([lab.factsAbout(lab.everything()), allRuns, network])
+      .all([everything, allRuns, network])
       .apply(([facts, all, found]) => ({ ...facts, ...discoveredFacts(all), network: found }));
     this.results = pulumi.all([allRuns, this.facts]).apply(([all, facts]) =>
       // Each failure is diagnosed from the other checks of the same run and what the run found out.
@@ -173,7 +174,11 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
    * The network the lab runs on, read once the pods and node probes are there: kube-proxy's mode and the
    * way toward other nodes' pods on each node, a pod's MTU; rerun with the checks.
    */
-  private readNetwork(args: ConnectivityChecksArgs, lab: TestedObjects): pulumi.Output<NetworkFacts> {
+  private readNetwork(
+    args: ConnectivityChecksArgs,
+    lab: TestedObjects,
+    everything: pulumi.Output<LiveFacts>,
+  ): pulumi.Output<NetworkFacts> {
     const objects = lab.everything().filter((object) => object.kind !== "service");
     const facts = lab.factsAbout(objects);
     const reads = facts.apply((f) => planNetworkReads(args.topology, f));
@@ -192,7 +197,7 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
       },
     );
     return pulumi
-      .all([reads, read.stdout, lab.factsAbout(lab.everything())])
+      .all([reads, read.stdout, everything])
       .apply(([r, stdout, all]) =>
         readNetwork(r, parseRunnerOutput(stdout), all, args.kubectlVersions ?? {}),
       );

@@ -82,12 +82,10 @@ export function nodePortProblem(
   const port = service.nodePort;
   if (service.type !== "NodePort" || typeof port !== "number") return undefined;
   const own = (h: NodePortHolder) => h.namespace === namespace && h.service === service.name;
-  if ([...(facts.namespace ?? []), ...(facts.cluster ?? [])].some((h) => own(h) && h.port === port)) {
-    return undefined;
-  }
-  const holder = [...(facts.cluster ?? []), ...(facts.namespace ?? [])].find(
-    (h) => h.port === port && !own(h),
-  );
+  // Every namespace's holders first (they name the holder), then the lab namespace's own list.
+  const holders = [...(facts.cluster ?? []), ...(facts.namespace ?? [])].filter((h) => h.port === port);
+  if (holders.some(own)) return undefined;
+  const holder = holders.find((h) => !own(h));
   const fix = `Choose a free port in 30000-32767, ${AUTO_HINT.replace("<service>", key)}.`;
   if (holder !== undefined) {
     return `services.${key}.nodePort: ${port} is already allocated to Service ${holder.namespace}/${holder.service}: a node port is cluster-wide, one Service in the whole cluster may hold it. ${fix}`;

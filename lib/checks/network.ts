@@ -17,11 +17,10 @@ import type { Step, StepResult } from "./types";
 const NETWORK_SCRIPT = readScriptLine(path.join(__dirname, "network-facts.sh"));
 
 export interface NetworkReads {
+  /** One step per node, then the pod's MTU. */
   steps: Step[];
   /** The node each of the first steps reads, in order. */
   nodes: string[];
-  /** Whether the last step reads a pod's MTU. */
-  podMTU: boolean;
 }
 
 /** An address on another node than `node`: a lab pod's there, or that node's own. */
@@ -50,7 +49,6 @@ export function planNetworkReads(topology: LabTopology, facts: LiveFacts): Netwo
       execStep(topology.kubectl, { ...where, ...client }, ["cat", "/sys/class/net/eth0/mtu"]),
     ],
     nodes,
-    podMTU: true,
   };
 }
 
@@ -69,7 +67,7 @@ export function readNetwork(
         ? { kubeProxy: `not read (${result?.stderr.trim() || "the probe did not answer"})` }
         : parseNodeNetwork(result.stdout);
   });
-  const mtuStep = reads.podMTU ? results[reads.nodes.length] : undefined;
+  const mtuStep = results[reads.nodes.length];
   const mtu = mtuStep?.remoteExit === 0 ? Number(mtuStep.stdout.trim()) : Number.NaN;
   return {
     nodes,
