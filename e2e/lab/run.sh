@@ -196,6 +196,23 @@ diagnosed() {
 }
 
 # rerun_all_pass RUN: checksRun=RUN reruns the checks; every check passes again.
+# lab_up_logged NAME WHY: pulumi up, its output in ${OUT}/NAME.log; on failure, the log's tail and WHY.
+lab_up_logged() {
+  lab up --yes --skip-preview >"${OUT}/$1.log" 2>&1 || { tail -n 40 "${OUT}/$1.log"; fail "$2"; }
+}
+
+# service_depth_on NAME / service_depth_off NAME: the lab with service-depth (agnhost from the local image)
+# switched on, or back to the tutorial's labs, by pulumi up logged as NAME.
+service_depth_on() {
+  lab config set labs eg1,eg2,services,service-depth
+  lab config set --path images.agnhost localhost/netlab/agnhost:e2e
+  lab_up_logged "$1" "pulumi up with service-depth failed"
+}
+service_depth_off() {
+  lab config set labs eg1,eg2,services
+  lab_up_logged "$1" "pulumi up without service-depth failed"
+}
+
 rerun_all_pass() {
   lab config set checksRun "$1"
   lab up --yes --skip-preview
@@ -244,8 +261,7 @@ exercises() {
   for name in wrong-target-port selector-typo dns-nowhere; do
     lab config set exercise "${name}"
     start=$(date +%s)
-    lab up --yes --skip-preview >"${OUT}/exercise-${name}.log" 2>&1 ||
-      { tail -n 40 "${OUT}/exercise-${name}.log"; fail "pulumi up with exercise ${name} failed"; }
+    lab_up_logged "exercise-${name}" "pulumi up with exercise ${name} failed"
     echo "exercise ${name}: pulumi up took $(($(date +%s) - start)) s"
     lab stack output --json >"${OUT}/exercise-${name}-outputs.json"
     lab stack output report >"${OUT}/exercise-${name}-report.txt"
@@ -274,11 +290,8 @@ exercises() {
 # each expected refusal and drop included. Then the lab goes back to the tutorial's labs.
 service_depth() {
   local start
-  lab config set labs eg1,eg2,services,service-depth
-  lab config set --path images.agnhost localhost/netlab/agnhost:e2e
   start=$(date +%s)
-  lab up --yes --skip-preview >"${OUT}/service-depth.log" 2>&1 ||
-    { tail -n 40 "${OUT}/service-depth.log"; fail "pulumi up with service-depth failed"; }
+  service_depth_on service-depth
   echo "service-depth: pulumi up took $(($(date +%s) - start)) s (load: $(cut -d' ' -f1-3 /proc/loadavg))"
   lab stack output --json >"${OUT}/service-depth-outputs.json"
   # shellcheck disable=SC2016 # JavaScript, not shell
@@ -293,9 +306,7 @@ service_depth() {
       process.exit(1);
     }
   ' "${OUT}/service-depth-outputs.json" || fail "a check failed with service-depth, or its 10 checks are not all there"
-  lab config set labs eg1,eg2,services
-  lab up --yes --skip-preview >"${OUT}/service-depth-off.log" 2>&1 ||
-    { tail -n 40 "${OUT}/service-depth-off.log"; fail "pulumi up without service-depth failed"; }
+  service_depth_off service-depth-off
   if k get pods --namespace "${NAMESPACE}" pod-backend-a >/dev/null 2>&1; then
     fail "pod-backend-a is still there once service-depth is switched off"
   fi
@@ -307,14 +318,10 @@ service_depth() {
 # packets dropped (the MTUs the lab found named), and every other check passes; mended, every check passes.
 mtu_fault() {
   trap 'bash "${E2E_DIR}/../cluster/fault.sh" restore-mtu >/dev/null 2>&1 || true' RETURN
-  lab config set labs eg1,eg2,services,service-depth
-  lab config set --path images.agnhost localhost/netlab/agnhost:e2e
-  lab up --yes --skip-preview >"${OUT}/mtu-before.log" 2>&1 ||
-    { tail -n 40 "${OUT}/mtu-before.log"; fail "pulumi up with service-depth failed"; }
+  service_depth_on mtu-before
   bash "${E2E_DIR}/../cluster/fault.sh" shrink-mtu
   lab config set checksRun 40
-  lab up --yes --skip-preview >"${OUT}/mtu-fault.log" 2>&1 ||
-    { tail -n 40 "${OUT}/mtu-fault.log"; fail "pulumi up with the MTU fault failed"; }
+  lab_up_logged "mtu-fault" "pulumi up with the MTU fault failed"
   lab stack output --json >"${OUT}/mtu-fault-outputs.json"
   # shellcheck disable=SC2016 # JavaScript, not shell
   node -e '
@@ -336,8 +343,7 @@ mtu_fault() {
     fail "with the MTU fault, not exactly the large transfers across nodes failed, each for large packets dropped"
   bash "${E2E_DIR}/../cluster/fault.sh" restore-mtu
   lab config set checksRun 41
-  lab up --yes --skip-preview >"${OUT}/mtu-mended.log" 2>&1 ||
-    { tail -n 40 "${OUT}/mtu-mended.log"; fail "pulumi up with the MTU mended failed"; }
+  lab_up_logged "mtu-mended" "pulumi up with the MTU mended failed"
   lab stack output --json >"${OUT}/mtu-mended-outputs.json"
   node -e '
     const { checks } = require(process.argv[1]);
@@ -345,9 +351,7 @@ mtu_fault() {
     if (bad.length > 0) { console.error(bad.map((c) => `${c.id}: ${c.observed}`).join(String.fromCharCode(10))); process.exit(1); }
   ' "${OUT}/mtu-mended-outputs.json" || fail "with the MTU mended, a check still fails"
   echo "MTU mended: every check passes again"
-  lab config set labs eg1,eg2,services
-  lab up --yes --skip-preview >"${OUT}/mtu-off.log" 2>&1 ||
-    { tail -n 40 "${OUT}/mtu-off.log"; fail "pulumi up without service-depth failed"; }
+  service_depth_off mtu-off
 }
 
 destroy() {
@@ -453,8 +457,7 @@ interrupted_up() {
   PULUMI_K8S_ENABLE_SERVER_SIDE_APPLY=true
   lab refresh --yes --skip-preview --clear-pending-creates >"${OUT}/interrupted-refresh.log" 2>&1 ||
     { cat "${OUT}/interrupted-refresh.log"; fail "refresh after the interrupted up failed"; }
-  lab up --yes --skip-preview >"${OUT}/interrupted-up.log" 2>&1 ||
-    { tail -n 40 "${OUT}/interrupted-up.log"; fail "pulumi up after the interrupted one did not converge"; }
+  lab_up_logged "interrupted-up" "pulumi up after the interrupted one did not converge"
   assert_outputs healthy interrupted
   lab destroy --yes --skip-preview
   namespace_gone
@@ -532,8 +535,7 @@ leftovers() {
   # applied with kubectl keeps the fields kubectl owns, and adopting it fails on a field conflict).
   lab config set createNamespace true
   lab config set upsertExisting true
-  lab up --yes --skip-preview >"${OUT}/leftovers-adopted.log" 2>&1 ||
-    { tail -n 40 "${OUT}/leftovers-adopted.log"; fail "pulumi up did not adopt the namespace made by hand"; }
+  lab_up_logged "leftovers-adopted" "pulumi up did not adopt the namespace made by hand"
   k get namespace "${NAMESPACE}" -o jsonpath='{.metadata.labels.app\.kubernetes\.io/part-of}' |
     grep -qx k8s-networking-lab || fail "the namespace made by hand was not adopted"
   assert_outputs healthy leftovers-adopted
