@@ -200,13 +200,20 @@ export function respond(argv, env) {
     const self = pods[pod] || {};
     if (host === "localhost" || host === "127.0.0.1" || host === pod) return (self.serves || {})[port];
     for (const p of Object.values(pods)) if (p.ip === host && p.serves && p.serves[port]) return p.serves[port];
+    const found = serviceAt(host, port);
+    // A Service whose selector matches no pod has nothing behind it.
+    return found && ((pods[found.service.pod] || {}).serves || {})[found.service.targetPort];
+  }
+
+  // The Service that host:port reaches, by its name or ClusterIP, or by a node's address and its node port
+  // (viaNode: that node, when it is one of world.nodes).
+  function serviceAt(host, port) {
     for (const [name, s] of Object.entries(services)) {
       const names = [name, `${name}.${world.namespace}`, `${name}.${world.namespace}.svc.${world.clusterDomain}`, s.clusterIP];
+      const viaNode = (world.nodes || []).find((n) => n.internalIP === host);
       const byName = names.includes(host) && Number(port) === s.port;
-      const nodeIPs = (world.nodes || []).map((n) => n.internalIP).concat([world.nodeIP]);
-      const byNodePort = nodeIPs.includes(host) && Number(port) === s.nodePort;
-      // A Service whose selector matches no pod has nothing behind it.
-      if (byName || byNodePort) return ((pods[s.pod] || {}).serves || {})[s.targetPort];
+      const byNodePort = (viaNode !== undefined || host === world.nodeIP) && Number(port) === s.nodePort;
+      if (byName || byNodePort) return { service: s, viaNode: byNodePort ? viaNode : undefined };
     }
     return undefined;
   }
@@ -227,11 +234,9 @@ export function respond(argv, env) {
   // always the same one.
   function agnhostAnswer(urlText, index) {
     const url = new URL(urlText);
-    const port = Number(url.port || "80");
-    for (const [name, s] of Object.entries(services)) {
-      const names = [name, `${name}.${world.namespace}`, `${name}.${world.namespace}.svc.${world.clusterDomain}`, s.clusterIP];
-      const viaNode = (world.nodes || []).find((n) => n.internalIP === url.hostname && port === s.nodePort);
-      if (!(names.includes(url.hostname) && port === s.port) && viaNode === undefined) continue;
+    const found = serviceAt(url.hostname, url.port || "80");
+    if (found !== undefined) {
+      const { service: s, viaNode } = found;
       const backends = (s.pods || []).filter((p) => ((pods[p] || {}).serves || {})[s.targetPort] === "agnhost");
       if (backends.length === 0) return undefined;
       const local = viaNode !== undefined && s.externalTrafficPolicy === "Local";
