@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the pinned cluster components, and the e2e suite's agnhost test
-# server, from Go modules into the e2e cache; on request also the Traefik
-# ingress controller (not part of `all`).
+# Builds the pinned cluster components, the e2e suite's agnhost test server
+# and the Traefik ingress controller from Go modules into the e2e cache, with
+# the Gateway API CRDs Traefik is built against.
 #
 #   e2e/cluster/build.sh [all|kubernetes|etcd|coredns|agnhost|traefik]
 #
@@ -20,8 +20,6 @@ BIN_DIR="$(netlab_bin_dir "${CACHE}")"
 SRC_DIR="${CACHE}/k8s/${K8S_VERSION}/src"
 GO="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
 JOBS="${NETLAB_E2E_BUILD_JOBS:-2}"
-# Traefik serves Ingress and the Gateway API and is pure Go; built only on request.
-TRAEFIK_VERSION="v3.7.13"
 
 log() { printf '[build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -274,15 +272,47 @@ build_traefik() {
   mv "${BIN_DIR}/traefik.tmp" "${BIN_DIR}/traefik"
 }
 
+# mod_field MODULE@VERSION FIELD: a field (Dir, GoMod, ...) of `go mod download -json`.
+mod_field() {
+  local tmp
+  tmp="$(mktemp -d)"
+  (cd "${tmp}" && timeout 600 "${GO}" mod download -json "$1") \
+    | sed -n "s/^[[:space:]]*\"$2\": \"\(.*\)\",\$/\1/p"
+  rm -rf "${tmp}"
+}
+
+# gateway_api_crds: the standard channel of the Gateway API at the version
+# Traefik's go.mod requires, copied from that Go module (config/crd/standard:
+# the CRDs and the safe-upgrades admission policy, as upstream's standard
+# install has them) into the cache for cluster.sh. Traefik's Gateway provider
+# watches only standard-channel kinds unless its experimental channel is on.
+gateway_api_crds() {
+  local out gomod ver dir
+  out="$(netlab_gateway_api_dir "${CACHE}")"
+  if [[ -f "${out}/version" ]]; then log "gateway-api $(<"${out}/version") CRDs: cached"; return 0; fi
+  gomod="$(mod_field "github.com/traefik/traefik/v3@${TRAEFIK_VERSION}" GoMod)"
+  [[ -f "${gomod}" ]] || die "could not download github.com/traefik/traefik/v3@${TRAEFIK_VERSION}"
+  ver="$(awk '$1 == "sigs.k8s.io/gateway-api" { print $2; exit }' "${gomod}")"
+  [[ "${ver}" == v* ]] || die "no sigs.k8s.io/gateway-api requirement in ${gomod}"
+  dir="$(mod_field "sigs.k8s.io/gateway-api@${ver}" Dir)"
+  compgen -G "${dir}/config/crd/standard/*.yaml" >/dev/null || die "no config/crd/standard in sigs.k8s.io/gateway-api@${ver}"
+  rm -rf "${out}"
+  mkdir -p "${out}/standard"
+  cp "${dir}"/config/crd/standard/*.yaml "${out}/standard/"
+  chmod -R u+w "${out}"
+  echo "${ver}" >"${out}/version"
+  log "gateway-api ${ver} CRDs (standard channel, for traefik ${TRAEFIK_VERSION}): ${out}"
+}
+
 main() {
   local what="${1:-all}" start=${SECONDS}
   case "${what}" in
-    all) build_kubernetes; build_etcd; build_coredns; build_agnhost ;;
+    all) build_kubernetes; build_etcd; build_coredns; build_agnhost; build_traefik; gateway_api_crds ;;
     kubernetes) build_kubernetes ;;
     agnhost) build_agnhost ;;
     etcd) build_etcd ;;
     coredns) build_coredns ;;
-    traefik) build_traefik ;;
+    traefik) build_traefik; gateway_api_crds ;;
     *) die "usage: $0 [all|kubernetes|etcd|coredns|agnhost|traefik]" ;;
   esac
   log "done in $((SECONDS - start))s; binaries in ${BIN_DIR}"

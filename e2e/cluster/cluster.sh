@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # A Kubernetes cluster on this machine, built from source: one node, or two.
 #
-#   e2e/cluster/cluster.sh up [--nodes 1|2] [--proxy-mode iptables|nftables]
+#   e2e/cluster/cluster.sh up [--nodes 1|2] [--proxy-mode iptables|nftables] [--ingress traefik|none]
 #                                             build what is missing, then start a fresh cluster
 #   e2e/cluster/cluster.sh down               stop everything it started and remove its state
 #   e2e/cluster/cluster.sh status             show what is running
 #
 # --nodes wins over $NETLAB_E2E_NODES; the default is 2. Node 2 runs in its
 # own network namespace (see node-2.sh). `up` on a healthy cluster only adds
-# or removes node 2 to match the number asked for.
+# or removes node 2 to match the number asked for. --ingress (or
+# $NETLAB_E2E_INGRESS) starts the Traefik ingress controller or none; the
+# default is traefik when its binary is built (see ingress.sh).
 #
 # Everything runs as plain host processes started by this script (pid files
 # in $NETLAB_E2E_STATE/run); nothing is installed as a system service.
@@ -66,6 +68,8 @@ kc() { timeout 30 "${KUBECTL}" --kubeconfig "${KUBECONFIG_OUT}" "$@"; }
 
 # shellcheck source-path=SCRIPTDIR source=node-2.sh
 source "${E2E_DIR}/node-2.sh"
+# shellcheck source-path=SCRIPTDIR source=ingress.sh
+source "${E2E_DIR}/ingress.sh"
 
 pid_of() {
   local f="${RUN}/$1.pid" pid
@@ -592,6 +596,7 @@ cmd_up() {
   local nodes="$1" mode="$2"
   check_host
   check_proxy_mode "${mode}"
+  ingress_check
   if cluster_healthy && [[ "$(proxy_mode)" != "${mode}" ]]; then
     die "the cluster is up with kube-proxy in $(proxy_mode) mode; run '$0 down' first for ${mode}"
   fi
@@ -612,6 +617,7 @@ cmd_up() {
       node2_down keep-node1
       log "node 2 removed"
     fi
+    ingress_up
     print_access
     return 0
   fi
@@ -650,6 +656,7 @@ cmd_up() {
     node2_prepare_wait
     node2_join
   fi
+  ingress_up
   log "cluster up in $((SECONDS - start))s (${nodes} node$( ((nodes == 1)) || echo s))"
   print_access
 }
@@ -764,6 +771,7 @@ unmount_state() {
 cmd_down() {
   check_host
   local i
+  stop_component traefik
   # Node 2 first: its processes, mounts, cgroups, namespace and veth (the
   # host's iptables go below, with node 1's).
   if node2_present; then
@@ -806,6 +814,7 @@ cmd_status() {
       rc=1
     fi
   done
+  ingress_status || rc=1
   if [[ -f "${KUBECONFIG_OUT}" ]] && pid_of kube-apiserver >/dev/null; then
     echo "kube-proxy mode: $(proxy_mode)"
     echo "kubeconfig: ${KUBECONFIG_OUT} (context ${CLUSTER_NAME})"
@@ -818,7 +827,7 @@ cmd_status() {
   return "${rc}"
 }
 
-usage() { echo "usage: $0 up [--nodes 1|2] [--proxy-mode iptables|nftables] | down | status" >&2; exit 2; }
+usage() { echo "usage: $0 up [--nodes 1|2] [--proxy-mode iptables|nftables] [--ingress traefik|none] | down | status" >&2; exit 2; }
 
 main() {
   local cmd="${1:-}" nodes="${NETLAB_E2E_NODES:-2}" mode="${NETLAB_E2E_PROXY_MODE:-iptables}"
@@ -829,6 +838,8 @@ main() {
       --nodes=*) [[ "${cmd}" == up ]] || usage; nodes="${1#--nodes=}"; shift ;;
       --proxy-mode) [[ "${cmd}" == up && $# -ge 2 ]] || usage; mode="$2"; shift 2 ;;
       --proxy-mode=*) [[ "${cmd}" == up ]] || usage; mode="${1#--proxy-mode=}"; shift ;;
+      --ingress) [[ "${cmd}" == up && $# -ge 2 ]] || usage; INGRESS="$2"; shift 2 ;;
+      --ingress=*) [[ "${cmd}" == up ]] || usage; INGRESS="${1#--ingress=}"; shift ;;
       *) usage ;;
     esac
   done
