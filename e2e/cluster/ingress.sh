@@ -28,10 +28,12 @@ ingress_check() {
 }
 
 # ingress_wanted: traefik or none; without --ingress, traefik when its binary
-# is built. Asked for by name, a missing binary is built first.
+# is built. Asked for by name, a missing binary is built first (and missing
+# CRDs are copied, which takes a second when the binary is there).
 ingress_wanted() {
-  case "${INGRESS}" in
-    none) echo none ;;
+  local want="${INGRESS}"
+  if [[ -z "${want}" && -x "${BIN_DIR}/traefik" ]]; then want=traefik; fi
+  case "${want}" in
     traefik)
       if [[ ! -x "${BIN_DIR}/traefik" || ! -f "${GATEWAY_API_DIR}/version" ]]; then
         log "building traefik (log: ${CACHE}/build.log)"
@@ -40,7 +42,7 @@ ingress_wanted() {
       fi
       echo traefik
       ;;
-    *) if [[ -x "${BIN_DIR}/traefik" && -f "${GATEWAY_API_DIR}/version" ]]; then echo traefik; else echo none; fi ;;
+    *) echo none ;;
   esac
 }
 
