@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectivityChecks } from "./components/ConnectivityChecks";
 import { ExposedService, type ExposedServiceArgs } from "./components/ExposedService";
+import { IngressRoutes } from "./components/IngressRoutes";
 import { MultiContainerPod } from "./components/MultiContainerPod";
 import { PAIR_LABEL, PodPair } from "./components/PodPair";
 import { connectLatency } from "./lib/checks/timing";
@@ -19,6 +20,7 @@ import {
   selectorFor,
   withExercise,
 } from "./lib/exercises";
+import { chooseGatewayClass, chooseIngressClass } from "./lib/ingress";
 import { PART_OF, PART_OF_LABEL, PART_OF_VALUE } from "./lib/labels";
 import { askedNodePorts, nodePortProblem, requestedNodePort } from "./lib/nodePorts";
 import { ENFORCE_LABEL, labProblem, nodeProbeSkipReason } from "./lib/podSecurity";
@@ -62,13 +64,16 @@ async function lab(): Promise<ReturnType<typeof stackOutputs>> {
   // The next chapter, Services in depth: two agnhost backends behind Services that show what they promise.
   const backends = labOn("service-depth") ? backendPods(namespace, inCluster) : undefined;
   const depthServices = backends === undefined ? [] : servicesInDepth(backends, namespace, inCluster);
+  // The chapter after that, Ingress: routes by host and path to the tutorial's two Services, through the
+  // cluster's ingress controller, and as HTTPRoutes of a Gateway where the cluster serves the Gateway API.
+  const routes = labOn("ingress") ? ingressRoutes(found, exposed, namespace, inCluster) : undefined;
   // The checks: every claim of the tutorial, tried on the live cluster after the objects it is about.
   const pods = [podDemo, podPair?.first, podPair?.second, backends?.first, backends?.second].flatMap((pod) =>
     pod === undefined ? [] : [pod],
   );
   const services = [...exposed, ...depthServices];
   const checks = config.checks.enabled
-    ? checkEveryClaim(found, namespace, pods, services, inCluster)
+    ? checkEveryClaim(found, namespace, pods, services, routes, inCluster)
     : undefined;
   return stackOutputs(namespace, pods, services, checks);
 }
@@ -80,7 +85,12 @@ export = lab;
  */
 async function discoverCluster(): Promise<Discovery> {
   const answer = await command.local.run({
-    command: discoveryCommand(topology.kubectl, config.namespace, askedNodePorts(config.services)),
+    command: discoveryCommand(
+      topology.kubectl,
+      config.namespace,
+      askedNodePorts(config.services),
+      labOn("ingress"),
+    ),
     // The answers are read by the program, not shown to the user.
     logging: "none",
   });
@@ -224,6 +234,39 @@ function servicesInDepth(
   ];
 }
 
+/** The Ingress and Gateway of the ingress lab, for the classes the cluster has (or the ones configured). */
+function ingressRoutes(
+  found: Discovery,
+  exposed: ExposedService[],
+  namespace: pulumi.Input<string>,
+  opts: pulumi.ComponentResourceOptions,
+): IngressRoutes {
+  const target = (name: string) => {
+    const service = exposed.find((s) => s.serviceName === name);
+    if (service === undefined)
+      throw new Error(`the ingress lab routes to ${name}, which the lab does not have`);
+    return { serviceName: service.service.metadata.name, port: service.port };
+  };
+  const { className, gatewayClassName, address, domain, addressWaitSeconds } = config.ingress;
+  return new IngressRoutes(
+    "ingress",
+    {
+      namespace,
+      namespaceName: config.namespace,
+      domain,
+      backends: { httpd: target(config.services.httpd.name), nginx: target(config.services.nginx.name) },
+      classes: {
+        ingress: chooseIngressClass(found.classes.ingress, className),
+        gateway: chooseGatewayClass(found.classes.gateway, gatewayClassName),
+      },
+      ...(address === undefined ? {} : { address }),
+      addressWaitSeconds,
+      kubectl: topology.kubectl,
+    },
+    opts,
+  );
+}
+
 function exposePods(
   pair: PodPair,
   namespace: pulumi.Input<string>,
@@ -257,6 +300,7 @@ function checkEveryClaim(
   namespace: pulumi.Input<string>,
   pods: MultiContainerPod[],
   services: ExposedService[],
+  routes: IngressRoutes | undefined,
   opts: pulumi.ComponentResourceOptions,
 ): ConnectivityChecks {
   return new ConnectivityChecks(
@@ -285,6 +329,7 @@ function checkEveryClaim(
       run: config.checks.run,
       strict: config.checks.strict,
       exercise: exercisePlan(mistake, exerciseLab(config)),
+      ...(routes === undefined ? {} : { fronts: routes }),
     },
     opts,
   );

@@ -6,7 +6,7 @@ import { type EvidenceRun, gatherEvidence } from "../lib/checks/evidence/gather"
 import { type CheckGroup, distinctSteps, groupChecks } from "../lib/checks/groups";
 import { planNetworkReads, readNetwork } from "../lib/checks/network";
 import { judgeCheck } from "../lib/checks/judge";
-import { type LabTopology, type LiveFacts, UNRESOLVED_FACTS } from "../lib/checks/lab";
+import { type FrontFact, type LabTopology, type LiveFacts, UNRESOLVED_FACTS } from "../lib/checks/lab";
 import { planChecks } from "../lib/checks/plan";
 import {
   type CheckSummary,
@@ -16,7 +16,15 @@ import {
   summarize,
 } from "../lib/checks/report";
 import { buildRunnerScript, parseRunnerOutput, type RunnerOptions } from "../lib/checks/runner";
-import { NODE_PROBES, type TestedObject, testedNames, testedPod, testedService } from "../lib/checks/tested";
+import {
+  NODE_PROBES,
+  type TestedObject,
+  testedFront,
+  testedNames,
+  testedPod,
+  testedService,
+} from "../lib/checks/tested";
+import { type Front, FRONTS } from "../lib/ingress";
 import type { CheckPlan, CheckResult, StepResult } from "../lib/checks/types";
 import { type UnreadFact, unreadLines } from "../lib/access";
 import { type ClusterFacts, knownNodes } from "../lib/cluster";
@@ -30,6 +38,7 @@ import { formatJUnit } from "../lib/results/junit";
 import { formatWalkthrough } from "../lib/results/walkthrough";
 import { DNS_PROBE, IDLE_COMMAND, NODE_PROBE, STOP_GRACE_SECONDS } from "../lib/tutorial";
 import type { ExposedService } from "./ExposedService";
+import type { IngressRoutes } from "./IngressRoutes";
 import { MultiContainerPod } from "./MultiContainerPod";
 import { NodeProbes } from "./NodeProbes";
 
@@ -67,6 +76,8 @@ export interface ConnectivityChecksArgs {
   strict: boolean;
   /** The break-it exercise deployed into the lab: the failures it must show, and their diagnosis. */
   exercise?: ExercisePlan;
+  /** The ingress lab's Ingress and Gateway, with what the cluster made of each. */
+  fronts?: Pick<IngressRoutes, "facts" | "objects" | "uids">;
 }
 
 /** The `facts` output: the lab's live facts, what the checks found out, and the network the lab runs on. */
@@ -179,7 +190,7 @@ export class ConnectivityChecks extends pulumi.ComponentResource {
     lab: TestedObjects,
     everything: pulumi.Output<LiveFacts>,
   ): pulumi.Output<NetworkFacts> {
-    const objects = lab.everything().filter((object) => object.kind !== "service");
+    const objects = lab.everything().filter((object) => object.kind !== "service" && object.kind !== "front");
     const facts = lab.factsAbout(objects);
     const reads = facts.apply((f) => planNetworkReads(args.topology, f));
     const tested = objects.map((object) => lab.tested(object));
@@ -389,6 +400,7 @@ class TestedObjects {
       ...Object.keys(this.pods).map(testedPod),
       ...Object.keys(this.args.services).map(testedService),
       ...(this.nodeProbes === undefined ? [] : [NODE_PROBES]),
+      ...(this.args.fronts === undefined ? [] : FRONTS.map(testedFront)),
     ];
   }
 
@@ -436,6 +448,7 @@ class TestedObjects {
             names.nodeProbes ? this.nodeProbes?.listingProblem : undefined,
           ])
           .apply(([podSecurity, listing]) => podSecurity ?? listing),
+        fronts: this.frontFacts(names.fronts),
       })
       .apply((found): LiveFacts => ({
         podIPs: found.podIPs,
@@ -455,7 +468,15 @@ class TestedObjects {
             nodePort === undefined ? { clusterIP } : { clusterIP, nodePort },
           ]),
         ),
+        ...(Object.keys(found.fronts).length === 0 ? {} : { fronts: found.fronts }),
       }));
+  }
+
+  /** What the cluster made of the lab's Ingress and Gateway, for the checks that test them. */
+  private frontFacts(fronts: readonly Front[]): pulumi.Output<Partial<Record<Front, FrontFact>>> {
+    const routes = this.args.fronts;
+    if (routes === undefined) return pulumi.output({});
+    return pulumi.all(Object.fromEntries(fronts.map((front) => [front, routes.facts[front]])));
   }
 
   tested(object: TestedObject): Tested {
@@ -465,6 +486,18 @@ class TestedObjects {
       return probes === undefined
         ? { triggers: [] }
         : { resource: probes, triggers: [probes.uid, probes.podsByNode] };
+    }
+    if (object.kind === "front") {
+      const routes = this.args.fronts;
+      const resource = routes?.objects[object.name];
+      const uid = routes?.uids[object.name];
+      return {
+        ...(resource === undefined ? {} : { resource }),
+        triggers: [
+          ...(uid === undefined ? [] : [uid]),
+          ...(routes === undefined ? [] : [routes.facts[object.name]]),
+        ],
+      };
     }
     if (object.kind === "pod") {
       const pod = this.pod(object.name);

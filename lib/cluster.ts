@@ -39,6 +39,8 @@ export interface Discovery {
   nodePorts: NodePortFacts;
   /** kubectl's and the server's versions, with kubectl's own warning when they are too far apart. */
   kubectl: KubectlVersions;
+  /** The answers of the listings of IngressClasses and GatewayClasses, when the ingress lab asked for them. */
+  classes: { ingress?: ReadAnswer; gateway?: ReadAnswer };
 }
 
 const LAB_OBJECT_KIND = z.enum(["Pod", "Service", "DaemonSet"]) satisfies z.ZodType<LabObjectKind>;
@@ -70,6 +72,10 @@ export function discoveryOf(answers: Record<ReadName, ReadAnswer>, namespace: st
     unread: unreadFacts(answers, namespace),
     nodePorts: nodePortFacts(answers),
     kubectl: parseKubectlVersions(answers[READS.version]?.stdout ?? "", answers[READS.version]?.stderr ?? ""),
+    classes: {
+      ...(answers[READS.ingressClasses] === undefined ? {} : { ingress: answers[READS.ingressClasses] }),
+      ...(answers[READS.gatewayClasses] === undefined ? {} : { gateway: answers[READS.gatewayClasses] }),
+    },
   };
 }
 

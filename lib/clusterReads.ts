@@ -29,7 +29,15 @@ export const READS = {
   kubeDnsService: "kube_dns_service",
   apiService: "api_service",
   kubeDnsSlices: "kube_dns_slices",
+  ingressClasses: "ingress_classes",
+  gatewayClasses: "gateway_classes",
 } as const;
+
+/** The reads the ingress lab adds: the classes its Ingress and Gateway may use. */
+const FRONT_READS: Record<string, string[]> = {
+  [READS.ingressClasses]: ["get", "ingressclasses.networking.k8s.io", "--output", "json"],
+  [READS.gatewayClasses]: ["get", "gatewayclasses.gateway.networking.k8s.io", "--output", "json"],
+};
 
 export const dryRunRead = (port: number): ReadName => `dry_run_${port}`;
 
@@ -117,14 +125,16 @@ export const VERSION_TIMEOUT_SECONDS = 10;
 /**
  * The server's version first, then every other read, bounded and side by side (discovery.sh): the cluster's nodes, the lab's namespace and what it
  * holds, the node ports of the namespace's and of every Service, kube-dns's Service and EndpointSlices, and
- * a server-side dry run of each node port asked for. Its output is read by `parseReads`.
+ * a server-side dry run of each node port asked for, and, for the ingress lab, the IngressClasses and
+ * GatewayClasses. Its output is read by `parseReads`.
  */
 export function discoveryCommand(
   target: KubectlTarget,
   namespace: string,
   nodePorts: readonly number[] = [],
+  withFronts = false,
 ): string {
-  const reads = readArgs(namespace, [...new Set(nodePorts)]);
+  const reads = { ...readArgs(namespace, [...new Set(nodePorts)]), ...(withFronts ? FRONT_READS : {}) };
   const first = {
     ...target,
     requestTimeoutSeconds: Math.min(target.requestTimeoutSeconds, VERSION_TIMEOUT_SECONDS),

@@ -2,10 +2,12 @@
 // for the CLI; this schema adds what Pulumi cannot express (names, image references, ranges, rules across
 // keys, unknown keys and fields) and turns the stack's raw values into a typed LabConfig, or throws
 // LabConfigError listing every problem. Pure: no Pulumi import.
+import { isIP } from "node:net";
 import { z } from "zod";
 import { EXERCISE_NAMES, EXERCISES } from "./exercises";
+import { DEFAULT_ROUTE_DOMAIN } from "./ingress";
 
-export const LAB_NAMES = ["eg1", "eg2", "services", "service-depth"] as const;
+export const LAB_NAMES = ["eg1", "eg2", "services", "service-depth", "ingress"] as const;
 export type LabName = (typeof LAB_NAMES)[number];
 /** The tutorial's own labs; the chapters after it are switched on by name. */
 export const DEFAULT_LABS: readonly LabName[] = ["eg1", "eg2", "services"];
@@ -253,6 +255,41 @@ const services = structured("services", {
   { when: (payload) => payload.issues.length === 0 },
 );
 
+// ---- The ingress lab: which classes, where the controller listens, and the domain of the routes' hosts.
+
+export const DEFAULT_INGRESS = {
+  /** "": the cluster's default IngressClass. */
+  className: "",
+  /** "": the one GatewayClass a controller accepted. */
+  gatewayClassName: "",
+  /** "": the address the controller publishes in the Ingress's (or Gateway's) status. */
+  address: "",
+  domain: DEFAULT_ROUTE_DOMAIN,
+  addressWaitSeconds: 60,
+};
+
+const className = (unset: string) =>
+  optionalText(
+    (value) => value.length <= 253 && DNS1123_SUBDOMAIN.test(value),
+    isNot("a class name", `a DNS-1123 subdomain, e.g. traefik, or "" for ${unset}`),
+  );
+
+const ingress = structured("ingress", {
+  className: className("the cluster's default IngressClass").prefault(DEFAULT_INGRESS.className),
+  gatewayClassName: className("the one GatewayClass a controller accepted").prefault(
+    DEFAULT_INGRESS.gatewayClassName,
+  ),
+  address: optionalText(
+    (value) => value.length <= 253 && (isIP(value) !== 0 || DNS1123_SUBDOMAIN.test(value)),
+    isNot("an address", 'an IPv4 or IPv6 address or a host name, or "" for the one the controller publishes'),
+  ).prefault(DEFAULT_INGRESS.address),
+  domain: text(
+    (value) => value.length <= 200 && DNS1123_SUBDOMAIN.test(value),
+    isNot("a DNS domain", "dot-separated lower-case labels, e.g. netlab.test"),
+  ).prefault(DEFAULT_INGRESS.domain),
+  addressWaitSeconds: wholeNumber(5, 600, " seconds").prefault(DEFAULT_INGRESS.addressWaitSeconds),
+});
+
 // ---- Every key: the type Pulumi.yaml declares for it, its default, and its schema.
 
 type PulumiType = "string" | "integer" | "boolean" | "object";
@@ -336,6 +373,9 @@ export const CONFIG_SPEC = {
       } else if (labs.includes("service-depth") && !labs.includes("eg1")) {
         const why = `"service-depth" sends its requests from pod-demo's cntr-centos, so it needs "eg1" too.`;
         issues.push(problem([], labs, why));
+      } else if (labs.includes("ingress") && !(labs.includes("services") && labs.includes("eg1"))) {
+        const why = `"ingress" routes to the Services of "services" and sends its requests from pod-demo's cntr-centos, so it needs "services" and "eg1" too.`;
+        issues.push(problem([], labs, why));
       }
     }),
   ),
@@ -353,6 +393,7 @@ export const CONFIG_SPEC = {
     }),
   ),
   services: key("object", DEFAULT_SERVICES, services),
+  ingress: key("object", DEFAULT_INGRESS, ingress),
   checks: key("boolean", CHECK_DEFAULTS.enabled, flag),
   strict: key("boolean", CHECK_DEFAULTS.strict, flag),
   checksRun: key("integer", CHECK_DEFAULTS.run, wholeNumber(1, 1_000_000)),
@@ -516,6 +557,7 @@ function labConfigSchema(options: ParseOptions) {
     nodeProbes: c.nodeProbes,
     images: c.images,
     services: c.services,
+    ingress: c.ingress,
     checks: {
       enabled: c.checks,
       strict: c.strict,

@@ -1,5 +1,5 @@
 // The lab's shape as the checks see it, derived from the validated config.
-import type { DepthLab, LabTopology, ServerRef, ServiceRef } from "./checks/lab";
+import type { DepthLab, IngressLab, LabTopology, ServerRef, ServiceRef } from "./checks/lab";
 import type { LabConfig } from "./config";
 import { BACKENDS, DEPTH_REQUESTS, DEPTH_SERVICE_PORT, DEPTH_SERVICES, LARGE_BODY } from "./serviceDepth";
 import { DNS_PROBE, NODE_PROBE, POD_DEMO, POD_HTTPD, POD_NGINX } from "./tutorial";
@@ -58,6 +58,7 @@ export function labTopology(config: LabConfig): LabTopology {
     pair: has("eg2") ? { first: HTTPD_SERVER, second: NGINX_SERVER } : undefined,
     services,
     depth: has("service-depth") ? depthLab(services) : undefined,
+    ingress: has("ingress") ? ingressLab(config, services) : undefined,
     probes: {
       node: needsNodeProbe
         ? { container: NODE_PROBE.container, ...(config.nodeProbes === "all" ? { everyNode: true } : {}) }
@@ -84,5 +85,21 @@ function depthLab(services: readonly ServiceRef[]): DepthLab {
     ...(hairpinService === undefined
       ? {}
       : { hairpin: { server: hairpinService.target, service: hairpinService } }),
+  };
+}
+
+/** The ingress lab: its routes land on the tutorial's two Services; requests come from cntr-centos (curl). */
+function ingressLab(config: LabConfig, services: readonly ServiceRef[]): IngressLab | undefined {
+  const httpd = services.find((s) => s.target.kind === "httpd");
+  const nginx = services.find((s) => s.target.kind === "nginx");
+  // The config's rules make "ingress" need "services", which exposes both.
+  if (httpd === undefined || nginx === undefined) return undefined;
+  const { address, domain, addressWaitSeconds } = config.ingress;
+  return {
+    domain,
+    backends: { httpd, nginx },
+    client: { pod: POD_DEMO.podName, container: POD_DEMO.client.container },
+    ...(address === undefined ? {} : { address }),
+    addressWaitSeconds,
   };
 }

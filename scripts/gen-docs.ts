@@ -185,7 +185,10 @@ export function checksSection(): string {
     const header = ["check", "claim", "from", "to", "via", "path", "expects", "skipped"];
     // A section none of whose checks is ever skipped goes without that column.
     const shownRows = rows.every((row) => row.at(-1) === "") ? rows.map((row) => row.slice(0, -1)) : rows;
-    const lab = scenario.afterTutorial === true ? `, with ${code(`labs: ...,${scenario.section}`)}` : "";
+    const lab =
+      scenario.afterTutorial === true
+        ? `, with ${code(`labs: ...,${scenario.lab ?? scenario.section}`)}`
+        : "";
     return [
       `### ${cell(scenario.title)} (${code(`${scenario.section}.*`)}, ${own.length}${lab})`,
       table(header.slice(0, shownRows[0]?.length ?? header.length), shownRows),

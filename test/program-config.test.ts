@@ -25,7 +25,9 @@ describe("bad configuration", () => {
     const message = (failure as Error).message;
     expect(message).toMatch(/^invalid lab configuration \(3 problems\):/);
     expect(message).toContain('- namespace: "Not_A_Label" is not a DNS-1123 label');
-    expect(message).toContain('- labs: "eg4" is not a lab; allowed: eg1, eg2, services, service-depth.');
+    expect(message).toContain(
+      '- labs: "eg4" is not a lab; allowed: eg1, eg2, services, service-depth, ingress.',
+    );
     expect(message).toContain("- services.httpd.nodePort: 80 is out of range; allowed: 30000-32767");
     const registered = (
       pulumi.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, unknown> }

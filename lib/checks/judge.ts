@@ -1,7 +1,9 @@
 // The one judge of every check: reads its steps' results against its expectation.
+import { readFrontStatus } from "../ingress";
 import { excerpt } from "../text";
 import * as parsers from "./parsers";
 import { displayCommand } from "./kubectl";
+import { PAGE_MARKERS } from "./lab";
 import { splitTiming, TIMING_PREFIX as TIMING_LINE } from "./timing";
 import type { CheckPlan, CheckResult, Expectation, FailureKind, HttpTool, StepResult } from "./types";
 
@@ -166,6 +168,68 @@ function judgeRefused(step: StepResult): Verdict {
   return kind === "refused" ? pass(observed) : fail(kind ?? "wrong-answer", observed);
 }
 
+/** A backend's own 404 page: a request that reached httpd or nginx, where the controller should have answered. */
+const BACKEND_NOT_FOUND: Record<keyof typeof PAGE_MARKERS, string> = {
+  httpd: "The requested URL was not found on this server.",
+  nginx: "<center>nginx</center>",
+};
+
+/** Which tutorial server's page (or own 404) a body is, if any. */
+function backendOf(body: string): string | undefined {
+  for (const [server, marker] of Object.entries(PAGE_MARKERS)) if (body.includes(marker)) return server;
+  for (const [server, marker] of Object.entries(BACKEND_NOT_FOUND))
+    if (body.includes(marker)) return `${server} (its own 404)`;
+  return undefined;
+}
+
+/** A host and path through the controller: the backend's page, or, with no rule matching, the controller's 404. */
+function judgeRouted(step: StepResult, marker: string | null): Verdict {
+  if ((step.remoteExit ?? -1) !== 0) return connectionFailed(step);
+  const { body, status } = parsers.parseStatusLine(step.stdout);
+  const code = `HTTP ${status ?? "?"}`;
+  const landed = backendOf(body);
+  if (marker === null) {
+    if (status === 404 && landed === undefined) return pass(`${code} from the controller: ${excerpt(body)}`);
+    const what = landed === undefined ? excerpt(body) : `${landed} answered: ${lineWith(body, "<title>")}`;
+    return fail("wrong-answer", `${code}, not the controller's 404: ${what}`);
+  }
+  if (status === 200 && body.includes(marker)) return pass(`${code}: ${lineWith(body, marker)}`);
+  if (status === 404 && landed === undefined) {
+    return fail(
+      "wrong-answer",
+      `${code} from the controller: no rule of the lab's routes matched this host and path: ${excerpt(body)}`,
+    );
+  }
+  const wrong = landed === undefined ? "" : `${landed} answered, `;
+  return fail("wrong-answer", `${code}, ${wrong}the page lacks "${marker}": ${excerpt(body)}`);
+}
+
+/** The lab's Ingress or Gateway as its controller took it: the address it published, or the one configured. */
+function judgeFrontAddress(step: StepResult, e: ExpectationOf["front-address"]): Verdict {
+  const status = readFrontStatus(step.stdout);
+  const kind = e.front === "ingress" ? "IngressClass" : "GatewayClass";
+  const by = `${kind} ${e.className}${e.controller === undefined ? "" : ` (controller ${e.controller})`}`;
+  const conditions = status.conditions === undefined ? "" : `; conditions ${status.conditions}`;
+  if (status.problem !== undefined)
+    return fail("exec-error", `its status could not be read: ${status.problem}`);
+  const published = status.address ?? "no address";
+  if (e.addressFrom === "config") {
+    return pass(
+      `${by}: requests go to ${e.address ?? "?"} (ingress.address); it published ${published}${conditions}`,
+    );
+  }
+  if (status.address === undefined) {
+    return fail(
+      "wrong-answer",
+      `${by} published no address for the lab's ${e.front === "ingress" ? "Ingress" : "Gateway"}: its ` +
+        `controller has not taken it${conditions}`,
+    );
+  }
+  return e.address === null || e.address === status.address
+    ? pass(`${by} published ${status.address}${conditions}`)
+    : fail("wrong-answer", `${by} published ${status.address}, not ${e.address} as read before the checks`);
+}
+
 function judgeIdentity(
   steps: readonly StepResult[],
   containers: readonly string[],
@@ -307,6 +371,8 @@ const JUDGES: {
   ) => Verdict;
 } = {
   http: (e, _steps, last) => judgeHttp(last, e.tool, e.marker),
+  routed: (e, _steps, last) => judgeRouted(last, e.marker),
+  "front-address": (e, _steps, last) => judgeFrontAddress(last, e),
   "http-from-each": (e, steps) => judgeHttpFromEach(steps, e.nodes, e.marker),
   backends: (e, _steps, last) => judgeBackends(last, e),
   "client-ip": (e, _steps, last) => judgeClientIP(last, e),
@@ -413,7 +479,7 @@ function planned(plan: CheckPlan) {
   };
 }
 
-const TIMED_EXPECTATIONS: readonly Expectation["type"][] = ["http", "http-by-name"];
+const TIMED_EXPECTATIONS: readonly Expectation["type"][] = ["http", "http-by-name", "routed"];
 
 /** Judges one check from its steps' results. */
 export function judgeCheck(plan: CheckPlan, rawSteps: readonly StepResult[]): CheckResult {

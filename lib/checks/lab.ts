@@ -1,6 +1,7 @@
 // The lab as the checks see it: its shape, known from config (LabTopology), and the values only the live
 // cluster knows (LiveFacts).
 import type { UnreadFact } from "../access";
+import type { Front, RouteBackend } from "../ingress";
 import type { KubectlTarget } from "./kubectl";
 import type { ProbeTimeouts } from "./probes";
 import type { HttpTool } from "./types";
@@ -40,6 +41,8 @@ export interface LabTopology {
   services: ServiceRef[];
   /** service-depth: two agnhost backends and the Services that show what a Service promises. */
   depth?: DepthLab;
+  /** ingress: routes by host and path to the tutorial's Services, through the cluster's controllers. */
+  ingress?: IngressLab;
   probes: {
     /** The host-network probes, one pod per node (see LiveFacts.nodeProbeSkipReason where they cannot run). */
     node?: {
@@ -66,6 +69,33 @@ export interface DepthLab {
   largeBody: { randomBytes: number; bytes: number };
   /** A pod reaching itself through its own Service, when the tutorial's Services are there too. */
   hairpin?: { server: ServerRef; service: ServiceRef };
+}
+
+/** The ingress lab as the checks see it (lib/ingress.ts names its routes). */
+export interface IngressLab {
+  /** The domain under which each route's host is named. */
+  domain: string;
+  /** The tutorial's Service behind each backend of the routes. */
+  backends: Record<RouteBackend, ServiceRef>;
+  /** Where the requests come from: pod-demo's cntr-centos (curl). */
+  client: ContainerRef;
+  /** The controller's address as set in config; unset, the one it publishes in the status is used. */
+  address?: string;
+  /** Seconds the lab waits for the controller to publish an address. */
+  addressWaitSeconds: number;
+}
+
+/** The lab's Ingress or Gateway as the cluster took it: its class and the address its controller answers on. */
+export interface FrontFact {
+  /** Set when the front cannot be built here (no class to use): its checks are skipped with this reason. */
+  skipReason?: string;
+  className?: string;
+  controller?: string;
+  /** Where the requests go: the address published in the status, or the one set in config. */
+  address?: string;
+  addressFrom?: "status" | "config";
+  /** What the status said when no address came: the controller's conditions, or why it could not be read. */
+  statusNote?: string;
 }
 
 export interface NodeFact {
@@ -96,6 +126,8 @@ export interface LiveFacts {
   services: Record<string, ServiceFact>;
   /** What the lab's credentials could not read before the build, and what each costs (lib/access.ts). */
   unread?: UnreadFact[];
+  /** The ingress lab's Ingress and Gateway, when it is built. */
+  fronts?: Partial<Record<Front, FrontFact>>;
 }
 
 /** Placeholder facts: the set of checks depends on the topology only, never on these values. */

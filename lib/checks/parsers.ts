@@ -1,5 +1,6 @@
 // Parsers for what the probes print: curl, bash's /dev/tcp, nslookup (bind and busybox), /etc/hosts,
 // /etc/resolv.conf, /proc/net/fib_trie and `head` sections. Pure functions over captured text.
+import { STATUS_PREFIX } from "./probes";
 
 export interface HttpResponse {
   statusCode: number | undefined;
@@ -212,4 +213,15 @@ export function parseTransfer(stdout: string): { sent?: TransferSide; received?:
   const sent = side("sent");
   const received = side("received");
   return { ...(sent === undefined ? {} : { sent }), ...(received === undefined ? {} : { received }) };
+}
+
+const STATUS_LINE = new RegExp(`(?:^|\\n)${STATUS_PREFIX} (\\d{3})\\n?$`);
+
+/** A front probe's answer without its timing line: the body, and the status code curl printed after it. */
+export function parseStatusLine(text: string): { body: string; status?: number } {
+  const match = STATUS_LINE.exec(text);
+  if (match === null) return { body: text };
+  const status = Number(match[1]);
+  // curl prints 000 when no response came.
+  return { body: text.slice(0, match.index), ...(status === 0 ? {} : { status }) };
 }

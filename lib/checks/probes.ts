@@ -11,6 +11,35 @@ export interface ProbeTimeouts {
 /** After the page, curl prints its connect and total time on a line of its own (see timing.ts). */
 export const CURL_TIMING_FORMAT = `\\n${TIMING_PREFIX} connect=%{time_connect} total=%{time_total}\\n`;
 
+/** Before the timing line, a front probe prints the HTTP status code on a line of its own. */
+export const STATUS_PREFIX = "netlab-status";
+
+/**
+ * A GET of `host` and `path` through the controller at `address`: curl resolves the host to that address
+ * itself (no DNS name is needed), sends the host in the request, and prints the status code after the body.
+ */
+export function frontProbe(
+  route: { host: string; path: string },
+  address: string,
+  port: number,
+  t: ProbeTimeouts,
+): string[] {
+  const at = address.includes(":") ? `[${address}]` : address;
+  return [
+    "curl",
+    "-sS",
+    "--connect-timeout",
+    String(t.connectTimeoutSeconds),
+    "--max-time",
+    String(t.maxTimeSeconds),
+    "--resolve",
+    `${route.host}:${port}:${at}`,
+    "--write-out",
+    `\\n${STATUS_PREFIX} %{http_code}${CURL_TIMING_FORMAT}`,
+    `http://${route.host}${port === 80 ? "" : `:${port}`}${route.path}`,
+  ];
+}
+
 export function curlProbe(url: string, t: ProbeTimeouts): string[] {
   return [
     "curl",

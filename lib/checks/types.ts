@@ -1,4 +1,5 @@
 // The data a connectivity check is made of: what it claims, how it is run, what it expects, what came back.
+import type { Front } from "../ingress";
 import type { Evidence, EvidenceStep } from "./evidence/types";
 import type { TestedObject } from "./tested";
 
@@ -21,7 +22,17 @@ export type Outcome = "passed" | "failed" | "skipped";
 export type PathKind = "same-pod" | "same-node" | "cross-node" | "any-node" | "api";
 
 /** What a check's traffic is addressed to, for latency figures per kind of path. */
-export type Via = "localhost" | "pod-ip" | "pod-name" | "cluster-ip" | "node-port" | "dns" | "file" | "api";
+export type Via =
+  | "localhost"
+  | "pod-ip"
+  | "pod-name"
+  | "cluster-ip"
+  | "node-port"
+  | "dns"
+  | "file"
+  | "api"
+  /** A host name and path, through the cluster's ingress or Gateway controller. */
+  | "controller";
 
 /** One end of a check: a container of a pod, a node's host network, a Service, or the API. */
 export type Endpoint =
@@ -30,6 +41,8 @@ export type Endpoint =
   /** Every node's host network, one request from each (nodeProbes all). */
   | { kind: "every-node" }
   | { kind: "service"; service: string; namespace?: string }
+  /** The lab's Ingress or Gateway, as its controller serves it. */
+  | { kind: "front"; front: Front; name: string }
   | { kind: "api" };
 
 /** One `kubectl` invocation of a check. */
@@ -73,6 +86,23 @@ export type Expectation =
   | { type: "dropped" }
   /** The last steps fetch a page from each of `nodes`, in order: every one must contain `marker`. */
   | { type: "http-from-each"; marker: string; nodes: string[] }
+  /**
+   * Step 0 reads the lab's Ingress or Gateway: its controller must have published `address` in its status
+   * (addressFrom "status"), or, with the address set in config, the object must be there.
+   */
+  | {
+      type: "front-address";
+      front: Front;
+      className: string;
+      controller?: string;
+      address: string | null;
+      addressFrom: "status" | "config";
+    }
+  /**
+   * The last step fetches a host and path through the controller (frontProbe): the page must contain
+   * `marker`, or, when it is null, no rule matches and the controller itself answers 404.
+   */
+  | { type: "routed"; marker: string | null }
   /** The last step is nslookup of `name`; the answer must be `address`, or step 0's output when null. */
   | { type: "dns"; name: string; address: string | null };
 

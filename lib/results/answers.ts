@@ -93,6 +93,19 @@ function page(read: Read, marker: string): Answer {
   return { caption: `${read.where} got ${what}`, text: trimmed([...status, ...shown].join("\n")) };
 }
 
+/** A page through the controller: its status code, and the lines with the marker (or the first lines). */
+function routedPage(read: Read, marker: string | null): Answer {
+  if (read.result.remoteExit !== 0) return raw(read, `the request from ${read.where} failed`);
+  const { body, status } = parsers.parseStatusLine(read.result.stdout);
+  const lines = body.split(/\r?\n/).filter((line) => line.trim() !== "");
+  const withMarker = marker === null ? [] : lines.filter((line) => line.includes(marker));
+  const shown = withMarker.length > 0 ? withMarker : lines.slice(0, 3);
+  return {
+    caption: `${read.where} got HTTP ${status ?? "?"} through the controller`,
+    text: trimmed(shown.join("\n")) || "(an empty body)",
+  };
+}
+
 /** A connection that should be refused: curl's message and exit code, or the page when one came. */
 function refusal(read: Read): Answer {
   if (read.result.remoteExit === 0) return { ...page(read, ""), caption: `${read.where} got a page` };
@@ -143,6 +156,9 @@ const isLast = (read: Read) => read.index === read.count - 1;
 /** How each kind of check's steps read, by step. */
 const READERS: { [T in keyof ExpectationOf]: (expectation: ExpectationOf[T], read: Read) => Answer } = {
   http: (e, read) => page(read, e.marker),
+  routed: (e, read) => routedPage(read, e.marker),
+  "front-address": (e, read) =>
+    raw(read, `the ${e.front === "ingress" ? "Ingress" : "Gateway"} as the API holds it, with its status`),
   "http-from-each": (e, read) => page(read, e.marker),
   backends: (_e, read) => raw(read, `the backends' answers in ${read.where}`),
   "client-ip": (_e, read) => raw(read, `the client address agnhost saw, asked from ${read.where}`),

@@ -146,6 +146,8 @@ interface Lab {
   services: Map<string, ServiceBox>;
   /** Set when a check ends at the Kubernetes API. */
   apiUsed: boolean;
+  /** The lab's Ingress and Gateway, when checks end at them. */
+  fronts: Map<string, Extract<Endpoint, { kind: "front" }>>;
 }
 
 interface CheckEdge {
@@ -180,6 +182,7 @@ function labOf(input: DiagramInput): Lab {
     pods: new Map(),
     services: new Map(),
     apiUsed: false,
+    fronts: new Map(),
   };
   for (const pod of input.pods) {
     const { name, node, ip } = pod;
@@ -252,10 +255,21 @@ function endpointId(lab: Lab, ids: MermaidIds, endpoint: Endpoint, node: string 
       return ids.id("host", EVERY_NODE);
     case "service":
       return serviceId(ids, serviceAt(lab, endpoint));
+    case "front":
+      lab.fronts.set(endpoint.name, endpoint);
+      return ids.id("front", endpoint.name);
     case "api":
       lab.apiUsed = true;
       return ids.id("api", "");
   }
+}
+
+/** The lab's Ingress and Gateway, each a box of its own in front of the Services it routes to. */
+function frontLines(lab: Lab, ids: MermaidIds): string[] {
+  return [...lab.fronts.values()].map((front) => {
+    const kind = front.front === "ingress" ? "Ingress" : "Gateway + HTTPRoutes";
+    return `  ${ids.id("front", front.name)}{{${mermaidLabel(`${kind} ${front.name}`)}}}`;
+  });
 }
 
 // Edges first, so every end is known before the boxes are written; containers named only by checks
@@ -436,6 +450,7 @@ export function formatDiagram(input: DiagramInput): string {
     ...frontMatter(input.results),
     ...nodeLines(lab, ids),
     ...serviceLines(lab, ids),
+    ...frontLines(lab, ids),
     ...(showApi ? apiLines(ids, input.apiServiceIP) : []),
     ...edgeLines(lab, ids, arrowsOf(checks)),
     ...classLines(lab, ids, showApi),

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   CHECK_DEFAULTS,
   DEFAULT_IMAGES,
+  DEFAULT_INGRESS,
   DEFAULT_SERVICES,
   CONFIG_KEYS,
   CONFIG_SPEC,
@@ -48,6 +49,7 @@ describe("parseLabConfig defaults", () => {
       nodeProbes: "needed",
       images: DEFAULT_IMAGES,
       services: DEFAULT_SERVICES,
+      ingress: { ...DEFAULT_INGRESS, className: undefined, gatewayClassName: undefined, address: undefined },
       checks: { ...CHECK_DEFAULTS, only: [], skip: [] },
     });
     expect(config.images).toMatchObject({ httpd: "httpd:latest", nginx: "nginx:latest", client: "centos" });
@@ -351,7 +353,7 @@ describe("the combined message", () => {
             "\"Bad_NS\" is not a DNS-1123 label; allowed: at most 63 lower-case letters, digits and '-', " +
             "starting and ending with a letter or digit.",
         },
-        { key: "labs", message: '"eg9" is not a lab; allowed: eg1, eg2, services, service-depth.' },
+        { key: "labs", message: '"eg9" is not a lab; allowed: eg1, eg2, services, service-depth, ingress.' },
         {
           key: "images.httpd",
           message:

@@ -30,6 +30,7 @@ const found = (cluster: ClusterFacts, namespaceObjects: Discovery["namespaceObje
   unread: [],
   nodePorts: { dryRuns: {} },
   kubectl: {},
+  classes: {},
 });
 const oneNode = { ...twoNodes, nodes: twoNodes.nodes.slice(0, 1) };
 const handMadePod = { kind: "Pod" as const, name: "pod-httpd", labels: { app: "httpd" } };

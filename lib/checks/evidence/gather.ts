@@ -1,5 +1,6 @@
 // Each check's evidence, from its own steps, the evidence steps run with it, the other checks of the run and
 // the live facts the lab read from the cluster in the same `pulumi up`.
+import type { Front } from "../../ingress";
 import type { NetworkFacts } from "../../network";
 import type { CheckRun, DiscoveredFacts } from "../facts";
 import type { LiveFacts } from "../lab";
@@ -58,9 +59,25 @@ function endEvidence(
       return [];
     case "service":
       return [serviceEvidence(link, end.service, end.namespace, facts)];
+    case "front":
+      return [frontEvidence(link, end.front, end.name, facts)];
     case "api":
       return [];
   }
+}
+
+/** The lab's Ingress or Gateway: its class, its controller and the address the requests went to. */
+function frontEvidence(link: string, front: Front, name: string, facts: EvidenceFacts): Evidence {
+  const kind = front === "ingress" ? "Ingress" : "Gateway";
+  const fact = facts.fronts?.[front];
+  if (fact?.className === undefined)
+    return notRead(link, `${kind} ${name}: ${fact?.skipReason ?? "not built"}`);
+  const controller = fact.controller === undefined ? "" : `, controller ${fact.controller}`;
+  const address =
+    fact.address === undefined
+      ? `no address (${fact.statusNote ?? "none published"})`
+      : `at ${fact.address} (${fact.addressFrom === "config" ? "ingress.address" : "published in its status"})`;
+  return observed(link, `${kind} ${name}, class ${fact.className}${controller}, ${address}`);
 }
 
 function podEvidence(link: string, pod: string, facts: EvidenceFacts): Evidence {
@@ -145,6 +162,9 @@ function viaEvidence(run: EvidenceRun, runs: readonly EvidenceRun[], facts: Evid
       return [firstLine(run.steps[0], "read from the API")];
     case "pod-ip":
       return [];
+    case "controller":
+      // The route's Service and its endpoints, as the wait before the request read them, when it lands on one.
+      return run.plan.steps[0]?.kind === "wait" ? [endpoints(run.steps[0])] : [];
   }
 }
 

@@ -19,6 +19,8 @@ export interface Scenario {
   title: string;
   /** A chapter after the tutorial, shown only when its lab is built (the tutorial's own always are). */
   afterTutorial?: boolean;
+  /** The lab that switches such a chapter on, when it is not named like the section. */
+  lab?: string;
   plan(context: PlanContext): CheckPlan[];
 }
 

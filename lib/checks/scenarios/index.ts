@@ -1,11 +1,21 @@
 // The tutorial's sections, in its order: each a scenario that plans its own checks.
 import type { Scenario } from "./context";
 import { dns } from "./dns";
+import { gatewayRoutes, ingressRoutes } from "./ingress";
 import { nodeToPod } from "./nodeToPod";
 import { podDemo } from "./podDemo";
 import { podToPod } from "./podToPod";
 import { serviceDepth } from "./serviceDepth";
 import { services } from "./services";
 
-export const SCENARIOS: readonly Scenario[] = [podDemo, nodeToPod, podToPod, dns, services, serviceDepth];
+export const SCENARIOS: readonly Scenario[] = [
+  podDemo,
+  nodeToPod,
+  podToPod,
+  dns,
+  services,
+  serviceDepth,
+  ingressRoutes,
+  gatewayRoutes,
+];
 export type { Scenario } from "./context";

@@ -5,6 +5,7 @@ import {
   NODE_PROBES,
   type TestedObject,
   testedNames,
+  testedFront,
   testedPod,
   testedService,
 } from "../../../lib/checks/tested";
@@ -78,13 +79,15 @@ function factsAbout(all: LiveFacts, objects: readonly TestedObject[]): LiveFacts
 }
 
 describe("testedNames", () => {
-  it("names the tested pods and services, and whether the node probes are tested", () => {
+  it("names the tested pods, services and fronts, and whether the node probes are tested", () => {
     expect(testedNames([testedPod("pod-demo"), testedService("svc-clusterip-nginx")])).toEqual({
       pods: ["pod-demo"],
       services: ["svc-clusterip-nginx"],
       nodeProbes: false,
+      fronts: [],
     });
     expect(testedNames([NODE_PROBES]).nodeProbes).toBe(true);
+    expect(testedNames([testedFront("gateway"), testedPod("pod-demo")]).fronts).toEqual(["gateway"]);
   });
 });
 

@@ -40,12 +40,23 @@ function lookupCapture(name: string): Capture {
   return capture("nslookup-bind", name.startsWith("svc-nodeport-httpd") ? `httpd-${form}` : form);
 }
 
+/** Traefik's answers through the e2e cluster's controller, by the page the route lands on. */
+function routedCapture(marker: string | null): string {
+  if (marker === null) return "ingress-unknown-host";
+  return marker === "It works!" ? "ingress-host-httpd" : "ingress-path-nginx";
+}
+
 /** What the cluster answered to step `index` of a check that passes. */
 function capturedStep(plan: CheckPlan, index: number): Capture {
   const step = plan.steps[index];
   const last = index === plan.steps.length - 1;
   // The endpoint wait prints "<address>=<ready>" lines and "changed=", written here in that form.
   if (step?.kind === "wait") return text(`${(step.until ?? "").replace(/=true$/, "")}=true\nchanged=\n`);
+  if (step?.kind === "get" && step.argv.includes("jsonpath={.status}"))
+    return capture(
+      "ingress",
+      step.argv.includes("ingress.networking.k8s.io") ? "ingress-status" : "gateway-status",
+    );
   if (step?.kind === "get")
     return text(step.argv.includes("kube-dns") ? FACTS.kubeDnsIP : FACTS.apiServiceIP);
   const e = plan.expectation;
@@ -79,6 +90,10 @@ function capturedStep(plan: CheckPlan, index: number): Capture {
       return lookupCapture(e.name);
     case "service-exists":
       return text(FACTS.kubeDnsIP);
+    case "routed":
+      return capture("ingress", routedCapture(e.marker));
+    case "front-address":
+      return capture("ingress", "ingress-status");
   }
 }
 
