@@ -159,6 +159,8 @@ const GATEWAY_CLASSES = z.object({
 
 /** The cluster's IngressClasses, from `kubectl get ingressclasses -o json`. */
 export function parseIngressClasses(json: string): (FrontClass & { isDefault: boolean })[] {
+  // kubectl prints nothing at all for an empty list with --ignore-not-found.
+  if (json.trim() === "") return [];
   const list = readKubectlJson(json, INGRESS_CLASSES, "the IngressClasses");
   return (list.items ?? []).map((item) => ({
     name: item.metadata.name,
@@ -169,6 +171,7 @@ export function parseIngressClasses(json: string): (FrontClass & { isDefault: bo
 
 /** The cluster's GatewayClasses, from `kubectl get gatewayclasses -o json`, with whether a controller accepted each. */
 export function parseGatewayClasses(json: string): (FrontClass & { accepted: boolean })[] {
+  if (json.trim() === "") return [];
   const list = readKubectlJson(json, GATEWAY_CLASSES, "the GatewayClasses");
   return (list.items ?? []).map((item) => ({
     name: item.metadata.name,
@@ -204,7 +207,12 @@ export function chooseIngressClass(
       skip: `the IngressClasses could not be listed (${problem}), so the cluster's default is not known; set ingress.className`,
     };
   }
-  const classes = parseIngressClasses(answer?.stdout ?? "");
+  let classes: ReturnType<typeof parseIngressClasses>;
+  try {
+    classes = parseIngressClasses(answer?.stdout ?? "");
+  } catch (error) {
+    return { skip: `the IngressClasses could not be read: ${(error as Error).message}` };
+  }
   if (configured !== undefined) {
     const found = classes.find((c) => c.name === configured);
     return found === undefined
@@ -249,7 +257,12 @@ export function chooseGatewayClass(
       skip: `the GatewayClasses could not be listed (${problem}); set ingress.gatewayClassName`,
     };
   }
-  const classes = parseGatewayClasses(answer?.stdout ?? "");
+  let classes: ReturnType<typeof parseGatewayClasses>;
+  try {
+    classes = parseGatewayClasses(answer?.stdout ?? "");
+  } catch (error) {
+    return { skip: `the GatewayClasses could not be read: ${(error as Error).message}` };
+  }
   const withController = (c: FrontClass): ClassChoice => ({
     use: { name: c.name, ...(c.controller ? { controller: c.controller } : {}) },
   });

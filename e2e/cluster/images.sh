@@ -154,6 +154,8 @@ EOF
       bah config --port 80 --cmd '["/usr/local/bin/httpd-foreground"]' "${ctr}"
       ;;
     nginx)
+      # The official nginx image serves its welcome page as /index.html too (the ingress lab routes that path).
+      cp "${mnt}/var/www/html/index.nginx-debian.html" "${mnt}/var/www/html/index.html"
       ln -sf /proc/self/fd/1 "${mnt}/var/log/nginx/access.log"
       ln -sf /proc/self/fd/2 "${mnt}/var/log/nginx/error.log"
       bah config --port 80 --cmd '["/usr/sbin/nginx","-g","daemon off;"]' "${ctr}"

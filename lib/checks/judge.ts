@@ -169,16 +169,17 @@ function judgeRefused(step: StepResult): Verdict {
 }
 
 /** A backend's own 404 page: a request that reached httpd or nginx, where the controller should have answered. */
-const BACKEND_NOT_FOUND: Record<keyof typeof PAGE_MARKERS, string> = {
-  httpd: "The requested URL was not found on this server.",
-  nginx: "<center>nginx</center>",
+const BACKEND_NOT_FOUND: Record<keyof typeof PAGE_MARKERS, RegExp> = {
+  httpd: /The requested URL was not found on this server\./,
+  // With or without its version, as server_tokens says.
+  nginx: /<center>nginx(?:\/[\d.]+)?<\/center>/,
 };
 
 /** Which tutorial server's page (or own 404) a body is, if any. */
 function backendOf(body: string): string | undefined {
   for (const [server, marker] of Object.entries(PAGE_MARKERS)) if (body.includes(marker)) return server;
-  for (const [server, marker] of Object.entries(BACKEND_NOT_FOUND))
-    if (body.includes(marker)) return `${server} (its own 404)`;
+  for (const [server, page] of Object.entries(BACKEND_NOT_FOUND))
+    if (page.test(body)) return `${server} (its own 404)`;
   return undefined;
 }
 

@@ -124,6 +124,8 @@ export interface MockOptions {
   forbidden?: string[];
   /** Services that hold node ports before the lab, in any namespace. */
   nodePortHolders?: { namespace: string; service: string; port: number }[];
+  /** The cluster's ingress controller (the IngressClass traefik) and Gateway API (the GatewayClass traefik). */
+  controllers?: { ingress?: boolean; gateway?: boolean; silent?: boolean };
 }
 
 export class MockCluster {
@@ -232,6 +234,9 @@ export class MockCluster {
       namespaceObjects: this.options.namespaceObjects ?? [],
       forbidden: this.options.forbidden ?? [],
       nodePortHolders: this.options.nodePortHolders ?? [],
+      ingressController: this.options.controllers?.ingress === true,
+      gatewayApi: this.options.controllers?.gateway === true,
+      controllerSilent: this.options.controllers?.silent === true,
       daemonSets: probes,
       daemonSetNodes: this.daemonSetNodes(),
       pods,

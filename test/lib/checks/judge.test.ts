@@ -201,6 +201,86 @@ describe("Services in depth, judged on agnhost's real answers", () => {
   });
 });
 
+describe("routes through the ingress controller, judged on Traefik's real answers", () => {
+  const judged = (expectation: Expectation, name: string) =>
+    judgeCheck(plan(expectation), [step(capture("ingress", name))]);
+  const routed = (marker: string | null): Expectation => ({ type: "routed", marker });
+
+  it("passes a route that lands on its backend's page, with the status and the timing", () => {
+    const result = judged(routed("It works!"), "ingress-host-httpd");
+    expect(result).toMatchObject({
+      outcome: "passed",
+      observed: "HTTP 200: <html><body><h1>It works!</h1></body></html>",
+    });
+    expect(result.timing).toEqual({ connectMs: 0.168, totalMs: 1.334 });
+  });
+
+  it("passes the controller's own 404 for a host or path no rule names", () => {
+    expect(judged(routed(null), "ingress-unknown-host")).toMatchObject({
+      outcome: "passed",
+      observed: "HTTP 404 from the controller: 404 page not found",
+    });
+    expect(judged(routed(null), "gateway-unknown-path").outcome).toBe("passed");
+  });
+
+  it("fails a route that reached the backend's own 404, naming it", () => {
+    // Routed to nginx, whose image has no /index.html: nginx's 404, not the page and not the controller's.
+    const result = judged(routed("Welcome to nginx!"), "ingress-path-nginx");
+    expect(result).toMatchObject({ outcome: "failed", failure: "wrong-answer" });
+    expect(result.observed).toMatch(
+      /^HTTP 404, nginx \(its own 404\) answered, the page lacks "Welcome to nginx!"/,
+    );
+    expect(judged(routed(null), "ingress-path-nginx").observed).toBe(
+      "HTTP 404, not the controller's 404: nginx (its own 404) answered: <head><title>404 Not Found</title></head>",
+    );
+  });
+
+  it("fails a route whose rule is missing with the controller's 404, and a page where a 404 was due", () => {
+    expect(judged(routed("It works!"), "ingress-unknown-path").observed).toBe(
+      "HTTP 404 from the controller: no rule of the lab's routes matched this host and path: 404 page not found",
+    );
+    expect(judged(routed(null), "gateway-host-httpd")).toMatchObject({
+      outcome: "failed",
+      observed:
+        "HTTP 200, not the controller's 404: httpd answered: <html><body><h1>It works!</h1></body></html>",
+    });
+  });
+
+  it("fails with curl's own words where nothing listens at the controller's address", () => {
+    expect(judged(routed("It works!"), "no-controller")).toMatchObject({
+      outcome: "failed",
+      failure: "refused",
+      observed:
+        "exit 7: curl: (7) Failed to connect to a.scratch.netlab.test port 80 after 0 ms: Couldn't connect to server",
+    });
+  });
+
+  it("reads the address the controller published in the status, or its absence", () => {
+    const status = (file: string) =>
+      text(JSON.stringify((JSON.parse(fixtureText("ingress", file)) as { status: unknown }).status));
+    const expectation = (address: string | null): Expectation => ({
+      type: "front-address",
+      front: "ingress",
+      className: "traefik",
+      controller: "traefik.io/ingress-controller",
+      address,
+      addressFrom: "status",
+    });
+    const read = (e: Expectation, c: Capture) => judgeCheck(plan(e), [step(c)]);
+    expect(read(expectation("10.250.0.1"), status("ingress.json")).observed).toBe(
+      "IngressClass traefik (controller traefik.io/ingress-controller) published 10.250.0.1",
+    );
+    expect(read(expectation(null), status("ingress-no-controller.json"))).toMatchObject({
+      outcome: "failed",
+      observed:
+        "IngressClass traefik (controller traefik.io/ingress-controller) published no address for the lab's Ingress: its controller has not taken it",
+    });
+    expect(read(expectation("10.250.0.9"), status("ingress.json")).observed).toBe(
+      "IngressClass traefik (controller traefik.io/ingress-controller) published 10.250.0.1, not 10.250.0.9 as read before the checks",
+    );
+  });
+});
+
 describe("the refused-port check", () => {
   const refused = { type: "refused", tool: "curl" } as const;
   it("passes on a real refusal", () => {

@@ -40,10 +40,14 @@ function lookupCapture(name: string): Capture {
   return capture("nslookup-bind", name.startsWith("svc-nodeport-httpd") ? `httpd-${form}` : form);
 }
 
+/** The status Traefik wrote on the e2e cluster's Ingress or Gateway, as the check's jsonpath prints it. */
+const statusOf = (file: string): Capture =>
+  text(JSON.stringify((JSON.parse(fixtureText("ingress", file)) as { status: unknown }).status));
+
 /** Traefik's answers through the e2e cluster's controller, by the page the route lands on. */
 function routedCapture(marker: string | null): string {
   if (marker === null) return "ingress-unknown-host";
-  return marker === "It works!" ? "ingress-host-httpd" : "ingress-path-nginx";
+  return marker === "It works!" ? "ingress-host-httpd" : "ingress-path-nginx-page";
 }
 
 /** What the cluster answered to step `index` of a check that passes. */
@@ -93,7 +97,7 @@ function capturedStep(plan: CheckPlan, index: number): Capture {
     case "routed":
       return capture("ingress", routedCapture(e.marker));
     case "front-address":
-      return capture("ingress", "ingress-status");
+      return statusOf(e.front === "ingress" ? "ingress.json" : "gateway.json");
   }
 }
 

@@ -29,6 +29,8 @@ const captured = (group, name) => ({
   exit: Number(read(group, `${name}.exit`).trim()),
 });
 const answer = (stdout, stderr = "", exit = 0) => ({ stdout, stderr, exit });
+/** Where Traefik answers on the e2e cluster, as its captured status says. */
+const INGRESS_ADDRESS = "10.250.0.1";
 
 // As `kubectl exec` reports a remote command's non-zero exit.
 function viaExec({ stdout, stderr, exit }) {
@@ -90,6 +92,24 @@ function discoveryAnswer(args, world, nodes) {
     const endpoints = nodes.slice(0, 1).map((n) => ({ addresses: ["10.244.0.3"], conditions: { ready: true }, nodeName: n.name }));
     const slice = { apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", metadata: { name: "kube-dns-abcde", namespace: "kube-system", labels: { "kubernetes.io/service-name": "kube-dns" } }, endpoints };
     return answer(JSON.stringify({ apiVersion: "v1", kind: "List", items: [slice] }));
+  }
+  // world.ingressController / world.gatewayApi: the e2e cluster's Traefik serves the IngressClass traefik
+  // and, over the Gateway API's CRDs, the GatewayClass traefik (test/fixtures/ingress); without them, the
+  // cluster has no IngressClass and does not serve the Gateway API at all.
+  if (args[0] === "get" && args[1] === "ingressclasses.networking.k8s.io") {
+    return world.ingressController ? answer(read("ingress", "ingressclasses.json")) : answer(JSON.stringify({ apiVersion: "v1", kind: "List", items: [] }));
+  }
+  if (args[0] === "get" && args[1] === "gatewayclasses.gateway.networking.k8s.io") {
+    return world.gatewayApi ? answer(read("ingress", "gatewayclasses.json")) : captured("ingress", "gatewayclasses-none");
+  }
+  if (args[0] === "get" && (args[1] === "ingress.networking.k8s.io" || args[1] === "gateway.gateway.networking.k8s.io")) {
+    // The lab's Ingress or Gateway, as Traefik's status left it (its address, 10.250.0.1), or never written.
+    const ingress = args[1] === "ingress.networking.k8s.io";
+    const status = JSON.parse(read("ingress", ingress ? "ingress.json" : "gateway.json")).status;
+    // world.controllerSilent: the class exists, but its controller never takes the lab's objects.
+    const published = (ingress ? world.ingressController : world.gatewayApi) && !world.controllerSilent;
+    if (option("--output") === "jsonpath={.status}") return answer(published ? JSON.stringify(status) : "");
+    return answer(published ? INGRESS_ADDRESS : "");
   }
   if (args[0] === "create" && args[1] === "service" && args.includes("--dry-run=server")) {
     const port = Number(args.find((a) => a.startsWith("--node-port=")).split("=")[1]);
@@ -253,6 +273,19 @@ export function respond(argv, env) {
   }
   const kubelet = (file) => read("kubelet", file);
 
+  // A request through the ingress controller (probes.ts frontProbe), answered as Traefik answered on the e2e
+  // cluster: by the lab's rules (lib/ingress.ts ROUTE_RULES), the backend's page, or Traefik's own 404.
+  function routedAnswer(command) {
+    const [, , address] = command[command.indexOf("--resolve") + 1].split(":");
+    const url = new URL(command[command.length - 1]);
+    const front = url.hostname.split(".")[1] === "gateway" ? world.gatewayApi : world.ingressController;
+    if (!front || address !== INGRESS_ADDRESS) return captured("ingress", "no-controller");
+    const label = url.hostname.split(".")[0];
+    const lands = { httpd: "httpd", nginx: "nginx", paths: { "/": "httpd", "/index.html": "nginx" }[url.pathname] }[label];
+    if (lands === undefined) return captured("ingress", "ingress-unknown-host");
+    return captured("ingress", lands === "httpd" ? "ingress-host-httpd" : "ingress-path-nginx-page");
+  }
+
   function run(command) {
     const [tool] = command;
     if (tool === "timeout" && command[2] === "bash" && /sha256sum/.test(command[4] || "")) {
@@ -269,6 +302,7 @@ export function respond(argv, env) {
       const answers = Array.from({ length: Number(count) }, (_, i) => agnhostAnswer(url, i));
       return answer(answers.map((a) => (a && a.exit === 0 ? `${a.stdout}\n` : "\n")).join(""));
     }
+    if (tool === "curl" && command.includes("--resolve")) return routedAnswer(command);
     if (tool === "curl") {
       const agnhost = agnhostAnswer(command[command.length - 1], 0);
       if (agnhost !== undefined) return agnhost;
