@@ -185,7 +185,7 @@ main() {
     kexec probe-hostnet probe curl -sS --max-time 5 "http://${node_ip}:31000/"
 
   if ((nodes == 2)); then cross_node_checks; fi
-  if [[ "$(k get node "${NODE1_NAME}" -o jsonpath='{.spec.podCIDRs[1]}')" == *:* ]]; then
+  if [[ "$(k get node "${NODE1_NAME}" -o jsonpath='{.spec.podCIDRs}')" == *:* ]]; then
     if ((nodes == 2)); then dual_stack_checks; else echo "dual-stack checks need two nodes: skipped"; fi
   fi
 
