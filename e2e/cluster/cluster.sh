@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # A Kubernetes cluster on this machine, built from source: one node, or two.
 #
-#   e2e/cluster/cluster.sh up [--nodes 1|2] [--proxy-mode iptables|nftables] [--ingress traefik|none]
+#   e2e/cluster/cluster.sh up [--nodes 1|2] [--proxy-mode iptables|nftables] [--ip-family ipv4|dual]
+#                             [--ingress traefik|none]
 #                                             build what is missing, then start a fresh cluster
 #   e2e/cluster/cluster.sh down               stop everything it started and remove its state
 #   e2e/cluster/cluster.sh status             show what is running
 #
-# --nodes wins over $NETLAB_E2E_NODES; the default is 2. Node 2 runs in its
+# --nodes wins over $NETLAB_E2E_NODES; the default is 2. --ip-family (or
+# $NETLAB_E2E_IP_FAMILY) dual adds IPv6 everywhere (see dualstack.sh). Node 2 runs in its
 # own network namespace (see node-2.sh). `up` on a healthy cluster only adds
 # or removes node 2 to match the number asked for. --ingress (or
 # $NETLAB_E2E_INGRESS) starts the Traefik ingress controller or none; the
@@ -70,6 +72,8 @@ kc() { timeout 30 "${KUBECTL}" --kubeconfig "${KUBECONFIG_OUT}" "$@"; }
 source "${E2E_DIR}/node-2.sh"
 # shellcheck source-path=SCRIPTDIR source=ingress.sh
 source "${E2E_DIR}/ingress.sh"
+# shellcheck source-path=SCRIPTDIR source=dualstack.sh
+source "${E2E_DIR}/dualstack.sh"
 
 pid_of() {
   local f="${RUN}/$1.pid" pid
@@ -254,6 +258,7 @@ setup_host_network() {
   iptables -A NETLAB-E2E -s "${POD_CIDR}" -o "${CNI_BRIDGE}" -j RETURN
   iptables -A NETLAB-E2E -s "${POD_CIDR}" -j DROP
   iptables -I FORWARD 1 -m comment --comment "netlab-e2e: keep pod traffic local" -j NETLAB-E2E
+  dual_setup_host_network
 }
 
 # Drops every chain (and the rules that jump to it) whose name matches $2
@@ -335,8 +340,8 @@ EOF
 EOF
 }
 
-# cni_config NAME BRIDGE SUBNET GATEWAY IPMASQ IPAM_DIR: the bridge network
-# of one node.
+# cni_config NAME BRIDGE SUBNET GATEWAY IPMASQ IPAM_DIR [SUBNET6 GATEWAY6]: the
+# bridge network of one node (with SUBNET6, dual-stack).
 cni_config() {
   cat <<EOF
 {
@@ -352,8 +357,8 @@ cni_config() {
       "ipam": {
         "type": "host-local",
         "dataDir": "$6",
-        "ranges": [[{ "subnet": "$3", "gateway": "$4" }]],
-        "routes": [{ "dst": "0.0.0.0/0" }]
+        "ranges": [[{ "subnet": "$3", "gateway": "$4" }]$(cni_range6 "${7:-}" "${8:-}")],
+        "routes": [{ "dst": "0.0.0.0/0" }$(cni_route6 "${7:-}")]
       }
     },
     { "type": "portmap", "capabilities": { "portMappings": true } }
@@ -431,7 +436,7 @@ mode: $(proxy_mode)
 clientConnection:
   kubeconfig: ${CONF}/kube-proxy.kubeconfig
 hostnameOverride: $1
-clusterCIDR: ${POD_CIDR}
+clusterCIDR: $(family_list "${POD_CIDR}" "${POD_CIDR6}")
 bindAddress: 0.0.0.0
 healthzBindAddress: 127.0.0.1:10256
 metricsBindAddress: 127.0.0.1:10249
@@ -446,8 +451,9 @@ EOF
 write_configs() {
   mkdir -p "${CONF}" "${STATE}/cni/net.d" "${STATE}/cni/ipam" "${STATE}/containerd" "${STATE}/etcd"
   containerd_config "${STATE}/containerd" "${STATE}/cni" >"${CONF}/containerd.toml"
+  # shellcheck disable=SC2046 # node1_cni_args6: an IPv6 subnet and gateway, or nothing
   cni_config netlab "${CNI_BRIDGE}" "${NODE_POD_CIDR}" "${CNI_GATEWAY}" true "${STATE}/cni/ipam" \
-    >"${STATE}/cni/net.d/10-netlab.conflist"
+    $(node1_cni_args6) >"${STATE}/cni/net.d/10-netlab.conflist"
   {
     kubelet_config "${NODE_IP}" "${PKI}/kubelet-server" "${CTRD_SOCK}"
     # Only read in standalone mode; the controller-manager assigns the same.
@@ -484,7 +490,7 @@ start_apiserver() {
     --bind-address "${NODE_IP}" \
     --secure-port "${APISERVER_PORT}" \
     --etcd-servers "http://127.0.0.1:${ETCD_CLIENT_PORT}" \
-    --service-cluster-ip-range "${SERVICE_CIDR}" \
+    --service-cluster-ip-range "$(family_list "${SERVICE_CIDR}" "${SERVICE_CIDR6}")" \
     --service-node-port-range 30000-32767 \
     --allow-privileged=true \
     --authorization-mode Node,RBAC \
@@ -514,7 +520,8 @@ start_apiserver() {
 }
 
 start_controller_manager() {
-  local kcfg="${CONF}/controller-manager.kubeconfig"
+  local kcfg="${CONF}/controller-manager.kubeconfig" cidr_flags
+  read -r -a cidr_flags <<<"$(controller_manager_cidr_flags)"
   start_component kube-controller-manager "${BIN_DIR}/kube-controller-manager" \
     --kubeconfig "${kcfg}" \
     --authentication-kubeconfig "${kcfg}" \
@@ -522,9 +529,8 @@ start_controller_manager() {
     --bind-address 127.0.0.1 \
     --leader-elect=false \
     --allocate-node-cidrs=true \
-    --cluster-cidr "${POD_CIDR}" \
-    --node-cidr-mask-size 24 \
-    --service-cluster-ip-range "${SERVICE_CIDR}" \
+    "${cidr_flags[@]}" \
+    --service-cluster-ip-range "$(family_list "${SERVICE_CIDR}" "${SERVICE_CIDR6}")" \
     --root-ca-file "${PKI}/ca.crt" \
     --service-account-private-key-file "${PKI}/sa.key" \
     --use-service-account-credentials=true \
@@ -564,7 +570,7 @@ start_kubelet() {
     --root-dir "${STATE}/kubelet" \
     --cert-dir "${STATE}/kubelet/pki" \
     --hostname-override "${NODE_NAME}" \
-    --node-ip "${NODE_IP}" \
+    --node-ip "$(family_list "${NODE_IP}" "${NODE_IP6}")" \
     --v 1
   wait_until kubelet 90 "kubelet /healthz" curl -sf --max-time 2 http://127.0.0.1:10248/healthz
 }
@@ -591,14 +597,18 @@ deploy_coredns() {
 
 # ---------------------------------------------------------------- commands
 
-# cmd_up NODES
+# cmd_up NODES PROXY_MODE IP_FAMILY
 cmd_up() {
-  local nodes="$1" mode="$2"
+  local nodes="$1" mode="$2" family="$3"
   check_host
   check_proxy_mode "${mode}"
   ingress_check
+  check_ip_family "${family}"
   if cluster_healthy && [[ "$(proxy_mode)" != "${mode}" ]]; then
     die "the cluster is up with kube-proxy in $(proxy_mode) mode; run '$0 down' first for ${mode}"
+  fi
+  if cluster_healthy && [[ "$(ip_family)" != "${family}" ]]; then
+    die "the cluster is up with IP family $(ip_family); run '$0 down' first for ${family}"
   fi
   local t
   for t in buildah debootstrap gcc; do
@@ -637,6 +647,7 @@ cmd_up() {
 
   mkdir -p "${STATE}" "${LOGS}" "${RUN}" "${CONF}"
   echo "${mode}" >"${PROXY_MODE_FILE}"
+  echo "${family}" >"${IP_FAMILY_FILE}"
   save_sysctls
   setup_host_network
   make_pki
@@ -674,6 +685,7 @@ print_access() {
   if node2_present; then
     echo "node ${NODE2_NAME} ${NODE2_IP} (netns ${NODE2_NETNS}), pods $(node2_pod_cidr || echo '?')"
   fi
+  ip_family_line
   if [[ "${NETLAB_E2E_QUIET:-0}" != 1 ]]; then
     echo "----- ${KUBECONFIG_OUT} -----"
     cat "${KUBECONFIG_OUT}"
@@ -817,6 +829,7 @@ cmd_status() {
   ingress_status || rc=1
   if [[ -f "${KUBECONFIG_OUT}" ]] && pid_of kube-apiserver >/dev/null; then
     echo "kube-proxy mode: $(proxy_mode)"
+    ip_family_line
     echo "kubeconfig: ${KUBECONFIG_OUT} (context ${CLUSTER_NAME})"
     kc get nodes -o wide 2>&1 || rc=1
     kc get pods -A -o wide 2>&1 || rc=1
@@ -827,10 +840,11 @@ cmd_status() {
   return "${rc}"
 }
 
-usage() { echo "usage: $0 up [--nodes 1|2] [--proxy-mode iptables|nftables] [--ingress traefik|none] | down | status" >&2; exit 2; }
+usage() { echo "usage: $0 up [--nodes 1|2] [--proxy-mode iptables|nftables] [--ip-family ipv4|dual] [--ingress traefik|none] | down | status" >&2; exit 2; }
 
 main() {
   local cmd="${1:-}" nodes="${NETLAB_E2E_NODES:-2}" mode="${NETLAB_E2E_PROXY_MODE:-iptables}"
+  local family="${NETLAB_E2E_IP_FAMILY:-ipv4}"
   (($# == 0)) || shift
   while (($#)); do
     case "$1" in
@@ -840,13 +854,15 @@ main() {
       --proxy-mode=*) [[ "${cmd}" == up ]] || usage; mode="${1#--proxy-mode=}"; shift ;;
       --ingress) [[ "${cmd}" == up && $# -ge 2 ]] || usage; INGRESS="$2"; shift 2 ;;
       --ingress=*) [[ "${cmd}" == up ]] || usage; INGRESS="${1#--ingress=}"; shift ;;
+      --ip-family) [[ "${cmd}" == up && $# -ge 2 ]] || usage; family="$2"; shift 2 ;;
+      --ip-family=*) [[ "${cmd}" == up ]] || usage; family="${1#--ip-family=}"; shift ;;
       *) usage ;;
     esac
   done
   case "${cmd}" in
     up)
       [[ "${nodes}" == 1 || "${nodes}" == 2 ]] || die "--nodes / NETLAB_E2E_NODES must be 1 or 2, not '${nodes}'"
-      cmd_up "${nodes}" "${mode}"
+      cmd_up "${nodes}" "${mode}" "${family}"
       ;;
     down) cmd_down ;;
     status) cmd_status ;;

@@ -66,37 +66,40 @@ node2_healthy() {
 
 # ---------------------------------------------------------------- iptables on the host
 
+# The helpers below work on iptables, or on ip6tables with IPT=ip6tables (dualstack.sh).
+
 # ipt_ensure TABLE CHAIN POSITION RULE...: inserts RULE at POSITION unless
 # it is already there (anywhere in CHAIN).
 ipt_ensure() {
   local table="$1" chain="$2" pos="$3"; shift 3
-  iptables -t "${table}" -C "${chain}" "$@" 2>/dev/null && return 0
-  iptables -t "${table}" -I "${chain}" "${pos}" "$@"
+  "${IPT:-iptables}" -t "${table}" -C "${chain}" "$@" 2>/dev/null && return 0
+  "${IPT:-iptables}" -t "${table}" -I "${chain}" "${pos}" "$@"
 }
 
 # ipt_remove TABLE CHAIN RULE...: deletes every copy of RULE from CHAIN.
 ipt_remove() {
   local table="$1" chain="$2" i; shift 2
   for ((i = 0; i < 20; i++)); do
-    iptables -t "${table}" -D "${chain}" "$@" 2>/dev/null || return 0
+    "${IPT:-iptables}" -t "${table}" -D "${chain}" "$@" 2>/dev/null || return 0
   done
 }
 
-# The host rules for node 2, one per line as "TABLE CHAIN RULE..."; the
-# NETLAB-E2E ones go ahead of its drop rule.
+# node2_host_rules PODS [CLUSTER_PODS NODE2_ADDR]: the host rules for node 2,
+# one per line as "TABLE CHAIN RULE..."; the NETLAB-E2E ones go ahead of its
+# drop rule. The last two default to the IPv4 pod range and node 2's address.
 node2_host_rules() {
-  local pods="$1" c=(-m comment --comment "${NODE2_COMMENT}")
+  local pods="$1" pod_cidr="${2:-${POD_CIDR}}" addr="${3:-${NODE2_IP}/32}" c=(-m comment --comment "${NODE2_COMMENT}")
   # Pods of node 1 may open connections to node 2's pods and address.
-  echo "filter NETLAB-E2E -s ${POD_CIDR} -d ${pods} -o ${NODE2_VETH} ${c[*]} -j RETURN"
-  echo "filter NETLAB-E2E -s ${POD_CIDR} -d ${NODE2_IP}/32 -o ${NODE2_VETH} ${c[*]} -j RETURN"
+  echo "filter NETLAB-E2E -s ${pod_cidr} -d ${pods} -o ${NODE2_VETH} ${c[*]} -j RETURN"
+  echo "filter NETLAB-E2E -s ${pod_cidr} -d ${addr} -o ${NODE2_VETH} ${c[*]} -j RETURN"
   # What node 2 sends through the host goes to node 1's pods or back to node 2
   # (a node-1 NodePort with an endpoint on node 2), never elsewhere.
   echo "filter NETLAB-E2E -i ${NODE2_VETH} -o ${NODE2_VETH} ${c[*]} -j RETURN"
   echo "filter NETLAB-E2E -i ${NODE2_VETH} ! -o ${CNI_BRIDGE} ${c[*]} -j DROP"
   # Pod to pod (and pod to node 2) keeps the pod's address: the bridge
   # plugin of node 1 masquerades everything outside its own /24 otherwise.
-  echo "nat POSTROUTING -s ${POD_CIDR} -d ${POD_CIDR} ${c[*]} -j RETURN"
-  echo "nat POSTROUTING -s ${POD_CIDR} -d ${NODE2_IP}/32 ${c[*]} -j RETURN"
+  echo "nat POSTROUTING -s ${pod_cidr} -d ${pod_cidr} ${c[*]} -j RETURN"
+  echo "nat POSTROUTING -s ${pod_cidr} -d ${addr} ${c[*]} -j RETURN"
 }
 
 # Position for node 2's nat rules: right after kube-proxy's KUBE-POSTROUTING
@@ -104,12 +107,12 @@ node2_host_rules() {
 # bridge plugin's per-pod masquerade chains.
 nat_position() {
   local n
-  n="$(iptables -t nat -S POSTROUTING | tail -n +2 | grep -n -- '-j KUBE-POSTROUTING' | head -n 1 | cut -d: -f1 || true)"
+  n="$("${IPT:-iptables}" -t nat -S POSTROUTING | tail -n +2 | grep -n -- '-j KUBE-POSTROUTING' | head -n 1 | cut -d: -f1 || true)"
   echo "$((${n:-0} + 1))"
 }
 
 node2_add_host_rules() {
-  local pods="$1" table chain rest
+  local table chain rest
   while read -r table chain rest; do
     local -a rule
     read -r -a rule <<<"${rest}"
@@ -121,21 +124,21 @@ node2_add_host_rules() {
         if [[ "${rule[*]}" == *"-j RETURN" ]]; then
           ipt_ensure "${table}" "${chain}" 1 "${rule[@]}"
         else
-          iptables -t "${table}" -C "${chain}" "${rule[@]}" 2>/dev/null \
-            || iptables -t "${table}" -A "${chain}" "${rule[@]}"
+          "${IPT:-iptables}" -t "${table}" -C "${chain}" "${rule[@]}" 2>/dev/null \
+            || "${IPT:-iptables}" -t "${table}" -A "${chain}" "${rule[@]}"
         fi
         ;;
     esac
-  done < <(node2_host_rules "${pods}")
+  done < <(node2_host_rules "$@")
 }
 
 node2_remove_host_rules() {
-  local pods="$1" table chain rest
+  local table chain rest
   while read -r table chain rest; do
     local -a rule
     read -r -a rule <<<"${rest}"
     ipt_remove "${table}" "${chain}" "${rule[@]}"
-  done < <(node2_host_rules "${pods}")
+  done < <(node2_host_rules "$@")
 }
 
 # ---------------------------------------------------------------- fault injection
@@ -212,8 +215,10 @@ node2_network() {
   log "node 2: namespace ${NODE2_NETNS}, ${NODE2_IP} via veth ${NODE2_VETH}"
   ip netns add "${NODE2_NETNS}"
   in_node2 ip link set lo up
-  in_node2 sysctl -q -w net.ipv6.conf.all.disable_ipv6=1
-  in_node2 sysctl -q -w net.ipv6.conf.default.disable_ipv6=1
+  if ! is_dual; then
+    in_node2 sysctl -q -w net.ipv6.conf.all.disable_ipv6=1
+    in_node2 sysctl -q -w net.ipv6.conf.default.disable_ipv6=1
+  fi
   in_node2 sysctl -q -w net.ipv4.ip_forward=1
   in_node2 sysctl -q -w net.bridge.bridge-nf-call-iptables=1 2>/dev/null || true
   ip link add "${NODE2_VETH}" type veth peer name "${NODE2_VETH_PEER}"
@@ -222,9 +227,10 @@ node2_network() {
   in_node2 ip addr add "${NODE2_IP}/${NODE2_PREFIX_LEN}" dev eth0
   in_node2 ip link set eth0 up
   in_node2 ip route add default via "${NODE_IP}" dev eth0
-  sysctl -q -w "net.ipv6.conf.${NODE2_VETH}.disable_ipv6=1" 2>/dev/null || true
+  is_dual || sysctl -q -w "net.ipv6.conf.${NODE2_VETH}.disable_ipv6=1" 2>/dev/null || true
   ip link set "${NODE2_VETH}" up
   ip route add "${NODE2_IP}/32" dev "${NODE2_VETH}" src "${NODE_IP}"
+  dual_node2_network
 }
 
 # The kubelet needs its cgroup root in every hierarchy; cpuset needs its
@@ -287,7 +293,7 @@ node2_start_kubelet() {
     --root-dir "${NODE2_DIR}/kubelet" \
     --cert-dir "${NODE2_DIR}/kubelet/pki" \
     --hostname-override "${NODE2_NAME}" \
-    --node-ip "${NODE2_IP}" \
+    --node-ip "$(family_list "${NODE2_IP}" "${NODE2_IP6}")" \
     --v 1
   wait_until node-2-kubelet 90 "node 2 kubelet /healthz" \
     in_node2 curl -sf --max-time 2 http://127.0.0.1:10248/healthz
@@ -312,10 +318,12 @@ node2_wire() {
   local gateway="${BASH_REMATCH[1]}.1"
   echo "${pods}" >"${NODE2_DIR}/pod-cidr"
   log "node 2: pods ${pods} on ${NODE2_CNI_BRIDGE} (gateway ${gateway}), routed via ${NODE2_IP}"
+  dual_node2_wire
   # No masquerade on node 2: its pods keep their addresses everywhere, and
   # nothing it sends can leave the machine anyway.
+  # shellcheck disable=SC2086 # NODE2_CNI_ARGS6: an IPv6 subnet and gateway, or nothing
   cni_config netlab-node-2 "${NODE2_CNI_BRIDGE}" "${pods}" "${gateway}" false "${NODE2_DIR}/cni/ipam" \
-    >"${NODE2_DIR}/cni/net.d/10-netlab.conflist"
+    ${NODE2_CNI_ARGS6} >"${NODE2_DIR}/cni/net.d/10-netlab.conflist"
   ip route replace "${pods}" via "${NODE2_IP}" dev "${NODE2_VETH}" src "${NODE_IP}"
   node2_add_host_rules "${pods}"
 }
@@ -431,6 +439,7 @@ node2_down() {
     mtu_restore
     [[ -z "${pods}" ]] || node2_remove_host_rules "${pods}"
   fi
+  dual_node2_unwire "${keep}"
   [[ -z "${pods}" ]] || ip route del "${pods}" 2>/dev/null || true
   ip route del "${NODE2_IP}/32" 2>/dev/null || true
   ip link del "${NODE2_VETH}" 2>/dev/null || true

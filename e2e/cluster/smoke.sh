@@ -14,6 +14,11 @@
 # a Service by name across nodes, the NodePort of a node-1 pod through node
 # 2's address, node 2's host network to a node-1 pod, and fault.sh's
 # block-cross-node / unblock-cross-node.
+#
+# On a dual-stack cluster (cluster.sh up --ip-family dual) it also checks IPv6:
+# every pod has an address of each family, pod to pod by IPv6 across the nodes,
+# a PreferDualStack Service on its IPv6 ClusterIP and its AAAA record, node to
+# pod over IPv6 and a NodePort on each node's IPv6 address.
 set -euo pipefail
 
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -91,6 +96,11 @@ check_nslookup() {
   fi
 }
 
+# node_ipv4 NODE / node_ipv6 NODE: a node's InternalIP of one family (a dual-stack node has two).
+node_internal_ips() { k get node "$1" -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}' | tr ' ' '\n'; }
+node_ipv4() { node_internal_ips "$1" | grep -v ':' || true; }
+node_ipv6() { node_internal_ips "$1" | grep ':' || true; }
+
 cleanup() {
   if ((FAULT_SET)); then "${E2E_DIR}/fault.sh" unblock-cross-node >/dev/null 2>&1 || true; fi
   if ((KEEP)); then
@@ -125,7 +135,7 @@ main() {
   demo_ip="$(kn get pod pod-demo -o jsonpath='{.status.podIP}')"
   httpd_ip="$(kn get pod pod-httpd -o jsonpath='{.status.podIP}')"
   nginx_ip="$(kn get pod pod-nginx -o jsonpath='{.status.podIP}')"
-  node_ip="$(k get node "${NODE1_NAME}" -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')"
+  node_ip="$(node_ipv4 "${NODE1_NAME}")"
   # The node the hostNetwork probe runs on (node 1 or, on two nodes, either).
   probe_ip="$(kn get pod probe-hostnet -o jsonpath='{.status.hostIP}')"
   svc_ip="$(kn get svc svc-nodeport-httpd -o jsonpath='{.spec.clusterIP}')"
@@ -175,6 +185,9 @@ main() {
     kexec probe-hostnet probe curl -sS --max-time 5 "http://${node_ip}:31000/"
 
   if ((nodes == 2)); then cross_node_checks; fi
+  if [[ "$(k get node "${NODE1_NAME}" -o jsonpath='{.spec.podCIDRs}')" == *:* ]]; then
+    if ((nodes == 2)); then dual_stack_checks; else echo "dual-stack checks need two nodes: skipped"; fi
+  fi
 
   if [[ -n "${CAPTURE_DIR}" ]]; then capture "${CAPTURE_DIR}"; fi
 
@@ -202,7 +215,7 @@ check_source_ip() {
 # The checks between the two nodes (manifests/cross-node/).
 cross_node_checks() {
   local node2_ip web1 web2 client1 client2 where
-  node2_ip="$(k get node "${NODE2_NAME}" -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')"
+  node2_ip="$(node_ipv4 "${NODE2_NAME}")"
   web1="$(kn get pod xn-web-1 -o jsonpath='{.status.podIP}')"
   web2="$(kn get pod xn-web-2 -o jsonpath='{.status.podIP}')"
   client1="$(kn get pod xn-client-1 -o jsonpath='{.status.podIP}')"
@@ -258,6 +271,84 @@ cross_node_checks() {
   FAULT_SET=0
   check "fault.sh unblock-cross-node: xn-client-1 curls xn-web-2 again" '<h1>It works!</h1>' \
     kexec xn-client-1 client curl -sS --max-time 5 "http://${web2}/"
+}
+
+# ipv6_of POD: the IPv6 address of a pod (the second of its podIPs on a dual-stack cluster).
+ipv6_of() { kn get pod "$1" -o jsonpath='{.status.podIPs[1].ip}'; }
+
+# The IPv6 checks of a dual-stack cluster with two nodes (the pods of manifests/cross-node/, plus the
+# Service xn-web-2-dual made here in front of xn-web-2).
+dual_stack_checks() {
+  kn apply -f - >/dev/null <<'YAML'
+apiVersion: v1
+kind: Service
+metadata:
+  name: xn-web-2-dual
+spec:
+  type: NodePort
+  ipFamilyPolicy: PreferDualStack
+  selector:
+    component: xn-web-2
+  ports:
+  - port: 3052
+    targetPort: 80
+    nodePort: 31002
+YAML
+  local web1 web2 client1 client2 node1 node2 families svc6 fqdn
+  web1="$(ipv6_of xn-web-1)"
+  web2="$(ipv6_of xn-web-2)"
+  client1="$(ipv6_of xn-client-1)"
+  client2="$(ipv6_of xn-client-2)"
+  node1="$(node_ipv6 "${NODE1_NAME}")"
+  node2="$(node_ipv6 "${NODE2_NAME}")"
+  families="$(kn get svc xn-web-2-dual -o jsonpath='{.spec.ipFamilies}')"
+  svc6="$(kn get svc xn-web-2-dual -o jsonpath='{.spec.clusterIPs[1]}')"
+  echo "dual-stack: nodes ${node1:-?} and ${node2:-?}; xn-web-1 ${web1:-?}, xn-client-1 ${client1:-?}," \
+    "xn-web-2 ${web2:-?}, xn-client-2 ${client2:-?}; xn-web-2-dual ${families} ${svc6:-?}"
+
+  if [[ "${web1}" == fd* && "${web2}" == fd* && "${client1}" == fd* && "${client2}" == fd* ]]; then
+    pass "every cross-node pod has a unique-local IPv6 address besides its IPv4 one"
+  else
+    fail "every cross-node pod has a unique-local IPv6 address" "$(kn get pods -o jsonpath='{range .items[*]}{.metadata.name} {.status.podIPs}{"\n"}{end}')"
+  fi
+  if [[ "${node1}" == fd* && "${node2}" == fd* ]]; then
+    pass "both nodes have an IPv6 InternalIP (${node1}, ${node2})"
+  else
+    fail "both nodes have an IPv6 InternalIP" "$(k get nodes -o jsonpath='{range .items[*]}{.metadata.name} {.status.addresses}{"\n"}{end}')"
+  fi
+
+  # Pod to pod by IPv6 across the nodes, both ways, the client's own IPv6 address seen by the server.
+  check "xn-client-1 (node 1) curls xn-web-2 [${web2}] (node 2)" '<h1>It works!</h1>' \
+    kexec xn-client-1 client curl -sS --max-time 5 "http://[${web2}]/?from=xn-client-1-ipv6"
+  check_source_ip "xn-web-2 sees xn-client-1's IPv6 address ${client1}" "${client1}" xn-web-2 "from=xn-client-1-ipv6"
+  check "xn-client-2 (node 2) curls xn-web-1 [${web1}] (node 1)" '<h1>It works!</h1>' \
+    kexec xn-client-2 client curl -sS --max-time 5 "http://[${web1}]/?from=xn-client-2-ipv6"
+  check_source_ip "xn-web-1 sees xn-client-2's IPv6 address ${client2}" "${client2}" xn-web-1 "from=xn-client-2-ipv6"
+
+  # A PreferDualStack Service: an IPv6 ClusterIP, answered across the nodes, and its AAAA record.
+  if [[ "${families}" == '["IPv4","IPv6"]' && "${svc6}" == fd00:10:96:* ]]; then
+    pass "xn-web-2-dual (PreferDualStack) has families IPv4,IPv6 and the IPv6 ClusterIP ${svc6}"
+  else
+    fail "xn-web-2-dual (PreferDualStack) has families IPv4,IPv6 and an IPv6 ClusterIP" "${families} ${svc6}"
+  fi
+  check "xn-client-1 (node 1) curls xn-web-2-dual [${svc6}]:3052 -> xn-web-2 on node 2" '<h1>It works!</h1>' \
+    kexec xn-client-1 client curl -sS --max-time 5 "http://[${svc6}]:3052/"
+  fqdn="xn-web-2-dual.${NS}.svc.cluster.local"
+  check_nslookup "${fqdn}" "${svc6}"
+  check "dig AAAA ${fqdn} -> ${svc6}" "^${svc6}\$" \
+    kexec dnstools dnstools dig +short +time=3 +tries=2 AAAA "${fqdn}"
+
+  # Node to pod over IPv6: node 1 (the host) to a pod on node 2, node 2's host network to a pod on node 1.
+  check "node 1 (host) curls xn-web-2 [${web2}] (node 2)" '<h1>It works!</h1>' \
+    timeout 10 curl -sS --max-time 5 "http://[${web2}]/"
+  check "node 2 (hostNetwork pod xn-hostnet-2) curls xn-web-1 [${web1}] (node 1)" '<h1>It works!</h1>' \
+    kexec xn-hostnet-2 client curl -sS --max-time 5 "http://[${web1}]/"
+
+  # The NodePort on each node's IPv6 address (the endpoint is on node 2).
+  check "node 1 curls NodePort [${node2}]:31002 (node 2)" '<h1>It works!</h1>' \
+    timeout 10 curl -sS --max-time 5 "http://[${node2}]:31002/"
+  check "xn-client-2 (node 2) curls NodePort [${node1}]:31002 (node 1) -> xn-web-2 on node 2" '<h1>It works!</h1>' \
+    kexec xn-client-2 client curl -sS --max-time 5 "http://[${node1}]:31002/"
 }
 
 # capture DIR: real files and listings from the running pods, for fixtures.
