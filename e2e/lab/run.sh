@@ -15,7 +15,9 @@
 #      does not fail on it; unset, every check passes again. With labs service-depth (agnhost backends built
 #      from the cluster's own Kubernetes source), every check of Services in depth passes, each expected
 #      refusal and drop included; with the link between the nodes narrowed below the pods' MTU and the ICMP
-#      that would say so dropped, exactly the large transfers across nodes fail, for that cause.
+#      that would say so dropped, exactly the large transfers across nodes fail, for that cause. With labs
+#      ingress, the cluster's Traefik takes the lab's Ingress and Gateway: every route lands on its Service's
+#      page and every unknown host or path gets Traefik's own 404, through both.
 #   7. `pulumi destroy`: the namespace and everything in it are gone
 #   8. unhappy paths, each on a new stack: a namespace under Pod Security "baseline" (node checks skipped,
 #      the rest passes), "restricted" (a clear message, nothing built), an image that cannot be pulled
@@ -352,6 +354,42 @@ mtu_fault() {
   ' "${OUT}/mtu-mended-outputs.json" || fail "with the MTU mended, a check still fails"
   echo "MTU mended: every check passes again"
   service_depth_off mtu-off
+}
+
+# The chapter after that, Ingress: the cluster's Traefik (cluster.sh starts it, with the default IngressClass
+# and a GatewayClass) takes the lab's Ingress and Gateway and publishes its address; through both, every route
+# lands on its Service's page and each unknown host or path gets Traefik's own 404. Then the lab goes back to
+# the tutorial's labs, and the Ingress, the Gateway and its HTTPRoutes are gone.
+ingress_chapter() {
+  local start
+  start=$(date +%s)
+  lab config set labs eg1,eg2,services,ingress
+  lab_up_logged ingress "pulumi up with ingress failed"
+  echo "ingress: pulumi up took $(($(date +%s) - start)) s (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+  lab stack output --json >"${OUT}/ingress-outputs.json"
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  node -e '
+    const { checks, facts } = require(process.argv[1]);
+    const fronts = checks.filter((c) => c.section === "ingress" || c.section === "gateway");
+    for (const c of fronts) console.log(`${c.id}: ${c.outcome}: ${c.observed}`);
+    const expected = { className: "traefik", address: "10.250.0.1", addressFrom: "status" };
+    const found = ["ingress", "gateway"].filter((f) =>
+      Object.entries(expected).every(([key, value]) => facts.fronts?.[f]?.[key] === value),
+    );
+    const bad = checks.filter((c) => c.outcome === "failed" || (fronts.includes(c) && c.outcome !== "passed"));
+    if (fronts.length !== 14 || bad.length > 0 || found.length !== 2) {
+      console.error(JSON.stringify({ fronts: facts.fronts, bad }, null, 2));
+      process.exit(1);
+    }
+  ' "${OUT}/ingress-outputs.json" ||
+    fail "with ingress, not all 14 checks of Ingress and Gateway passed through Traefik, or a check failed"
+  lab config set labs eg1,eg2,services
+  lab_up_logged ingress-off "pulumi up without ingress failed"
+  local left
+  left="$(k get ingresses.networking.k8s.io,gateways.gateway.networking.k8s.io,httproutes.gateway.networking.k8s.io \
+    --namespace "${NAMESPACE}" --output name)"
+  [[ -z "${left}" ]] || fail "switched off, the ingress lab left: ${left}"
+  echo "ingress switched off: its Ingress, Gateway and HTTPRoutes are gone"
 }
 
 destroy() {
@@ -708,6 +746,7 @@ step "6c. node 2's kube-proxy stopped: the report names it" kube_proxy_fault
 step "6d. exercises: each mistake observed and diagnosed" exercises
 step "6e. service-depth: hairpin, no endpoints, load balancing, affinity, externalTrafficPolicy" service_depth
 step "6f. MTU too small between the nodes: only large transfers across nodes fail, for that cause" mtu_fault
+step "6g. ingress: routes by host and path through Traefik, as an Ingress and as Gateway API HTTPRoutes" ingress_chapter
 step "7. destroy removes everything" destroy
 step "8a. Pod Security baseline: node checks skipped, the rest passes" pod_security_baseline
 step "8b. Pod Security restricted: a clear message, nothing built" pod_security_restricted
