@@ -20,14 +20,14 @@ import {
   selectorFor,
   withExercise,
 } from "./lib/exercises";
-import { chooseGatewayClass, chooseIngressClass } from "./lib/ingress";
+import { chooseGatewayClass, chooseIngressClass, withRights } from "./lib/ingress";
 import { PART_OF, PART_OF_LABEL, PART_OF_VALUE } from "./lib/labels";
 import { askedNodePorts, nodePortProblem, requestedNodePort } from "./lib/nodePorts";
 import { ENFORCE_LABEL, labProblem, nodeProbeSkipReason } from "./lib/podSecurity";
 import { namespaceLevel, preflightProblem } from "./lib/preflight";
 import { BACKENDS, DEPTH_SERVICE_PORT, DEPTH_SERVICES, NOWHERE_SELECTOR } from "./lib/serviceDepth";
 import { labConfigOf, selectedChecks } from "./lib/stackConfig";
-import { labTopology } from "./lib/topology";
+import { DUAL_STACK_SERVICE, labTopology } from "./lib/topology";
 import { POD_DEMO, POD_HTTPD, POD_NGINX, STOP_GRACE_SECONDS } from "./lib/tutorial";
 
 // What the configuration alone decides, checked as the program loads: bad values stop it at once.
@@ -61,6 +61,9 @@ async function lab(): Promise<ReturnType<typeof stackOutputs>> {
   const podPair = labOn("eg2") ? twoServerPods(namespace, inCluster) : undefined;
   // `kubectl expose pod`: pod-httpd as a NodePort service, pod-nginx as a ClusterIP service.
   const exposed = podPair !== undefined && labOn("services") ? exposePods(podPair, namespace, inCluster) : [];
+  // And pod-nginx once more, on a Service that asks for both IP families: the checks over IPv6 use it.
+  const dualStack =
+    podPair !== undefined && labOn("services") ? dualStackService(podPair, namespace, inCluster) : undefined;
   // The next chapter, Services in depth: two agnhost backends behind Services that show what they promise.
   const backends = labOn("service-depth") ? backendPods(namespace, inCluster) : undefined;
   const depthServices = backends === undefined ? [] : servicesInDepth(backends, namespace, inCluster);
@@ -71,7 +74,7 @@ async function lab(): Promise<ReturnType<typeof stackOutputs>> {
   const pods = [podDemo, podPair?.first, podPair?.second, backends?.first, backends?.second].flatMap((pod) =>
     pod === undefined ? [] : [pod],
   );
-  const services = [...exposed, ...depthServices];
+  const services = [...exposed, ...(dualStack === undefined ? [] : [dualStack]), ...depthServices];
   const checks = config.checks.enabled
     ? checkEveryClaim(found, namespace, pods, services, routes, inCluster)
     : undefined;
@@ -256,8 +259,18 @@ function ingressRoutes(
       domain,
       backends: { httpd: target(config.services.httpd.name), nginx: target(config.services.nginx.name) },
       classes: {
-        ingress: chooseIngressClass(found.classes.ingress, className),
-        gateway: chooseGatewayClass(found.classes.gateway, gatewayClassName),
+        ingress: withRights(
+          chooseIngressClass(found.classes.ingress, className),
+          "ingress",
+          found.frontRights.ingress,
+          config.namespace,
+        ),
+        gateway: withRights(
+          chooseGatewayClass(found.classes.gateway, gatewayClassName),
+          "gateway",
+          found.frontRights.gateway,
+          config.namespace,
+        ),
       },
       ...(address === undefined ? {} : { address }),
       addressWaitSeconds,
@@ -292,6 +305,29 @@ function exposePods(
         },
         opts,
       ),
+  );
+}
+
+/** svc-dualstack-nginx: pod-nginx on port 80, PreferDualStack (one ClusterIP on a single-stack cluster). */
+function dualStackService(
+  pair: PodPair,
+  namespace: pulumi.Input<string>,
+  opts: pulumi.ComponentResourceOptions,
+): ExposedService {
+  const { name, port, targetPort, ipFamilyPolicy } = DUAL_STACK_SERVICE;
+  return new ExposedService(
+    name,
+    {
+      namespace,
+      serviceName: name,
+      type: "ClusterIP",
+      port,
+      targetPort,
+      selector: pair.second.selector,
+      clusterDomain: config.clusterDomain,
+      ipFamilyPolicy,
+    },
+    opts,
   );
 }
 

@@ -41,6 +41,8 @@ export interface Discovery {
   kubectl: KubectlVersions;
   /** The answers of the listings of IngressClasses and GatewayClasses, when the ingress lab asked for them. */
   classes: { ingress?: ReadAnswer; gateway?: ReadAnswer };
+  /** Whether the credentials may create an Ingress and a Gateway in the lab's namespace (`kubectl auth can-i`). */
+  frontRights: { ingress?: ReadAnswer; gateway?: ReadAnswer };
 }
 
 const LAB_OBJECT_KIND = z.enum(["Pod", "Service", "DaemonSet"]) satisfies z.ZodType<LabObjectKind>;
@@ -75,6 +77,10 @@ export function discoveryOf(answers: Record<ReadName, ReadAnswer>, namespace: st
     classes: {
       ...(answers[READS.ingressClasses] === undefined ? {} : { ingress: answers[READS.ingressClasses] }),
       ...(answers[READS.gatewayClasses] === undefined ? {} : { gateway: answers[READS.gatewayClasses] }),
+    },
+    frontRights: {
+      ...(answers[READS.ingressRights] === undefined ? {} : { ingress: answers[READS.ingressRights] }),
+      ...(answers[READS.gatewayRights] === undefined ? {} : { gateway: answers[READS.gatewayRights] }),
     },
   };
 }

@@ -31,13 +31,27 @@ export const READS = {
   kubeDnsSlices: "kube_dns_slices",
   ingressClasses: "ingress_classes",
   gatewayClasses: "gateway_classes",
+  ingressRights: "ingress_rights",
+  gatewayRights: "gateway_rights",
 } as const;
 
-/** The reads the ingress lab adds: the classes its Ingress and Gateway may use. */
-const FRONT_READS: Record<string, string[]> = {
+/**
+ * The reads the ingress lab adds: the classes its Ingress and Gateway may use, and whether the credentials
+ * may create them in the lab's namespace (the built-in admin role covers Ingresses, not the Gateway API).
+ */
+const frontReads = (namespace: string): Record<string, string[]> => ({
   [READS.ingressClasses]: ["get", "ingressclasses.networking.k8s.io", "--output", "json"],
   [READS.gatewayClasses]: ["get", "gatewayclasses.gateway.networking.k8s.io", "--output", "json"],
-};
+  [READS.ingressRights]: ["auth", "can-i", "create", "ingresses.networking.k8s.io", "--namespace", namespace],
+  [READS.gatewayRights]: [
+    "auth",
+    "can-i",
+    "create",
+    "gateways.gateway.networking.k8s.io",
+    "--namespace",
+    namespace,
+  ],
+});
 
 export const dryRunRead = (port: number): ReadName => `dry_run_${port}`;
 
@@ -134,7 +148,10 @@ export function discoveryCommand(
   nodePorts: readonly number[] = [],
   withFronts = false,
 ): string {
-  const reads = { ...readArgs(namespace, [...new Set(nodePorts)]), ...(withFronts ? FRONT_READS : {}) };
+  const reads = {
+    ...readArgs(namespace, [...new Set(nodePorts)]),
+    ...(withFronts ? frontReads(namespace) : {}),
+  };
   const first = {
     ...target,
     requestTimeoutSeconds: Math.min(target.requestTimeoutSeconds, VERSION_TIMEOUT_SECONDS),

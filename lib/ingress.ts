@@ -286,6 +286,25 @@ export function chooseGatewayClass(
     : { skip: `no controller has accepted a GatewayClass (the cluster has: ${names(classes)})` };
 }
 
+/**
+ * A class to use, unless the credentials may not create the front in the lab's namespace (`kubectl auth
+ * can-i` said "no"): the front's checks are then skipped, saying which rights are missing. An answer that
+ * is not a plain "no" (the check itself could not be made) leaves the choice as it is.
+ */
+export function withRights(
+  choice: ClassChoice,
+  front: Front,
+  canCreate: ReadAnswer | undefined,
+  namespace: string,
+): ClassChoice {
+  if ("skip" in choice || canCreate === undefined || canCreate.stdout.trim() !== "no") return choice;
+  return front === "ingress"
+    ? { skip: `these credentials may not create Ingresses in namespace ${namespace}` }
+    : {
+        skip: `these credentials may not create Gateways in namespace ${namespace}: the built-in admin role does not cover the Gateway API (docs/class.md has a Role for it)`,
+      };
+}
+
 // ---- The controller's status: the address it published for the lab's Ingress or Gateway.
 
 /** What the controller said of the lab's Ingress or Gateway, as the status command read it. */

@@ -31,6 +31,7 @@ const found = (cluster: ClusterFacts, namespaceObjects: Discovery["namespaceObje
   nodePorts: { dryRuns: {} },
   kubectl: {},
   classes: {},
+  frontRights: {},
 });
 const oneNode = { ...twoNodes, nodes: twoNodes.nodes.slice(0, 1) };
 const handMadePod = { kind: "Pod" as const, name: "pod-httpd", labels: { app: "httpd" } };

@@ -111,6 +111,12 @@ function discoveryAnswer(args, world, nodes) {
     if (option("--output") === "jsonpath={.status}") return answer(published ? JSON.stringify(status) : "");
     return answer(published ? INGRESS_ADDRESS : "");
   }
+  if (args[0] === "auth" && args[1] === "can-i") {
+    // As kubectl answers: "yes" (exit 0) or "no" (exit 1); world.forbidden "gateways": the built-in admin
+    // role in the namespace, which does not cover the Gateway API.
+    const denied = forbidden.has("gateways") && args[3].startsWith("gateways.");
+    return denied ? answer("no\n", "", 1) : answer("yes\n");
+  }
   if (args[0] === "create" && args[1] === "service" && args.includes("--dry-run=server")) {
     const port = Number(args.find((a) => a.startsWith("--node-port=")).split("=")[1]);
     if (holders.some((h) => h.port === port)) {
