@@ -5,6 +5,7 @@ import { crossNodeDrop } from "./crossNode";
 import { dnsDown } from "./dnsDown";
 import { dnsFromOneNode } from "./dnsFromOneNode";
 import { failureKind } from "./failureKind";
+import { controllerUnreached, routesNotTaken } from "./frontRoutes";
 import { largePacketsDropped } from "./largePackets";
 import { noEndpoint } from "./noEndpoint";
 import { clusterIPFromNode, nodePortOneNode } from "./nodePort";
@@ -31,6 +32,8 @@ export const RULES: readonly DiagnosisRule[] = [
   clusterIPFromNode,
   dnsFromOneNode,
   nothingListens,
+  controllerUnreached,
+  routesNotTaken,
   failureKind,
 ];
 
