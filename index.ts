@@ -59,11 +59,9 @@ async function lab(): Promise<ReturnType<typeof stackOutputs>> {
   // eg2, pod-to-pod networking: pod-httpd and pod-nginx reach each other by pod IP, across nodes when the
   // cluster has several.
   const podPair = labOn("eg2") ? twoServerPods(namespace, inCluster) : undefined;
-  // `kubectl expose pod`: pod-httpd as a NodePort service, pod-nginx as a ClusterIP service.
+  // `kubectl expose pod`: pod-httpd as a NodePort service, pod-nginx as a ClusterIP service; and pod-nginx
+  // once more, on a Service that asks for both IP families, for the checks over IPv6.
   const exposed = podPair !== undefined && labOn("services") ? exposePods(podPair, namespace, inCluster) : [];
-  // And pod-nginx once more, on a Service that asks for both IP families: the checks over IPv6 use it.
-  const dualStack =
-    podPair !== undefined && labOn("services") ? dualStackService(podPair, namespace, inCluster) : undefined;
   // The next chapter, Services in depth: two agnhost backends behind Services that show what they promise.
   const backends = labOn("service-depth") ? backendPods(namespace, inCluster) : undefined;
   const depthServices = backends === undefined ? [] : servicesInDepth(backends, namespace, inCluster);
@@ -74,7 +72,7 @@ async function lab(): Promise<ReturnType<typeof stackOutputs>> {
   const pods = [podDemo, podPair?.first, podPair?.second, backends?.first, backends?.second].flatMap((pod) =>
     pod === undefined ? [] : [pod],
   );
-  const services = [...exposed, ...(dualStack === undefined ? [] : [dualStack]), ...depthServices];
+  const services = [...exposed, ...depthServices];
   const checks = config.checks.enabled
     ? checkEveryClaim(found, namespace, pods, services, routes, inCluster)
     : undefined;
@@ -289,7 +287,7 @@ function exposePods(
     { exposed: "httpd", settings: config.services.httpd, target: pair.first },
     { exposed: "nginx", settings: config.services.nginx, target: pair.second },
   ] as const;
-  return exposures.map(
+  const tutorial = exposures.map(
     ({ exposed, settings, target }) =>
       new ExposedService(
         settings.name,
@@ -306,6 +304,7 @@ function exposePods(
         opts,
       ),
   );
+  return [...tutorial, dualStackService(pair, namespace, opts)];
 }
 
 /** svc-dualstack-nginx: pod-nginx on port 80, PreferDualStack (one ClusterIP on a single-stack cluster). */

@@ -356,7 +356,10 @@ function diagramInput(
     pulumi.output({ name: pod.podName, node: pod.nodeName, ip: pod.podIP, containers: pod.containerNames }),
   );
   const services = Object.values(args.services).map((service) => {
-    const target = args.topology.services.find((s) => s.name === service.serviceName)?.target.pod;
+    const target = [
+      ...args.topology.services,
+      ...(args.topology.dualStack === undefined ? [] : [args.topology.dualStack.service]),
+    ].find((s) => s.name === service.serviceName)?.target.pod;
     return pulumi
       .output({ type: service.service.spec.type, clusterIP: service.clusterIP, nodePort: service.nodePort })
       .apply(({ type, clusterIP, nodePort }) => ({
@@ -422,6 +425,11 @@ class TestedObjects {
           (pod) => pod.podName,
           (pod) => pod.podIP,
         ),
+        allPodIPs: byName(
+          pods,
+          (pod) => pod.podName,
+          (pod) => pod.podIPs,
+        ),
         podNodes: byName(
           pods,
           (pod) => pod.podName,
@@ -430,7 +438,12 @@ class TestedObjects {
         services: byName(
           services,
           (service) => service.serviceName,
-          (service) => pulumi.output({ clusterIP: service.clusterIP, nodePort: service.nodePort }),
+          (service) =>
+            pulumi.output({
+              clusterIP: service.clusterIP,
+              clusterIPs: service.clusterIPs,
+              nodePort: service.nodePort,
+            }),
         ),
         nodeProbes: names.nodeProbes ? this.nodeProbePods : noProbes,
         // Where the nodes may not be listed, the lab's own pods and probes say where they are.
@@ -452,6 +465,7 @@ class TestedObjects {
       })
       .apply((found): LiveFacts => ({
         podIPs: found.podIPs,
+        allPodIPs: found.allPodIPs,
         podNodes: found.podNodes,
         nodes: knownNodes(found.cluster, found.podNodes, found.hostIPs, found.probeHostIPs),
         nodeProbes: found.nodeProbes,
@@ -463,9 +477,9 @@ class TestedObjects {
           ? {}
           : { unread: this.args.unread }),
         services: Object.fromEntries(
-          Object.entries(found.services).map(([name, { clusterIP, nodePort }]) => [
+          Object.entries(found.services).map(([name, { clusterIP, clusterIPs, nodePort }]) => [
             name,
-            nodePort === undefined ? { clusterIP } : { clusterIP, nodePort },
+            nodePort === undefined ? { clusterIP, clusterIPs } : { clusterIP, clusterIPs, nodePort },
           ]),
         ),
         ...(Object.keys(found.fronts).length === 0 ? {} : { fronts: found.fronts }),

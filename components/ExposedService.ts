@@ -21,6 +21,11 @@ export interface ExposedServiceArgs {
   sessionAffinity?: "ClientIP" | "None";
   /** For a NodePort: "Local" answers only on nodes that run a backend and keeps the client's address. */
   externalTrafficPolicy?: "Cluster" | "Local";
+  /**
+   * The families the Service asks for: "PreferDualStack" gets a ClusterIP of each family a dual-stack cluster
+   * has (one on a single-stack cluster); unset, Kubernetes' "SingleStack", as `kubectl expose` makes it.
+   */
+  ipFamilyPolicy?: "SingleStack" | "PreferDualStack" | "RequireDualStack";
 }
 
 /** Tells the Kubernetes provider to return the object as created, without waiting for it to settle. */
@@ -33,6 +38,8 @@ export class ExposedService extends pulumi.ComponentResource {
   public readonly serviceName: string;
   public readonly uid: pulumi.Output<string>;
   public readonly clusterIP: pulumi.Output<string>;
+  /** Every ClusterIP (spec.clusterIPs), clusterIP first: one per family the Service has. */
+  public readonly clusterIPs: pulumi.Output<string[]>;
   public readonly port: number;
   public readonly targetPort: number;
   /** The node port of a NodePort service (picked by the cluster when not configured). */
@@ -65,6 +72,7 @@ export class ExposedService extends pulumi.ComponentResource {
           ...(args.externalTrafficPolicy === undefined
             ? {}
             : { externalTrafficPolicy: args.externalTrafficPolicy }),
+          ...(args.ipFamilyPolicy === undefined ? {} : { ipFamilyPolicy: args.ipFamilyPolicy }),
           ports: [
             {
               name: "http",
@@ -81,6 +89,12 @@ export class ExposedService extends pulumi.ComponentResource {
 
     this.uid = this.service.metadata.uid;
     this.clusterIP = this.service.spec.clusterIP;
+    this.clusterIPs = pulumi
+      .all([this.service.spec.clusterIPs, this.service.spec.clusterIP])
+      .apply(([all, first]) => {
+        const ips = (all ?? []).filter((ip) => ip !== "");
+        return ips.length > 0 ? ips : [first].filter((ip) => ip !== undefined && ip !== "");
+      });
     this.nodePort = this.service.spec.ports.apply((ports) =>
       args.type === "NodePort" ? ports[0]?.nodePort : undefined,
     );
@@ -91,6 +105,7 @@ export class ExposedService extends pulumi.ComponentResource {
     this.registerOutputs({
       serviceName: this.serviceName,
       clusterIP: this.clusterIP,
+      clusterIPs: this.clusterIPs,
       port: this.port,
       targetPort: this.targetPort,
       nodePort: this.nodePort,

@@ -59,6 +59,8 @@ export class MultiContainerPod extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
   public readonly uid: pulumi.Output<string>;
   public readonly podIP: pulumi.Output<string>;
+  /** Every IP of the pod (status.podIPs), podIP first: one per family, two on a dual-stack cluster. */
+  public readonly podIPs: pulumi.Output<string[]>;
   public readonly nodeName: pulumi.Output<string>;
   public readonly hostIP: pulumi.Output<string>;
   public readonly containerNames: string[];
@@ -109,6 +111,9 @@ export class MultiContainerPod extends pulumi.ComponentResource {
     this.namespace = this.pod.metadata.namespace;
     this.uid = this.pod.metadata.uid;
     this.podIP = this.pod.status.podIP;
+    this.podIPs = pulumi
+      .all([this.pod.status.podIPs, this.pod.status.podIP])
+      .apply(([all, first]) => allPodIPs(all, first));
     this.nodeName = this.pod.spec.nodeName;
     this.hostIP = this.pod.status.hostIP;
 
@@ -117,12 +122,20 @@ export class MultiContainerPod extends pulumi.ComponentResource {
       namespace: this.namespace,
       uid: this.uid,
       podIP: this.podIP,
+      podIPs: this.podIPs,
       nodeName: this.nodeName,
       hostIP: this.hostIP,
       containerNames: this.containerNames,
       portOwners: this.portOwners,
     });
   }
+}
+
+/** status.podIPs as addresses, podIP first; just podIP where the status lists no podIPs. */
+function allPodIPs(all: readonly { ip?: string }[] | undefined, first: string | undefined): string[] {
+  const listed = (all ?? []).flatMap(({ ip }) => (ip === undefined || ip === "" ? [] : [ip]));
+  const ips = listed.length > 0 ? listed : [first ?? ""].filter((ip) => ip !== "");
+  return first !== undefined && ips.includes(first) ? [first, ...ips.filter((ip) => ip !== first)] : ips;
 }
 
 function ownersOfPorts(containers: readonly ContainerArgs[]): Record<string, string> {

@@ -38,6 +38,7 @@ export function labObjects(
   ];
   const services = [
     ...topology.services.map(({ name }) => name),
+    ...(topology.dualStack === undefined ? [] : [topology.dualStack.service.name]),
     ...Object.values(topology.depth?.services ?? {}),
   ];
   return [

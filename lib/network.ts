@@ -50,11 +50,22 @@ export function parseNodeNetwork(output: string): NodeNetwork {
 
 export type IPFamily = "IPv4" | "IPv6";
 
+/** The family of one address: IPv6 literals are the ones with colons. */
+export const familyOf = (address: string): IPFamily => (address.includes(":") ? "IPv6" : "IPv4");
+
 /** The families of these addresses, IPv4 first. */
 export function ipFamilies(addresses: readonly string[]): IPFamily[] {
-  const families = new Set(addresses.filter((a) => a !== "").map((a) => (a.includes(":") ? "IPv6" : "IPv4")));
+  const families = new Set(addresses.filter((a) => a !== "").map(familyOf));
   return (["IPv4", "IPv6"] as const).filter((family) => families.has(family));
 }
+
+/** The first address of a family among these (a pod's status.podIPs, a Service's spec.clusterIPs). */
+export function addressOf(family: IPFamily, addresses: readonly string[]): string | undefined {
+  return addresses.find((a) => a !== "" && familyOf(a) === family);
+}
+
+/** An address as the host of a URL: an IPv6 literal goes in brackets (RFC 3986). */
+export const urlHost = (host: string): string => (host.includes(":") ? `[${host}]` : host);
 
 export interface KubectlVersions {
   /** "1.32" */

@@ -19,6 +19,17 @@ const NGINX_SERVER: ServerRef = {
   tool: "bash-tcp",
 };
 
+/**
+ * The services lab's one Service besides the tutorial's two (which stay exactly as `kubectl expose` makes
+ * them): pod-nginx again, asking for both families, so that a dual-stack cluster gives it an IPv6 ClusterIP.
+ */
+export const DUAL_STACK_SERVICE = {
+  name: "svc-dualstack-nginx",
+  port: POD_NGINX.port,
+  targetPort: POD_NGINX.port,
+  ipFamilyPolicy: "PreferDualStack",
+} as const;
+
 export function labTopology(config: LabConfig): LabTopology {
   const has = (lab: LabConfig["labs"][number]) => config.labs.includes(lab);
   const services = has("services")
@@ -59,6 +70,16 @@ export function labTopology(config: LabConfig): LabTopology {
     services,
     depth: has("service-depth") ? depthLab(services) : undefined,
     ingress: has("ingress") ? ingressLab(config, services) : undefined,
+    dualStack: has("services")
+      ? {
+          service: {
+            name: DUAL_STACK_SERVICE.name,
+            type: "ClusterIP",
+            port: DUAL_STACK_SERVICE.port,
+            target: { ...NGINX_SERVER, port: DUAL_STACK_SERVICE.targetPort },
+          },
+        }
+      : undefined,
     probes: {
       node: needsNodeProbe
         ? { container: NODE_PROBE.container, ...(config.nodeProbes === "all" ? { everyNode: true } : {}) }

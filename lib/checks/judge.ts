@@ -1,5 +1,6 @@
 // The one judge of every check: reads its steps' results against its expectation.
 import { readFrontStatus } from "../ingress";
+import { familyOf } from "../network";
 import { excerpt } from "../text";
 import * as parsers from "./parsers";
 import { displayCommand } from "./kubectl";
@@ -331,11 +332,23 @@ function judgeDns(step: StepResult, name: string, address: string): Verdict {
       );
     case "refused":
       return fail("refused", `the DNS server${via} refused to answer for ${name} (rcode REFUSED): ${output}`);
+    case "no-answer":
+      return fail(
+        "dns-failure",
+        `${name} exists but has no ${familyOf(address)} address${via} (no-answer): ${output}`,
+      );
     default:
       return fail("dns-failure", `${name}: ${answer.error}${via}: ${output}`);
   }
   const observed = `${answer.name ?? name} -> ${answer.addresses.join(", ")}${via}`;
-  return answer.addresses.includes(address) ? pass(observed) : fail("wrong-answer", observed);
+  if (answer.addresses.includes(address)) return pass(observed);
+  // An answer of one family where the other was wanted (the A of a dual-stack Service, not its AAAA) says so.
+  const family = familyOf(address);
+  const ofFamily = answer.addresses.filter((a) => familyOf(a) === family);
+  return fail(
+    "wrong-answer",
+    ofFamily.length > 0 ? observed : `${observed}: no ${family} address in the answer, ${address} wanted`,
+  );
 }
 
 function judgeHttpByName(
@@ -344,15 +357,19 @@ function judgeHttpByName(
   fetched: StepResult,
 ): Verdict {
   const { name, address, marker } = expectation;
+  const own = [address, ...(expectation.otherAddresses ?? [])];
   const found = lookup.stdout.trim().split(/\s+/)[0];
   if (lookup.remoteExit !== 0 || found === undefined || found === "") {
     return fail("dns-failure", `getent hosts ${name} found nothing (exit ${lookup.remoteExit})`);
   }
-  if (found !== address) {
-    return fail("wrong-answer", `${name} resolves to ${found}, not the pod IP ${address}`);
+  // On a dual-stack cluster /etc/hosts has both of the pod's addresses, and getent may answer either.
+  if (!own.includes(found)) {
+    const ips = own.length === 1 ? `the pod IP ${address}` : `one of the pod's IPs ${own.join(", ")}`;
+    return fail("wrong-answer", `${name} resolves to ${found}, not ${ips}`);
   }
   const page = judgeHttp(fetched, "curl", marker);
-  return page.failure ? page : pass(`${name} -> ${found} (/etc/hosts); ${page.observed}`);
+  const hosts = own.length === 1 ? "/etc/hosts" : `/etc/hosts, the pod's ${familyOf(found)} address`;
+  return page.failure ? page : pass(`${name} -> ${found} (${hosts}); ${page.observed}`);
 }
 
 function judgeServiceExists(step: StepResult): Verdict {

@@ -43,6 +43,11 @@ export interface LabTopology {
   depth?: DepthLab;
   /** ingress: routes by host and path to the tutorial's Services, through the cluster's controllers. */
   ingress?: IngressLab;
+  /**
+   * services: one more Service besides the tutorial's, PreferDualStack (one ClusterIP per family the cluster
+   * has), for the checks over IPv6.
+   */
+  dualStack?: { service: ServiceRef };
   probes: {
     /** The host-network probes, one pod per node (see LiveFacts.nodeProbeSkipReason where they cannot run). */
     node?: {
@@ -106,12 +111,16 @@ export interface NodeFact {
 
 export interface ServiceFact {
   clusterIP: string;
+  /** Every ClusterIP (spec.clusterIPs): one per family the Service has, clusterIP first. */
+  clusterIPs?: string[];
   nodePort?: number;
 }
 
 export interface LiveFacts {
   /** Pod IPs by pod name. */
   podIPs: Record<string, string>;
+  /** Every IP of each pod (status.podIPs), by pod name: one per family, podIP first. */
+  allPodIPs?: Record<string, string[]>;
   /** The node of each pod, by pod name. */
   podNodes: Record<string, string>;
   /** The cluster's nodes. */

@@ -72,9 +72,10 @@ export function readNetwork(
   return {
     nodes,
     ...(Number.isInteger(mtu) && mtu > 0 ? { podMTU: mtu } : {}),
+    // Every address of every pod and Service: a dual-stack one has one of each family.
     families: {
-      pods: ipFamilies(Object.values(facts.podIPs)),
-      services: ipFamilies(Object.values(facts.services).map((s) => s.clusterIP)),
+      pods: ipFamilies(Object.entries(facts.podIPs).flatMap(([pod, ip]) => facts.allPodIPs?.[pod] ?? [ip])),
+      services: ipFamilies(Object.values(facts.services).flatMap((s) => s.clusterIPs ?? [s.clusterIP])),
     },
     kubectl,
   };

@@ -36,12 +36,15 @@ export function classifyConnectFailure(exitCode: number, stderr: string): Connec
 }
 
 /**
- * Why a lookup found no address: the name does not exist (`nxdomain`), the server failed (`servfail`) or
+ * Why a lookup found no address: the name does not exist (`nxdomain`), it exists without a record of the
+ * type asked (`no-answer`: bind's "*** Can't find <name>: No answer", e.g. no AAAA for an IPv4-only
+ * Service), the server failed (`servfail`) or
  * declined to answer (`refused`, rcode REFUSED), nothing listens on the server's port 53
  * (`port-unreachable`: ICMP port unreachable, which the tools print as "connection refused"; a Service
  * without ready endpoints answers so), or no answer came at all (`timeout`).
  */
-export type NslookupError = "nxdomain" | "servfail" | "refused" | "port-unreachable" | "timeout";
+export type NslookupError =
+  "nxdomain" | "no-answer" | "servfail" | "refused" | "port-unreachable" | "timeout";
 
 export interface NslookupAnswer {
   /** The server asked: from the `Server:` line, or from the error when no server answered. */
@@ -67,13 +70,22 @@ function nslookupError(text: string, exitCode: number): NslookupError {
   if (/server can't find \S+: REFUSED/.test(text)) return "refused";
   if (exitCode === 124 || /timed out|no servers could be reached/i.test(text)) return "timeout";
   if (/SERVFAIL/.test(text)) return "servfail";
+  if (/Can't find \S+: No answer/.test(text)) return "no-answer";
   return "nxdomain";
 }
 
-/** Reads bind9's and busybox's nslookup output. */
+/**
+ * Reads bind9's and busybox's nslookup output. An answer may hold several Name/Address pairs, an A and an
+ * AAAA one for a dual-stack Service; bind's own remarks (";; Got recursion not available from ...", printed
+ * on stdout once per query when the server does not recurse, as CoreDNS does for cluster names) are not
+ * part of it.
+ */
 export function parseNslookup(stdout: string, stderr: string, exitCode: number): NslookupAnswer {
   const text = `${stdout}\n${stderr}`;
-  const lines = stdout.split("\n").map((line) => line.trim());
+  const lines = stdout
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => !line.startsWith(";;"));
   const serverLine = lines.find((line) => line.startsWith("Server:"));
   const server = serverLine?.replace(/^Server:\s*/, "").trim() || serverInError(text);
   let name: string | undefined;

@@ -106,9 +106,24 @@ export function bashTcpProbe(host: string, port: number, t: ProbeTimeouts): stri
 
 export type DnsTransport = "udp" | "tcp";
 
-/** A lookup over UDP (nslookup's default) or TCP (`-vc`, bind's nslookup: the DNS probe's tool). */
-export function nslookupProbe(name: string, t: ProbeTimeouts, transport: DnsTransport = "udp"): string[] {
-  return ["timeout", String(t.maxTimeSeconds), "nslookup", ...(transport === "tcp" ? ["-vc"] : []), name];
+/**
+ * A lookup over UDP (nslookup's default) or TCP (`-vc`, bind's nslookup: the DNS probe's tool); of the A and
+ * AAAA records (bind's default), or of the AAAA records alone.
+ */
+export function nslookupProbe(
+  name: string,
+  t: ProbeTimeouts,
+  transport: DnsTransport = "udp",
+  records: "A+AAAA" | "AAAA" = "A+AAAA",
+): string[] {
+  return [
+    "timeout",
+    String(t.maxTimeSeconds),
+    "nslookup",
+    ...(transport === "tcp" ? ["-vc"] : []),
+    ...(records === "AAAA" ? ["-type=AAAA"] : []),
+    name,
+  ];
 }
 
 /** Resolves a name the way the C library does, /etc/hosts first. */

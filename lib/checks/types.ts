@@ -60,8 +60,11 @@ export interface Step {
 export type Expectation =
   /** The last step fetches a page over HTTP (curl or bash's /dev/tcp) whose body contains `marker`. */
   | { type: "http"; tool: HttpTool; marker: string }
-  /** Step 0 resolves `name` through /etc/hosts (getent) to `address`; step 1 fetches the page by that name. */
-  | { type: "http-by-name"; name: string; address: string; marker: string }
+  /**
+   * Step 0 resolves `name` through /etc/hosts (getent) to `address`, or to one of `otherAddresses` (the pod's
+   * other IPs, its IPv6 one on a dual-stack cluster); step 1 fetches the page by that name.
+   */
+  | { type: "http-by-name"; name: string; address: string; otherAddresses?: string[]; marker: string }
   /** The connection must be refused: nothing listens on that port. */
   | { type: "refused"; tool: HttpTool }
   /** Each step shows one container's hostname and /etc/hosts. */

@@ -65,14 +65,19 @@ function cluster(namespace: string, facts: LiveFacts & DiscoveredFacts): string[
       facts.kubeDnsNodes.includes(node.name) ? "yes" : "no",
     ]),
   );
+  // Every address of a pod or Service, one per family (two on a dual-stack cluster).
   const pods = Object.entries(facts.podIPs).map(([pod, ip]) =>
-    mdRow([code(pod), code(ip), code(facts.podNodes[pod])]),
+    mdRow([code(pod), code((facts.allPodIPs?.[pod] ?? [ip]).join(", ")), code(facts.podNodes[pod])]),
   );
   const services = [
     mdRow([code("kube-system/kube-dns"), code(facts.kubeDnsIP), "-"]),
     mdRow([code("default/kubernetes"), code(facts.apiServiceIP), "-"]),
     ...Object.entries(facts.services).map(([name, service]) =>
-      mdRow([code(`${namespace}/${name}`), code(service.clusterIP), code(service.nodePort)]),
+      mdRow([
+        code(`${namespace}/${name}`),
+        code((service.clusterIPs ?? [service.clusterIP]).join(", ")),
+        code(service.nodePort),
+      ]),
     ),
   ];
   const noProbes = facts.nodeProbeSkipReason;

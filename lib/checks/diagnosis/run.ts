@@ -58,7 +58,11 @@ export const isLookup = (result: CheckResult): boolean => result.via === "dns";
 /** The Service whose names a lookup asks for, from its id: `dns.<service>.<form>[.tcp]`. */
 export function lookedUpService(result: CheckResult): string | undefined {
   if (!isLookup(result)) return undefined;
-  return /^dns\.([^.]+)\.(?:short|namespaced|fqdn)(?:\.tcp)?$/.exec(result.id)?.[1];
+  // dns.<service>.<form>[.tcp], and the IPv6 checks' ipv6.dns.<service>.aaaa.
+  return /^(?:dns\.([^.]+)\.(?:short|namespaced|fqdn)(?:\.tcp)?|ipv6\.dns\.([^.]+)\.aaaa)$/
+    .exec(result.id)
+    ?.slice(1)
+    .find((name) => name !== undefined);
 }
 
 /** The lab's Service a check goes through (by ClusterIP or NodePort), if any. */

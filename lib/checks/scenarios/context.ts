@@ -2,6 +2,7 @@
 // turn them into steps, ends and paths.
 import { unreadOf, type UnreadFact } from "../../access";
 import { READS } from "../../clusterReads";
+import { urlHost } from "../../network";
 import { execStep } from "../kubectl";
 import type { ContainerRef, LabTopology, LiveFacts } from "../lab";
 import type { EvidenceStep } from "../evidence/types";
@@ -78,7 +79,7 @@ export class PlanContext {
     return this.exec(
       where,
       tool === "curl"
-        ? curlProbe(`http://${host}:${port}${path}`, timeouts)
+        ? curlProbe(`http://${urlHost(host)}:${port}${path}`, timeouts)
         : bashTcpProbe(host, port, timeouts),
     );
   }

@@ -86,7 +86,7 @@ function resolvConfChecks(context: PlanContext, kubeDnsIP: Step | undefined): Ch
 }
 
 /** A lookup from the DNS probe pod to kube-dns, wherever its endpoints run. */
-function toKubeDns(
+export function toKubeDns(
   context: PlanContext,
 ): Pick<CheckPlan, "from" | "to" | "via" | "sourceNode" | "targetNode" | "path"> {
   const { dns: probe } = context.topology.probes;

@@ -2,6 +2,7 @@
 import type { Scenario } from "./context";
 import { dns } from "./dns";
 import { gatewayRoutes, ingressRoutes } from "./ingress";
+import { ipv6 } from "./ipv6";
 import { nodeToPod } from "./nodeToPod";
 import { podDemo } from "./podDemo";
 import { podToPod } from "./podToPod";
@@ -14,6 +15,7 @@ export const SCENARIOS: readonly Scenario[] = [
   podToPod,
   dns,
   services,
+  ipv6,
   serviceDepth,
   ingressRoutes,
   gatewayRoutes,

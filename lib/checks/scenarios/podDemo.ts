@@ -21,6 +21,8 @@ function trafficChecks(context: PlanContext, demo: Demo): CheckPlan[] {
   const { server, client } = demo;
   const marker = PAGE_MARKERS[server.kind];
   const ip = context.podIP(demo.pod);
+  // The pod's other addresses (its IPv6 one on a dual-stack cluster): /etc/hosts names the pod with each.
+  const others = (context.facts.allPodIPs?.[demo.pod] ?? []).filter((address) => address !== ip);
   const common = {
     source: label(client),
     tests: [testedPod(demo.pod)],
@@ -60,8 +62,14 @@ function trafficChecks(context: PlanContext, demo: Demo): CheckPlan[] {
         context.exec(client, hostsLookupProbe(demo.pod)),
         context.httpFrom("curl", client, demo.pod, server.port),
       ],
-      expected: `${demo.pod} resolves to ${ip} and the page contains "${marker}"`,
-      expectation: { type: "http-by-name", name: demo.pod, address: ip, marker },
+      expected: `${demo.pod} resolves to ${[ip, ...others].join(" or ")} and the page contains "${marker}"`,
+      expectation: {
+        type: "http-by-name",
+        name: demo.pod,
+        address: ip,
+        ...(others.length === 0 ? {} : { otherAddresses: others }),
+        marker,
+      },
       ...common,
       via: "pod-name",
     },
