@@ -30,6 +30,23 @@ const commandOf = (id: string): string => {
 /** The checks that need a second node: skipped on one. */
 const OTHER_NODE_IDS = ["node-to-pod.pod-demo.other-node", "service.svc-nodeport-httpd.node-port.other-node"];
 
+/** The checks over IPv6: skipped on a cluster that gives the lab no IPv6 address (the mocks' default). */
+const IPV6_IDS = CHECK_IDS.filter((id) => id.startsWith("ipv6."));
+
+/** Why each IPv6 check is skipped on an IPv4-only cluster: what the cluster gave instead. */
+const IPV6_SKIPS: Record<string, string> = {
+  "ipv6.pod-to-pod.cross-node":
+    "the cluster gave pod-nginx no IPv6 address (10.244.1.11): its pods are IPv4 only",
+  "ipv6.node-to-pod.pod-nginx.other-node":
+    "the cluster gave pod-nginx no IPv6 address (10.244.1.11): its pods are IPv4 only",
+  "ipv6.service.svc-dualstack-nginx.cluster-ip":
+    "the cluster gave svc-dualstack-nginx no IPv6 ClusterIP (10.96.91.153) although it asks for both " +
+    "families (PreferDualStack): its Services are IPv4 only",
+  "ipv6.dns.svc-dualstack-nginx.aaaa":
+    "the cluster gave svc-dualstack-nginx no IPv6 ClusterIP (10.96.91.153) although it asks for both " +
+    "families (PreferDualStack): its Services are IPv4 only",
+};
+
 /** How each check fails in the broken lab (see the "broken" scenario of test/support/bin/kubectl). */
 const BROKEN_KINDS: Record<string, string> = {
   "pod-demo.localhost": "timeout",
@@ -64,6 +81,7 @@ const BROKEN_KINDS: Record<string, string> = {
   "service.svc-nodeport-httpd.node-port.same-node": "refused",
   "service.svc-nodeport-httpd.node-port.other-node": "skipped",
   "service.svc-clusterip-nginx.cluster-ip": "dns-failure",
+  ...Object.fromEntries(IPV6_IDS.map((id) => [id, "skipped"])),
 };
 
 describe("a healthy lab", () => {
@@ -98,15 +116,25 @@ describe("a healthy lab", () => {
         "checks-pod/pod-demo,pod/pod-httpd,service/svc-nodeport-httpd",
         "checks-pod/pod-httpd,probes/node,service/svc-nodeport-httpd",
         "checks-pod/pod-demo,pod/pod-nginx,service/svc-clusterip-nginx",
+        "checks-pod/pod-demo,pod/pod-httpd,pod/pod-nginx",
+        "checks-pod/pod-nginx,probes/node",
+        "checks-pod/pod-demo,pod/pod-nginx,service/svc-dualstack-nginx",
+        "checks-pod/netlab-dns-probe,service/svc-dualstack-nginx",
         "network",
       ].sort(),
     );
   });
 
-  it("passes every check on real successful outputs, and skips those that need a second node", () => {
+  it("passes every check on real successful outputs, and skips those that need a second node or IPv6", () => {
     const notPassed = results.filter((r) => r.outcome !== "passed");
-    expect(notPassed.map((r) => [r.id, r.outcome])).toEqual(OTHER_NODE_IDS.map((id) => [id, "skipped"]));
-    for (const r of notPassed) {
+    expect(notPassed.map((r) => [r.id, r.outcome])).toEqual(
+      [...OTHER_NODE_IDS, ...IPV6_IDS].map((id) => [id, "skipped"]),
+    );
+    // On this IPv4-only cluster, each IPv6 check says what the cluster gave instead of an IPv6 address.
+    expect(
+      Object.fromEntries(IPV6_IDS.map((id) => [id, notPassed.find((r) => r.id === id)?.skipReason])),
+    ).toEqual(IPV6_SKIPS);
+    for (const r of notPassed.filter((r) => OTHER_NODE_IDS.includes(r.id))) {
       expect(r.skipReason).toBe(
         "the cluster has no other schedulable node with a node probe than node-1 (nodes: node-1)",
       );
@@ -171,7 +199,7 @@ describe("a healthy lab", () => {
   });
 
   it("exports the summary and a report", async () => {
-    expect(await valueOf(program.summary)).toMatchObject({ passed: 30, failed: 0, skipped: 2, total: 32 });
+    expect(await valueOf(program.summary)).toMatchObject({ passed: 30, failed: 0, skipped: 6, total: 36 });
     const report = (await valueOf(program.report)) ?? "";
     // The network the lab found first, then kubectl's own skew warning (the mocks' kubectl is 1.32, the
     // server 1.34, as captured), then the table.
@@ -183,13 +211,13 @@ describe("a healthy lab", () => {
       "",
       expect.stringMatching(/^CHECK\s+RESULT\s+PATH\s+TIME\s+CONNECT\s+OBSERVED$/),
     ]);
-    for (const id of CHECK_IDS.filter((id) => !OTHER_NODE_IDS.includes(id)))
+    for (const id of CHECK_IDS.filter((id) => !OTHER_NODE_IDS.includes(id) && !IPV6_IDS.includes(id)))
       expect(report).toMatch(
         new RegExp(`^${id.replace(/\./g, "\\.")}\\s+passed\\s+\\S+( \\S+)?\\s+\\d+ ms`, "m"),
       );
     expect(report).toMatch(/^pod-to-pod\.pod-httpd\.pod-nginx\s+passed\s+same-node node-1\s+\d+ ms/m);
     expect(report).toMatch(/^node-to-pod\.pod-demo\.other-node\s+skipped\s+cross-node\s+-\s+skipped: /m);
-    expect(report).toContain("\n30/32 checks passed. 2 skipped.\n");
+    expect(report).toContain("\n30/36 checks passed. 6 skipped.\n");
     expect(report).toContain(
       "skipped node-to-pod.pod-demo.other-node: the cluster has no other schedulable node with a node probe than node-1",
     );
@@ -203,6 +231,12 @@ describe("a healthy lab", () => {
         "pod-nginx": "10.244.1.11",
         "netlab-dns-probe": "10.244.0.20",
       },
+      allPodIPs: {
+        "pod-demo": ["10.244.0.7"],
+        "pod-httpd": ["10.244.1.10"],
+        "pod-nginx": ["10.244.1.11"],
+        "netlab-dns-probe": ["10.244.0.20"],
+      },
       podNodes: {
         "pod-demo": "node-1",
         "pod-httpd": "node-1",
@@ -213,8 +247,9 @@ describe("a healthy lab", () => {
       nodeProbes: { "node-1": "netlab-node-probe-k7x2p" },
       kubeDnsNodes: ["node-1"],
       services: {
-        "svc-nodeport-httpd": { clusterIP: "10.96.41.17", nodePort: 31000 },
-        "svc-clusterip-nginx": { clusterIP: "10.96.203.5" },
+        "svc-nodeport-httpd": { clusterIP: "10.96.41.17", clusterIPs: ["10.96.41.17"], nodePort: 31000 },
+        "svc-clusterip-nginx": { clusterIP: "10.96.203.5", clusterIPs: ["10.96.203.5"] },
+        "svc-dualstack-nginx": { clusterIP: "10.96.91.153", clusterIPs: ["10.96.91.153"] },
       },
       kubeDnsIP: "10.96.0.10",
       apiServiceIP: "10.96.0.1",
@@ -284,11 +319,11 @@ describe("a healthy lab", () => {
     const diagram = (await valueOf(program.diagram)) ?? "";
     expect(diagram.split("\n")[0]).toMatch(/^(---|flowchart)/);
     const arrows = diagram.split("\n").filter((line) => /\s(-->|==>|-\.->)\|/.test(line));
-    // Checks between the same two boxes share an arrow: 30 passed checks on 15 arrows, the probe's 13 DNS
-    // lookups on one into kube-dns.
-    expect(arrows.filter((line) => /-->/.test(line))).toHaveLength(15);
-    expect(diagram).toContain('-->|"✓ 13 dns checks: 13 passed"| svc_kube_system_kube_dns');
-    expect(arrows.filter((line) => /-\.->/.test(line))).toHaveLength(2);
+    // Checks between the same two boxes share an arrow: 30 passed checks on 14 arrows; the probe's 13 DNS
+    // lookups and its AAAA lookup (skipped: no IPv6 here) on one into kube-dns, drawn as its worst.
+    expect(arrows.filter((line) => /-->/.test(line))).toHaveLength(14);
+    expect(diagram).toContain('-.->|"– 14 checks: 1 skipped, 13 passed"| svc_kube_system_kube_dns');
+    expect(arrows.filter((line) => /-\.->/.test(line))).toHaveLength(6);
     expect(arrows.filter((line) => /==>/.test(line))).toHaveLength(0);
   });
 
@@ -313,10 +348,10 @@ describe("a broken lab", () => {
   });
 
   it("still succeeds as an update and reports every failure with what to run", async () => {
-    expect(await valueOf(program.summary)).toMatchObject({ passed: 0, failed: 30, skipped: 2, total: 32 });
+    expect(await valueOf(program.summary)).toMatchObject({ passed: 0, failed: 30, skipped: 6, total: 36 });
     const report = (await valueOf(program.report)) ?? "";
-    const failedIds = CHECK_IDS.filter((id) => !OTHER_NODE_IDS.includes(id));
-    expect(report).toContain(`30/32 checks failed: ${failedIds.join(", ")} (2 skipped)`);
+    const failedIds = CHECK_IDS.filter((id) => !OTHER_NODE_IDS.includes(id) && !IPV6_IDS.includes(id));
+    expect(report).toContain(`30/36 checks failed: ${failedIds.join(", ")} (6 skipped)`);
     expect(report).toMatch(/^pod-demo\.closed-port\s+FAILED \(wrong-answer\)/m);
     expect(report).toContain(
       "FAILED pod-demo.closed-port: The pod routes by port: a port no container listens on is refused.\n" +
@@ -334,13 +369,17 @@ describe("a broken lab", () => {
   });
 });
 
-describe("a healthy lab on two nodes", () => {
+describe("a healthy lab on two dual-stack nodes", () => {
   let cluster: MockCluster;
   let program: Program;
   let results: CheckResult[];
 
   beforeAll(async () => {
-    ({ cluster, program } = await runProgram({}, "healthy", { runStrictGate: true, nodes: 2 }));
+    ({ cluster, program } = await runProgram({}, "healthy", {
+      runStrictGate: true,
+      nodes: 2,
+      dualStack: true,
+    }));
     results = (await valueOf(program.checks)) ?? [];
   });
 
@@ -364,9 +403,44 @@ describe("a healthy lab on two nodes", () => {
     });
   });
 
-  it("runs and passes every check, those across nodes included", () => {
+  it("runs and passes every check, those across nodes and over IPv6 included", () => {
     expect(results.map((r) => r.id)).toEqual(CHECK_IDS);
     expect(results.filter((r) => r.outcome !== "passed")).toEqual([]);
+  });
+
+  it("reaches pods and the dual-stack Service by their IPv6 addresses, and finds its AAAA record", async () => {
+    const byId = Object.fromEntries(results.map((r) => [r.id, r]));
+    expect(byId["ipv6.pod-to-pod.cross-node"]).toMatchObject({
+      target: "pod-nginx/cntr-nginx via [fd00:10:244:1::b]:80",
+      path: "cross-node",
+      sourceNode: "node-1",
+      targetNode: "node-2",
+      observed: "<title>Welcome to nginx!</title>",
+    });
+    expect(byId["ipv6.pod-to-pod.cross-node"]?.command).toMatch(/ 'http:\/\/\[fd00:10:244:1::b\]:80\/'$/);
+    expect(byId["ipv6.node-to-pod.pod-nginx.other-node"]).toMatchObject({
+      source: "node node-1 172.18.0.2 (host network)",
+      path: "cross-node",
+      observed: "<title>Welcome to nginx!</title>",
+    });
+    expect(byId["ipv6.service.svc-dualstack-nginx.cluster-ip"]).toMatchObject({
+      target: "svc-dualstack-nginx [fd00:10:96::56a6]:80 -> pod-nginx/cntr-nginx",
+      observed: "<title>Welcome to nginx!</title>",
+    });
+    expect(byId["ipv6.dns.svc-dualstack-nginx.aaaa"]).toMatchObject({
+      target: "nslookup -type=AAAA svc-dualstack-nginx.netlab.svc.cluster.local",
+      observed: "svc-dualstack-nginx.netlab.svc.cluster.local -> fd00:10:96::56a6 (server 10.96.0.10)",
+    });
+    // getent answers with the pod's IPv6 address, one of its own.
+    expect(byId["pod-demo.pod-name"]?.observed).toMatch(
+      /^pod-demo -> fd00:10:244::7 \(\/etc\/hosts, the pod's IPv6 address\); /,
+    );
+    const report = (await valueOf(program.report)) ?? "";
+    expect(report.split("\n")[0]).toMatch(/^network: 2 nodes, kube-proxy iptables, .*, IPv4\+IPv6, kubectl/);
+    const facts = await valueOf(program.facts);
+    expect(facts?.allPodIPs?.["pod-nginx"]).toEqual(["10.244.1.11", "fd00:10:244:1::b"]);
+    expect(facts?.services["svc-dualstack-nginx"]?.clusterIPs).toEqual(["10.96.91.153", "fd00:10:96::56a6"]);
+    expect(facts?.services["svc-clusterip-nginx"]?.clusterIPs).toEqual(["10.96.203.5"]);
   });
 
   it("says which checks cross nodes, and between which", () => {

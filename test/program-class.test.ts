@@ -11,11 +11,13 @@ const FORBIDDEN = ["nodes", "services", "kube-dns", "default"];
 
 describe("a learner with the admin role in their own namespace only", () => {
   it("builds the lab, skips what needs other rights with the reason, and names each read it could not make", async () => {
+    // On a dual-stack cluster, so that the IPv6 checks run too in the learner's namespace.
     const { cluster, program } = await runProgram(LEARNER, "healthy", {
       runStrictGate: true,
       nodes: 2,
       namespaceLabels: { "learner-2": {} },
       forbidden: FORBIDDEN,
+      dualStack: true,
     });
     const results = (await valueOf(program.checks)) ?? [];
     expect(results.filter((r) => r.outcome === "failed").map((r) => [r.id, r.observed])).toEqual([]);

@@ -123,6 +123,7 @@ describe("every key reaches the lab", () => {
     expect(endpoints.map((e) => [e.name, e.port, e.targetPort, e.nodePort])).toEqual([
       ["svc-nodeport-httpd", 8080, 80, 30500],
       ["web", 8081, 80, undefined],
+      ["svc-dualstack-nginx", 80, 80, undefined],
     ]);
     const httpdPorts = specOf(cluster.byName("kubernetes:core/v1:Service", "svc-nodeport-httpd"))
       .ports as Fields[];
@@ -160,6 +161,9 @@ describe("every key reaches the lab", () => {
       "service.svc-nodeport-httpd.node-port.same-node",
       "service.svc-nodeport-httpd.node-port.other-node",
       "service.web.cluster-ip",
+      // Without pod-demo, only the IPv6 checks that need no client of it.
+      "ipv6.node-to-pod.pod-nginx.other-node",
+      "ipv6.dns.svc-dualstack-nginx.aaaa",
     ]);
     const byId = Object.fromEntries(results.map((r) => [r.id, r]));
     expect(byId["service.web.cluster-ip"]?.source).toBe("pod-httpd/cntr-httpd");
@@ -181,9 +185,18 @@ describe("every key reaches the lab", () => {
   it("quotes every configured value in the commands", () => {
     const checks = cluster.ofType("command:local:Command").filter((c) => c.name.startsWith("checks-"));
     // On this one-node cluster the other-node checks are skipped, but each shares its command with the
-    // same-node check, which runs: every command runs kubectl.
+    // same-node check, which runs: every command runs kubectl, but the two of the IPv6 checks, all skipped
+    // on this IPv4-only cluster.
     const running = checks.filter((c) => /netlab_(step|batch|wait) /m.test(String(c.inputs.create)));
-    expect(running).toHaveLength(checks.length);
+    expect(
+      checks
+        .filter((c) => !running.includes(c))
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual([
+      "checks-pod/netlab-dns-probe,service/svc-dualstack-nginx",
+      "checks-pod/pod-nginx,probes/node",
+    ]);
     for (const command of running) {
       const script = String(command.inputs.create);
       expect(script).toContain(`--kubeconfig '${kubeconfig}'`);
@@ -225,14 +238,14 @@ describe("every key reaches the lab", () => {
   it("adds the strict-mode gate after every check; it passes when they all pass", async () => {
     const gate = await cluster.settled("command:local:Command", "strict-gate");
     expect(gate.inputs.environment).toMatchObject({ NETLAB_FAILED_CHECKS: "0" });
-    expect(gate.state.stdout).toBe("strict mode: no check failed (22 passed, 1 skipped)");
+    expect(gate.state.stdout).toBe("strict mode: no check failed (22 passed, 3 skipped)");
     const dependencies = cluster.request("command:local:Command", "strict-gate").dependencies;
     const checkCommands = cluster
       .ofType("command:local:Command")
       .filter((c) => c.name.startsWith("checks-"))
       .map((c) => `command:local:Command::${c.name}`);
-    // The 23 checks run in 10 commands, one per set of objects they test.
-    expect(checkCommands).toHaveLength(10);
+    // The 25 checks run in 12 commands, one per set of objects they test.
+    expect(checkCommands).toHaveLength(12);
     for (const name of checkCommands) expect(dependencies.some((urn) => urn.endsWith(name))).toBe(true);
   });
 });
@@ -279,7 +292,7 @@ describe("checks off", () => {
 describe("strict mode in a broken lab", () => {
   it("reports first, then fails the update naming each failed check", async () => {
     const { cluster, program } = await runProgram({ strict: "true" }, "broken", { runStrictGate: false });
-    expect(await valueOf(program.summary)).toMatchObject({ passed: 0, failed: 30, skipped: 2, total: 32 });
+    expect(await valueOf(program.summary)).toMatchObject({ passed: 0, failed: 30, skipped: 6, total: 36 });
     const gate = await cluster.settled("command:local:Command", "strict-gate");
     const env = { ...process.env, ...(gate.inputs.environment as Record<string, string>) };
     let failure: { status: number; stderr: string } | undefined;
@@ -290,7 +303,7 @@ describe("strict mode in a broken lab", () => {
     }
     expect(failure?.status).toBe(1);
     expect(failure?.stderr).toMatch(
-      /^strict mode: 30 of 32 checks failed: pod-demo\.localhost, pod-demo\.pod-ip, /,
+      /^strict mode: 30 of 36 checks failed: pod-demo\.localhost, pod-demo\.pod-ip, /,
     );
     // The gate repeats the report from its table on (the network lines above it are the run's, not a failure).
     const report = (await valueOf(program.report)) ?? "";

@@ -76,12 +76,16 @@ async function expectClusterValues({ program, walkthrough }: Run): Promise<void>
     expect(walkthrough).toContain(`| \`${node.name}\` | \`${node.internalIP}\` |`);
     expect(diagram).toContain(node.internalIP);
   }
+  // Every address of a pod or Service, its IPv4 one first (two on a dual-stack cluster).
   for (const pod of (await valueOf(program.pods)) ?? []) {
-    expect(walkthrough).toContain(`| \`${pod.name}\` | \`${pod.ip}\` | \`${pod.node}\` |`);
+    const ips = (facts?.allPodIPs?.[pod.name] ?? [pod.ip]).join(", ");
+    expect(ips.startsWith(pod.ip)).toBe(true);
+    expect(walkthrough).toContain(`| \`${pod.name}\` | \`${ips}\` | \`${pod.node}\` |`);
     expect(diagram).toContain(pod.ip);
   }
   for (const [name, service] of Object.entries(facts?.services ?? {})) {
-    expect(walkthrough).toContain(`| \`netlab/${name}\` | \`${service.clusterIP}\` |`);
+    const ips = (service.clusterIPs ?? [service.clusterIP]).join(", ");
+    expect(walkthrough).toContain(`| \`netlab/${name}\` | \`${ips}\` |`);
     expect(diagram).toContain(service.clusterIP);
   }
   expect(walkthrough).toContain(`| \`kube-system/kube-dns\` | \`${facts?.kubeDnsIP}\` |`);
@@ -100,6 +104,7 @@ describe("the walkthrough output", () => {
       "3. From pod to pod",
       "4. Cluster DNS: kube-dns",
       "5. Services: kubectl expose",
+      "6. IPv6 on a dual-stack cluster",
     ]);
     // What the cluster answered comes from the raw outputs of the run: the files and answers themselves.
     expect(healthy.walkthrough).toContain("  10.244.0.7\tpod-demo\n");
@@ -114,16 +119,16 @@ describe("the walkthrough output", () => {
     }
   });
 
-  it("agrees with the other outputs of a broken lab, on two nodes, and with checks left out", async () => {
+  it("agrees with the other outputs of a broken lab, on two dual-stack nodes, and with checks left out", async () => {
     const broken = await run({}, "broken");
     await expectAgreement(broken);
     expect(broken.results.every((r) => r.outcome !== "failed" || r.diagnosis !== undefined)).toBe(true);
-    const twoNodes = await run({}, "healthy", { runStrictGate: true, nodes: 2 });
+    const twoNodes = await run({}, "healthy", { runStrictGate: true, nodes: 2, dualStack: true });
     await expectAgreement(twoNodes);
     await expectClusterValues(twoNodes);
     const selected = await run({ checksOnly: "dns.*,pod-demo.localhost", checksSkip: "*.tcp" });
     await expectAgreement(selected);
-    expect(selected.walkthrough).toContain("**13 passed, 0 failed, 0 skipped, of 13 checks.** 19 left out");
+    expect(selected.walkthrough).toContain("**13 passed, 0 failed, 0 skipped, of 13 checks.** 23 left out");
     expect(selected.walkthrough).toMatch(/^No check of this section ran in this run\. Left out by /m);
   });
 

@@ -54,7 +54,7 @@ describe("the lab's namespace and provider", () => {
       ...cluster.ofType("kubernetes:core/v1:Service"),
       ...cluster.ofType("kubernetes:apps/v1:DaemonSet"),
     ];
-    expect(objects.length).toBe(7);
+    expect(objects.length).toBe(8);
     for (const object of objects) expect((object.inputs.metadata as Fields).namespace).toBe("netlab");
   });
 
@@ -70,7 +70,7 @@ describe("the lab's namespace and provider", () => {
     const provider = cluster.request("pulumi:providers:kubernetes", "cluster");
     expect(provider).toBeDefined();
     const kubernetesRequests = cluster.requests.filter((r) => r.type.startsWith("kubernetes:"));
-    expect(kubernetesRequests.length).toBe(8);
+    expect(kubernetesRequests.length).toBe(9);
     for (const request of kubernetesRequests) expect(request.provider).toMatch(/::cluster::cluster-id$/);
   });
 });
@@ -152,9 +152,22 @@ describe("kubectl expose: the services", () => {
     expect(spec.ports[0]?.nodePort).toBeUndefined();
   });
 
+  it("adds pod-nginx's dual-stack Service for the IPv6 checks, and leaves the tutorial's as kubectl expose makes them", () => {
+    const spec = service("svc-dualstack-nginx").spec as Record<string, unknown>;
+    expect(spec).toMatchObject({
+      type: "ClusterIP",
+      ipFamilyPolicy: "PreferDualStack",
+      ports: [{ port: 80, targetPort: 80 }],
+    });
+    for (const name of ["svc-nodeport-httpd", "svc-clusterip-nginx"]) {
+      expect((service(name).spec as Record<string, unknown>).ipFamilyPolicy).toBeUndefined();
+    }
+  });
+
   it.each([
     ["svc-nodeport-httpd", "pod-httpd"],
     ["svc-clusterip-nginx", "pod-nginx"],
+    ["svc-dualstack-nginx", "pod-nginx"],
   ])("%s selects exactly %s", (serviceName, podName) => {
     const selector = service(serviceName).spec.selector;
     const selected = cluster
@@ -189,6 +202,18 @@ describe("kubectl expose: the services", () => {
           short: "svc-clusterip-nginx",
           namespaced: "svc-clusterip-nginx.netlab",
           fqdn: "svc-clusterip-nginx.netlab.svc.cluster.local",
+        },
+      },
+      {
+        name: "svc-dualstack-nginx",
+        clusterIP: "10.96.91.153",
+        port: 80,
+        targetPort: 80,
+        nodePort: undefined,
+        dnsNames: {
+          short: "svc-dualstack-nginx",
+          namespaced: "svc-dualstack-nginx.netlab",
+          fqdn: "svc-dualstack-nginx.netlab.svc.cluster.local",
         },
       },
     ]);

@@ -47,9 +47,14 @@ for (const r of results) {
 
 // What each check should have come to in this mode.
 const oneNode = nodes.length === 1;
-const needsSecondNode = (r) => /\.other-node$/.test(r.id);
+const needsSecondNode = (r) => /\.(other-node|cross-node)$/.test(r.id);
+// The IPv6 checks run where the cluster gives pods IPv6 addresses (cluster.sh up --ip-family dual), and are
+// skipped elsewhere, saying so.
+const dualStack = pods.some((p) => (p.status.podIPs ?? []).some((ip) => ip.ip.includes(":")));
+const overIPv6 = (r) => r.section === "ipv6";
 const fromHostNetwork = (r) => r.from?.kind === "node";
 const expectedOutcome = (r) => {
+  if (overIPv6(r) && !dualStack) return ["skipped"];
   if (mode === "baseline" && fromHostNetwork(r)) return ["skipped"];
   if (oneNode && needsSecondNode(r)) return ["skipped"];
   if (mode === "broken-nginx-target" && r.id === "service.svc-clusterip-nginx.cluster-ip") return ["failed", "refused"];
@@ -123,18 +128,24 @@ for (const r of results) {
 const podIP = Object.fromEntries(pods.map((p) => [p.metadata.name, p.status.podIP]));
 for (const [name, ip] of Object.entries(outputs.facts.podIPs)) same(ip, podIP[name], `facts.podIPs.${name}`);
 for (const p of outputs.pods) same(p.ip, podIP[p.name], `pods[${p.name}].ip`);
+const podIPs = Object.fromEntries(pods.map((p) => [p.metadata.name, (p.status.podIPs ?? []).map((ip) => ip.ip)]));
+for (const [name, ips] of Object.entries(outputs.facts.allPodIPs ?? {})) same(ips, podIPs[name], `facts.allPodIPs.${name}`);
+for (const r of results.filter((result) => overIPv6(result) && result.outcome === "skipped")) {
+  expect(/no IPv6 (address|ClusterIP)/.test(r.skipReason ?? ""), `${r.id}: skipped for ${r.skipReason}, not for the family`);
+}
 same(outputs.facts.kubeDnsIP, kubeDns.spec.clusterIP, "facts.kubeDnsIP");
 for (const svc of services) {
   const name = svc.metadata.name;
   const fact = outputs.facts.services[name];
   same(fact?.clusterIP, svc.spec.clusterIP, `facts.services.${name}.clusterIP`);
+  same(fact?.clusterIPs, svc.spec.clusterIPs, `facts.services.${name}.clusterIPs`);
   const endpoint = outputs.serviceEndpoints.find((e) => e.name === name);
   same(endpoint?.clusterIP, svc.spec.clusterIP, `serviceEndpoints[${name}].clusterIP`);
   if (svc.spec.type === "NodePort") same(fact?.nodePort, svc.spec.ports[0].nodePort, `facts.services.${name}.nodePort`);
 }
 // The network the lab found, as the e2e cluster is wired (e2e/cluster/cluster.sh): kube-proxy in the mode it
 // was brought up with on every node ($NETLAB_E2E_PROXY_MODE, run.sh reads it), pod traffic routed between
-// the nodes on veths (no tunnel), MTU 1500, IPv4 only.
+// the nodes on veths (no tunnel), MTU 1500, IPv4 only or IPv4+IPv6 as it was brought up.
 const proxyMode = process.env.NETLAB_E2E_PROXY_MODE || "iptables";
 if (mode === "healthy") {
   const network = outputs.facts.network;
@@ -147,7 +158,9 @@ if (mode === "healthy") {
   same(network?.podMTU, 1500, "facts.network.podMTU");
   const first = outputs.report.split("\n")[0];
   expect(
-    first.startsWith(`network: ${outputs.facts.nodes.length} nodes, kube-proxy ${proxyMode}, routed (pod MTU 1500, link 1500), IPv4`),
+    first.startsWith(
+      `network: ${outputs.facts.nodes.length} nodes, kube-proxy ${proxyMode}, routed (pod MTU 1500, link 1500), ${dualStack ? "IPv4+IPv6" : "IPv4,"}`,
+    ),
     `the report's first line says ${first}`,
   );
 }

@@ -15,6 +15,7 @@ describe("labObjects", () => {
       { kind: "Pod", name: "pod-nginx" },
       { kind: "Service", name: "svc-nodeport-httpd" },
       { kind: "Service", name: "svc-clusterip-nginx" },
+      { kind: "Service", name: "svc-dualstack-nginx" },
       { kind: "Pod", name: "netlab-dns-probe" },
       { kind: "DaemonSet", name: "netlab-node-probe" },
     ]);

@@ -25,6 +25,15 @@ export const WORLD = {
     "pod-backend-a": "10.244.0.30",
     "pod-backend-b": "10.244.1.31",
   } as Record<string, string>,
+  /** Each pod's IPv6 address on a dual-stack cluster (MockOptions.dualStack), in the e2e cluster's ranges. */
+  podIPv6s: {
+    "pod-demo": "fd00:10:244::7",
+    "pod-httpd": "fd00:10:244:1::a",
+    "pod-nginx": "fd00:10:244:1::b",
+    "netlab-dns-probe": "fd00:10:244::14",
+    "pod-backend-a": "fd00:10:244::1e",
+    "pod-backend-b": "fd00:10:244:1::1f",
+  } as Record<string, string>,
   serves: {
     "pod-demo": { "80": "httpd" },
     "pod-httpd": { "80": "httpd" },
@@ -32,10 +41,13 @@ export const WORLD = {
     "pod-backend-a": { "8080": "agnhost" },
     "pod-backend-b": { "8080": "agnhost" },
   } as Record<string, Record<string, string>>,
-  serviceIPs: { "svc-nodeport-httpd": "10.96.41.17", "svc-clusterip-nginx": "10.96.203.5" } as Record<
-    string,
-    string
-  >,
+  serviceIPs: {
+    "svc-nodeport-httpd": "10.96.41.17",
+    "svc-clusterip-nginx": "10.96.203.5",
+    "svc-dualstack-nginx": "10.96.91.153",
+  } as Record<string, string>,
+  /** The IPv6 ClusterIP of a Service that asks for both families, on a dual-stack cluster. */
+  serviceIPv6s: { "svc-dualstack-nginx": "fd00:10:96::56a6" } as Record<string, string>,
 };
 
 /**

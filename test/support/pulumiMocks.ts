@@ -126,6 +126,11 @@ export interface MockOptions {
   nodePortHolders?: { namespace: string; service: string; port: number }[];
   /** The cluster's ingress controller (the IngressClass traefik) and Gateway API (the GatewayClass traefik). */
   controllers?: { ingress?: boolean; gateway?: boolean; silent?: boolean };
+  /**
+   * A dual-stack cluster: every pod gets an IPv6 address besides its IPv4 one (status.podIPs), and a Service
+   * that asks for both families (PreferDualStack, RequireDualStack) an IPv6 ClusterIP (spec.clusterIPs).
+   */
+  dualStack?: boolean;
 }
 
 export class MockCluster {
@@ -198,6 +203,7 @@ export class MockCluster {
       const selector = spec.selector as Record<string, string>;
       services[String(field(r.state, "metadata").name)] = {
         clusterIP: spec.clusterIP,
+        clusterIPs: spec.clusterIPs,
         port: port.port,
         targetPort: String(port.targetPort),
         nodePort: port.nodePort,
@@ -218,6 +224,7 @@ export class MockCluster {
       const name = String(field(r.state, "metadata").name);
       pods[name] = {
         ip: field(r.state, "status").podIP,
+        ips: ((field(r.state, "status").podIPs ?? []) as { ip: string }[]).map(({ ip }) => ip),
         node: field(r.state, "spec").nodeName,
         serves: WORLD.serves[name] ?? {},
       };
@@ -275,11 +282,14 @@ export class MockCluster {
         const nodeName = this.nodeFor(name, spec);
         const hostIP = this.nodes.find((node) => node.name === nodeName)?.internalIP ?? WORLD.nodeIP;
         const podIP = spec.hostNetwork ? hostIP : (WORLD.podIPs[name] ?? "10.244.9.9");
+        const podIPv6 = WORLD.podIPv6s[name] ?? "fd00:10:244:9::9";
+        const dual = this.options.dualStack === true && spec.hostNetwork !== true;
+        const podIPs = (dual ? [podIP, podIPv6] : [podIP]).map((ip) => ({ ip }));
         return {
           ...inputs,
           metadata,
           spec: { ...spec, nodeName },
-          status: { phase: "Running", podIP, hostIP },
+          status: { phase: "Running", podIP, podIPs, hostIP },
         };
       }
       case "kubernetes:core/v1:Service": {
@@ -290,7 +300,14 @@ export class MockCluster {
           ...(spec.type === "NodePort" ? { nodePort: port.nodePort ?? this.nextNodePort++ } : {}),
         }));
         const clusterIP = WORLD.serviceIPs[name] ?? `10.96.77.${this.nextServiceIP++}`;
-        return { ...inputs, metadata, spec: { ...spec, ports, clusterIP } };
+        const bothFamilies =
+          this.options.dualStack === true &&
+          ["PreferDualStack", "RequireDualStack"].includes(String(spec.ipFamilyPolicy));
+        const clusterIPs = bothFamilies
+          ? [clusterIP, WORLD.serviceIPv6s[name] ?? `fd00:10:96::77:${this.nextServiceIP++}`]
+          : [clusterIP];
+        const ipFamilies = bothFamilies ? ["IPv4", "IPv6"] : ["IPv4"];
+        return { ...inputs, metadata, spec: { ...spec, ports, clusterIP, clusterIPs, ipFamilies } };
       }
       case "command:local:Command":
         if (args.name === "strict-gate" && !this.options.runStrictGate) return inputs;

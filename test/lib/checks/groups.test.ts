@@ -34,7 +34,7 @@ describe("groupChecks", () => {
       "node-to-pod.pod-demo.same-node",
       "node-to-pod.pod-demo.other-node",
     ]);
-    expect(groups).toHaveLength(12);
+    expect(groups).toHaveLength(16);
   });
 });
 

@@ -548,3 +548,87 @@ describe("checks through a Service wait for its endpoint first", () => {
     );
   });
 });
+
+describe("on a dual-stack cluster (test/fixtures/network/dual-*)", () => {
+  const podName = (otherAddresses?: string[]) =>
+    plan(
+      {
+        type: "http-by-name",
+        name: "client-1",
+        address: "10.244.0.12",
+        ...(otherAddresses === undefined ? {} : { otherAddresses }),
+        marker: "It works!",
+      },
+      2,
+    );
+  const getent = () => step(capture("network", "dual-getent-hosts-pod-name"));
+  const page = () => step(capture("network", "dual-curl-pod-ipv6"));
+
+  it("takes the pod's IPv6 address from getent as its own, and says so", () => {
+    expect(judgeCheck(podName(["fd00:10:244::c"]), [getent(), page()])).toMatchObject({
+      outcome: "passed",
+      observed:
+        "client-1 -> fd00:10:244::c (/etc/hosts, the pod's IPv6 address); <html><body><h1>It works!</h1></body></html>",
+    });
+  });
+
+  it("still fails an address that is none of the pod's", () => {
+    expect(judgeCheck(podName(), [getent(), page()])).toMatchObject({
+      outcome: "failed",
+      failure: "wrong-answer",
+      observed: "client-1 resolves to fd00:10:244::c, not the pod IP 10.244.0.12",
+    });
+    expect(judgeCheck(podName(["fd00:10:244::d"]), [getent(), page()]).observed).toBe(
+      "client-1 resolves to fd00:10:244::c, not one of the pod's IPs 10.244.0.12, fd00:10:244::d",
+    );
+  });
+
+  const lookup = (address: string) =>
+    plan({ type: "dns", name: "web-2-dual.netlab-dual-capture.svc.cluster.local", address });
+
+  it("passes a lookup whose A and AAAA answers hold the address wanted, of either family", () => {
+    const answer = step(capture("network", "dual-nslookup-service"));
+    const observed =
+      "web-2-dual.netlab-dual-capture.svc.cluster.local -> 10.96.91.153, fd00:10:96::56a6 (server 10.96.0.10)";
+    expect(judgeCheck(lookup("10.96.91.153"), [answer])).toMatchObject({ outcome: "passed", observed });
+    expect(judgeCheck(lookup("fd00:10:96::56a6"), [answer])).toMatchObject({ outcome: "passed", observed });
+  });
+
+  it("says when the answer has no address of the family wanted", () => {
+    const onlyA = text(
+      fixtureText("network", "dual-nslookup-service.stdout").replace(
+        /Name:[^\n]*\nAddress: fd00[^\n]*\n/,
+        "",
+      ),
+    );
+    expect(judgeCheck(lookup("fd00:10:96::56a6"), [step(onlyA)])).toMatchObject({
+      outcome: "failed",
+      failure: "wrong-answer",
+      observed:
+        "web-2-dual.netlab-dual-capture.svc.cluster.local -> 10.96.91.153 (server 10.96.0.10): no IPv6 address in the answer, fd00:10:96::56a6 wanted",
+    });
+  });
+});
+
+describe("an AAAA lookup (test/fixtures/network/dual-nslookup-aaaa*)", () => {
+  const aaaa = (name: string) => plan({ type: "dns", name, address: "fd00:10:96::653f" });
+
+  it("passes on the Service's IPv6 ClusterIP", () => {
+    const name = "web-dual.netlab-aaaa-capture.svc.cluster.local";
+    expect(judgeCheck(aaaa(name), [step(capture("network", "dual-nslookup-aaaa"))])).toMatchObject({
+      outcome: "passed",
+      observed: `${name} -> fd00:10:96::653f (server 10.96.0.10)`,
+    });
+  });
+
+  it("fails a Service without an IPv6 ClusterIP as a name without that family's address", () => {
+    const name = "web-v4.netlab-aaaa-capture.svc.cluster.local";
+    const result = judgeCheck(aaaa(name), [step(capture("network", "dual-nslookup-aaaa-single-stack"))]);
+    expect(result).toMatchObject({ outcome: "failed", failure: "dns-failure" });
+    expect(result.observed).toMatch(
+      new RegExp(
+        `^${name.replace(/\./g, "\\.")} exists but has no IPv6 address \\(server 10\\.96\\.0\\.10\\) \\(no-answer\\): `,
+      ),
+    );
+  });
+});

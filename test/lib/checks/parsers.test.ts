@@ -215,3 +215,36 @@ describe("parseHostsFile and parseHeadSections", () => {
     expect(sections.get(path.join(dir, "hosts"))).toBe("127.0.0.1 localhost\n10.244.0.7 pod-demo\n");
   });
 });
+
+describe("parseNslookup on a dual-stack cluster (test/fixtures/network/dual-*)", () => {
+  it("reads both answers of a dual-stack Service, A then AAAA, past bind's recursion remarks", () => {
+    const { stdout, stderr, exit } = capture("network", "dual-nslookup-service");
+    expect(stdout).toContain(";; Got recursion not available from 10.96.0.10");
+    expect(parseNslookup(stdout, stderr, exit)).toEqual({
+      server: "10.96.0.10",
+      name: "web-2-dual.netlab-dual-capture.svc.cluster.local",
+      addresses: ["10.96.91.153", "fd00:10:96::56a6"],
+      error: undefined,
+    });
+  });
+});
+
+describe("parseNslookup of an AAAA lookup (test/fixtures/network/dual-nslookup-aaaa*)", () => {
+  it("reads a dual-stack Service's IPv6 ClusterIP", () => {
+    const { stdout, stderr, exit } = capture("network", "dual-nslookup-aaaa");
+    expect(parseNslookup(stdout, stderr, exit)).toEqual({
+      server: "10.96.0.10",
+      name: "web-dual.netlab-aaaa-capture.svc.cluster.local",
+      addresses: ["fd00:10:96::653f"],
+      error: undefined,
+    });
+  });
+
+  it("tells a name without an AAAA record (exit 0) from one that does not exist", () => {
+    const { stdout, stderr, exit } = capture("network", "dual-nslookup-aaaa-single-stack");
+    expect(exit).toBe(0);
+    expect(parseNslookup(stdout, stderr, exit)).toMatchObject({ addresses: [], error: "no-answer" });
+    const gone = capture("nslookup-bind", "nxdomain");
+    expect(parseNslookup(gone.stdout, gone.stderr, gone.exit).error).toBe("nxdomain");
+  });
+});

@@ -9,7 +9,7 @@ import {
   testedPod,
   testedService,
 } from "../../../lib/checks/tested";
-import { topologyOf, TWO_NODES } from "./scenarios/lab";
+import { DUAL_STACK, topologyOf, TWO_NODES } from "./scenarios/lab";
 
 const facts = TWO_NODES;
 
@@ -23,9 +23,11 @@ describe("planChecks", () => {
     ];
     for (const raw of configs) {
       const topology = topologyOf(raw);
-      expect(planChecks(topology, facts).map((p) => p.id)).toEqual(
-        planChecks(topology, UNRESOLVED_FACTS).map((p) => p.id),
-      );
+      for (const live of [facts, DUAL_STACK]) {
+        expect(planChecks(topology, live).map((p) => p.id)).toEqual(
+          planChecks(topology, UNRESOLVED_FACTS).map((p) => p.id),
+        );
+      }
     }
   });
 
@@ -54,12 +56,14 @@ describe("planChecks", () => {
 
   it("needs no facts but those about the objects a check tests, so a check waits for nothing else", () => {
     const topology = topologyOf();
-    for (const plan of planChecks(topology, facts)) {
-      const partial = factsAbout(facts, plan.tests);
-      expect(
-        planChecks(topology, partial).find((p) => p.id === plan.id),
-        plan.id,
-      ).toEqual(plan);
+    for (const live of [facts, DUAL_STACK]) {
+      for (const plan of planChecks(topology, live)) {
+        const partial = factsAbout(live, plan.tests);
+        expect(
+          planChecks(topology, partial).find((p) => p.id === plan.id),
+          plan.id,
+        ).toEqual(plan);
+      }
     }
   });
 });
@@ -72,6 +76,7 @@ function factsAbout(all: LiveFacts, objects: readonly TestedObject[]): LiveFacts
   return {
     ...all,
     podIPs: pick(all.podIPs, names.pods),
+    ...(all.allPodIPs === undefined ? {} : { allPodIPs: pick(all.allPodIPs, names.pods) }),
     podNodes: pick(all.podNodes, names.pods),
     nodeProbes: names.nodeProbes ? all.nodeProbes : {},
     services: pick(all.services, names.services),
@@ -96,7 +101,7 @@ describe("checks that need more than the cluster gives", () => {
 
   it("skips what needs a second node on a one-node cluster, and runs nothing for it", () => {
     const oneNode: LiveFacts = {
-      ...facts,
+      ...DUAL_STACK,
       podNodes: {
         "pod-demo": "node-1",
         "pod-httpd": "node-1",
@@ -110,20 +115,26 @@ describe("checks that need more than the cluster gives", () => {
     expect(skipped.map((p) => [p.id, p.steps.length, p.path])).toEqual([
       ["node-to-pod.pod-demo.other-node", 0, "cross-node"],
       ["service.svc-nodeport-httpd.node-port.other-node", 0, "cross-node"],
+      ["ipv6.pod-to-pod.cross-node", 0, "same-node"],
+      ["ipv6.node-to-pod.pod-nginx.other-node", 0, "cross-node"],
     ]);
     expect(skipped[0]?.skipReason).toBe(
       "the cluster has no other schedulable node with a node probe than node-1 (nodes: node-1)",
     );
+    expect(skipped[2]?.skipReason).toBe(
+      "no server pod of the lab runs on another node than pod-demo's (node-1)",
+    );
   });
 
   it("skips every node check with the reason when the node probes cannot run", () => {
-    const noHostNetwork: LiveFacts = { ...facts, nodeProbeSkipReason: "hostNetwork is forbidden" };
+    const noHostNetwork: LiveFacts = { ...DUAL_STACK, nodeProbeSkipReason: "hostNetwork is forbidden" };
     const skipped = planChecks(topologyOf(), noHostNetwork).filter((p) => p.skipReason !== undefined);
     expect(skipped.map((p) => p.id)).toEqual([
       "node-to-pod.pod-demo.same-node",
       "node-to-pod.pod-demo.other-node",
       "service.svc-nodeport-httpd.node-port.same-node",
       "service.svc-nodeport-httpd.node-port.other-node",
+      "ipv6.node-to-pod.pod-nginx.other-node",
     ]);
     expect(new Set(skipped.map((p) => p.skipReason))).toEqual(new Set(["hostNetwork is forbidden"]));
   });

@@ -6,10 +6,13 @@ import type { LiveFacts } from "../../../lib/checks/lab";
 import { planChecks } from "../../../lib/checks/plan";
 import type { CheckPlan, CheckResult, StepResult } from "../../../lib/checks/types";
 import { type Capture, capture, fixtureText } from "../../support/fixtures";
-import { TWO_NODES, topologyOf } from "../checks/scenarios/lab";
+import { DUAL_STACK, topologyOf } from "../checks/scenarios/lab";
 
-/** The two-node facts of the planner's tests: pod-demo's IP and the ClusterIPs are those of the captures. */
-export const FACTS = { ...TWO_NODES, kubeDnsIP: "10.96.0.10", apiServiceIP: "10.96.0.1" };
+/**
+ * The two-node facts of the planner's tests, dual-stack: pod-demo's IP and the ClusterIPs are those of the
+ * captures (svc-dualstack-nginx's those of test/fixtures/network/dual-*).
+ */
+export const FACTS = { ...DUAL_STACK, kubeDnsIP: "10.96.0.10", apiServiceIP: "10.96.0.1" };
 
 /** A step result as the runner reports a command that printed `c`. */
 export function stepOf(c: Capture, extra: Partial<StepResult> = {}): StepResult {
@@ -32,6 +35,14 @@ const page = (tool: "curl" | "bash-tcp", marker: string) =>
 /** The nslookup captures by the name looked up (bind's nslookup, the DNS probe's tool). */
 function lookupCapture(name: string): Capture {
   if (name === "kubernetes.default") return capture("nslookup-bind", "kubernetes-default");
+  if (name.startsWith("svc-dualstack-nginx.")) {
+    // Captured on the dual-stack e2e cluster for a Service of another name, with the same ClusterIPs.
+    const dual = capture("network", "dual-nslookup-service");
+    return {
+      ...dual,
+      stdout: dual.stdout.replaceAll("web-2-dual.netlab-dual-capture.", "svc-dualstack-nginx.netlab."),
+    };
+  }
   const form = name.endsWith(".svc.cluster.local")
     ? "fqdn"
     : name.includes(".")

@@ -45,11 +45,12 @@ describe("the walkthrough of a healthy lab on two nodes, from captured outputs",
       "3. From pod to pod",
       "4. Cluster DNS: kube-dns",
       "5. Services: kubectl expose",
+      "6. IPv6 on a dual-stack cluster",
     ]);
     expect([...markdown.matchAll(/^### (\S+): (.+)$/gm)].map((m) => [m[1], m[2]])).toEqual(
       lab.results.map((r) => [r.id, outcomeLabel(r)]),
     );
-    expect(markdown).toContain("\n**32 passed, 0 failed, 0 skipped, of 32 checks.**\n");
+    expect(markdown).toContain("\n**36 passed, 0 failed, 0 skipped, of 36 checks.**\n");
     expect(sectionPart(markdown, "4. Cluster DNS: kube-dns")).toContain(
       "18 checks: 18 passed, 0 failed, 0 skipped.",
     );
@@ -59,10 +60,11 @@ describe("the walkthrough of a healthy lab on two nodes, from captured outputs",
     const cluster = sectionPart(markdown, "The cluster");
     expect(cluster).toContain("| `node-1` | `172.18.0.2` | `netlab-node-probe-k7x2p` | yes |");
     expect(cluster).toContain("| `node-2` | `172.18.0.3` | `netlab-node-probe-m4q9z` | no |");
-    expect(cluster).toContain("| `pod-nginx` | `10.244.1.11` | `node-2` |");
+    expect(cluster).toContain("| `pod-nginx` | `10.244.1.11, fd00:10:244:1::b` | `node-2` |");
     expect(cluster).toContain("| `kube-system/kube-dns` | `10.96.0.10` | - |");
     expect(cluster).toContain("| `default/kubernetes` | `10.96.0.1` | - |");
     expect(cluster).toContain("| `netlab/svc-nodeport-httpd` | `10.96.41.17` | `31000` |");
+    expect(cluster).toContain("| `netlab/svc-dualstack-nginx` | `10.96.91.153, fd00:10:96::56a6` | - |");
   });
 
   it("gives each check's claim, ends, rerun command, one line per step, and verdict as `checks` does", () => {
@@ -240,7 +242,7 @@ describe("the walkthrough of awkward values", () => {
     expect(markdown).not.toMatch(/(?<!\\)<angle/);
     // Every check is listed, in the section its id names, after the tutorial's own.
     expect((markdown.match(/^### /gm) ?? []).length).toBe(results.length);
-    expect(markdown).toMatch(/^## 6\. Other checks$/m);
+    expect(markdown).toMatch(/^## 7\. Other checks$/m);
   });
 });
 

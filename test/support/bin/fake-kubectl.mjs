@@ -165,7 +165,8 @@ export function respond(argv, env) {
         : selected
             .map((name) => (world.pods || {})[name] || {})
             .filter((p) => p.ip)
-            .map((p) => `${p.ip}=true\n${p.ip}@${p.node || ""}\n`)
+            // On a dual-stack cluster a slice per family: each lists the pod's address of its family.
+            .flatMap((p) => (p.ips && p.ips.length > 0 ? p.ips : [p.ip]).map((ip) => `${ip}=true\n${ip}@${p.node || ""}\n`))
             .join("");
       return answer(`${endpoints}changed=${env.FAKE_KUBECTL_ENDPOINTS_CHANGED || ""}\n`);
     }
@@ -225,7 +226,10 @@ export function respond(argv, env) {
   function served(host, port) {
     const self = pods[pod] || {};
     if (host === "localhost" || host === "127.0.0.1" || host === pod) return (self.serves || {})[port];
-    for (const p of Object.values(pods)) if (p.ip === host && p.serves && p.serves[port]) return p.serves[port];
+    for (const p of Object.values(pods)) {
+      const own = p.ip === host || (p.ips || []).includes(host);
+      if (own && p.serves && p.serves[port]) return p.serves[port];
+    }
     const found = serviceAt(host, port);
     // A Service whose selector matches no pod has nothing behind it.
     return found && ((pods[found.service.pod] || {}).serves || {})[found.service.targetPort];
@@ -235,7 +239,7 @@ export function respond(argv, env) {
   // (viaNode: that node, when it is one of world.nodes).
   function serviceAt(host, port) {
     for (const [name, s] of Object.entries(services)) {
-      const names = [name, `${name}.${world.namespace}`, `${name}.${world.namespace}.svc.${world.clusterDomain}`, s.clusterIP];
+      const names = [name, `${name}.${world.namespace}`, `${name}.${world.namespace}.svc.${world.clusterDomain}`, s.clusterIP, ...(s.clusterIPs || [])];
       const viaNode = (world.nodes || []).find((n) => n.internalIP === host);
       const byName = names.includes(host) && Number(port) === s.port;
       const byNodePort = (viaNode !== undefined || host === world.nodeIP) && Number(port) === s.nodePort;
@@ -244,6 +248,8 @@ export function respond(argv, env) {
     return undefined;
   }
 
+  // A URL's host as an address: an IPv6 literal without its brackets.
+  const hostOf = (url) => url.hostname.replace(/^\[(.*)\]$/, "$1");
   const page = (group, kind) => captured(group, kind === "httpd" ? "httpd-it-works" : "nginx-welcome");
 
   // The host address of the node a node probe runs on: probe pods are named by their node's place in the list.
@@ -260,7 +266,7 @@ export function respond(argv, env) {
   // always the same one.
   function agnhostAnswer(urlText, index) {
     const url = new URL(urlText);
-    const found = serviceAt(url.hostname, url.port || "80");
+    const found = serviceAt(hostOf(url), url.port || "80");
     if (found !== undefined) {
       const { service: s, viaNode } = found;
       const backends = (s.pods || []).filter((p) => ((pods[p] || {}).serves || {})[s.targetPort] === "agnhost");
@@ -292,6 +298,22 @@ export function respond(argv, env) {
     return captured("ingress", lands === "httpd" ? "ingress-host-httpd" : "ingress-path-nginx-page");
   }
 
+  // `nslookup -type=AAAA <name>` as bind's nslookup answered it on the dual-stack e2e cluster: a Service's
+  // IPv6 ClusterIP, or no answer for a Service without one (test/fixtures/network/dual-nslookup-aaaa*),
+  // with this Service's name and address put in.
+  function aaaaAnswer(name) {
+    const domain = `${world.namespace}.svc.${world.clusterDomain}`;
+    const found = Object.entries(services).find(([service]) => [service, `${service}.${world.namespace}`, `${service}.${domain}`].includes(name));
+    if (found === undefined) return captured("nslookup-bind", "nxdomain");
+    const [service, s] = found;
+    const v6 = (s.clusterIPs || []).find((ip) => ip.includes(":"));
+    const c = captured("network", v6 === undefined ? "dual-nslookup-aaaa-single-stack" : "dual-nslookup-aaaa");
+    const stdout = c.stdout
+      .replace(/web-(dual|v4)\.netlab-aaaa-capture\.svc\.cluster\.local/g, `${service}.${domain}`)
+      .replace(/fd00:10:96::[0-9a-f:]+/g, v6 || "");
+    return { ...c, stdout };
+  }
+
   function run(command) {
     const [tool] = command;
     if (tool === "timeout" && command[2] === "bash" && /sha256sum/.test(command[4] || "")) {
@@ -313,7 +335,7 @@ export function respond(argv, env) {
       const agnhost = agnhostAnswer(command[command.length - 1], 0);
       if (agnhost !== undefined) return agnhost;
       const url = new URL(command[command.length - 1]);
-      const kind = served(url.hostname, url.port || "80");
+      const kind = served(hostOf(url), url.port || "80");
       if (!broken) return kind ? page("curl", kind) : captured("curl", "refused");
       if (kind === undefined) return page("curl", "httpd"); // a closed port that answers
       if (/^svc-/.test(url.hostname)) return captured("curl", "resolve-failure");
@@ -329,8 +351,9 @@ export function respond(argv, env) {
     }
     if (tool === "timeout" && command[2] === "nslookup") {
       // Over TCP (-vc) bind's nslookup prints the same answer as over UDP.
-      const name = command[3] === "-vc" ? command[4] : command[3];
+      const name = command.slice(3).find((word) => !word.startsWith("-"));
       if (broken) return captured("nslookup-bind", name.includes(".") ? "nxdomain" : "no-server");
+      if (command.includes("-type=AAAA")) return aaaaAnswer(name);
       if (name === "kubernetes.default") return captured("nslookup-bind", "kubernetes-default");
       const forms = { "": "short-name", ".netlab": "namespaced-name", ".netlab.svc.cluster.local": "fqdn" };
       for (const [suffix, form] of Object.entries(forms)) {
@@ -357,6 +380,9 @@ export function respond(argv, env) {
     }
     if (tool === "getent") {
       const found = !broken && command[2] === pod;
+      // On a dual-stack cluster getent answers with the pod's IPv6 address (test/fixtures/network).
+      const v6 = ((pods[pod] || {}).ips || []).find((ip) => ip.includes(":"));
+      if (found && v6 !== undefined) return answer(`${v6}  ${pod}\n`);
       return found ? answer(kubelet("getent-hosts-pod-demo.txt")) : answer("", "", 2);
     }
     if (tool === "head") {

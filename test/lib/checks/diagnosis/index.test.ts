@@ -80,7 +80,10 @@ describe("diagnose", () => {
   it("knows the ids the planner gives the DNS checks", () => {
     const topology = topologyOf();
     const lookups = planChecks(topology, TWO_NODES).filter((plan) => plan.via === "dns");
-    const services = topology.services.map((service) => service.name);
+    const services = [...topology.services, ...(topology.dualStack ? [topology.dualStack.service] : [])].map(
+      (service) => service.name,
+    );
+    expect(lookups.map((plan) => plan.id)).toContain("ipv6.dns.svc-dualstack-nginx.aaaa");
     for (const plan of lookups) {
       const service = lookedUpService({
         ...plan,

@@ -1,5 +1,5 @@
 // A lab as the planner sees it: the topology from config, and the live facts of a two-node cluster (pod-demo
-// and pod-httpd on node-1, pod-nginx and the DNS probe on node-2, kube-dns on node-1).
+// and pod-httpd on node-1, pod-nginx and the DNS probe on node-2, kube-dns on node-1), IPv4 only or dual-stack.
 import type { LabTopology, LiveFacts } from "../../../../lib/checks/lab";
 import { PlanContext } from "../../../../lib/checks/scenarios/context";
 import type { Scenario } from "../../../../lib/checks/scenarios";
@@ -32,6 +32,25 @@ export const TWO_NODES: LiveFacts = {
   services: {
     "svc-nodeport-httpd": { clusterIP: "10.96.41.17", nodePort: 31000 },
     "svc-clusterip-nginx": { clusterIP: "10.96.203.5" },
+  },
+};
+
+/**
+ * The same lab on a dual-stack cluster: every pod and svc-dualstack-nginx have an IPv6 address too, as the
+ * e2e cluster gives them (test/fixtures/network/dual-*); the tutorial's Services stay IPv4 only.
+ */
+export const DUAL_STACK: LiveFacts = {
+  ...TWO_NODES,
+  allPodIPs: {
+    "pod-demo": ["10.244.0.7", "fd00:10:244::7"],
+    "pod-httpd": ["10.244.1.10", "fd00:10:244:1::a"],
+    "pod-nginx": ["10.244.1.11", "fd00:10:244:1::b"],
+    "netlab-dns-probe": ["10.244.0.20", "fd00:10:244::14"],
+  },
+  services: {
+    "svc-nodeport-httpd": { clusterIP: "10.96.41.17", clusterIPs: ["10.96.41.17"], nodePort: 31000 },
+    "svc-clusterip-nginx": { clusterIP: "10.96.203.5", clusterIPs: ["10.96.203.5"] },
+    "svc-dualstack-nginx": { clusterIP: "10.96.91.153", clusterIPs: ["10.96.91.153", "fd00:10:96::56a6"] },
   },
 };
 
