@@ -87,17 +87,25 @@ function examplePlacement(topology: LabTopology): Record<string, string> {
   return Object.fromEntries(pods.filter((entry): entry is [string, string] => entry[0] !== undefined));
 }
 
-/** Live facts of a cluster of these nodes, with placeholders for every value only the cluster knows. */
+/**
+ * Live facts of a cluster of these nodes, with placeholders for every value only the cluster knows; dual-stack
+ * (the IPv6 placeholders with a colon, as an IPv6 address has) unless `ipv4Only`.
+ */
 function factsOn(
   config: LabConfig,
   topology: LabTopology,
   podNodes: Record<string, string>,
   nodes: readonly string[],
   kubeDnsNodes: string[],
+  ipv4Only = false,
 ): LiveFacts {
   const nodePorts = new Map(Object.values(config.services).map((s) => [s.name, s.nodePort]));
+  const dual = topology.dualStack?.service.name;
   return {
     podIPs: Object.fromEntries(Object.keys(podNodes).map((pod) => [pod, `<${pod} IP>`])),
+    allPodIPs: Object.fromEntries(
+      Object.keys(podNodes).map((pod) => [pod, [`<${pod} IP>`, ...(ipv4Only ? [] : [`<IPv6: ${pod}>`])]]),
+    ),
     podNodes,
     nodes: nodes.map((name) => ({ name, internalIP: `<${name} IP>`, schedulable: true })),
     nodeProbes: Object.fromEntries(nodes.map((node) => [node, `<node probe on ${node}>`])),
@@ -115,6 +123,17 @@ function factsOn(
         name,
         { clusterIP: `<${name} ClusterIP>` },
       ]),
+      ...(dual === undefined
+        ? []
+        : [
+            [
+              dual,
+              {
+                clusterIP: `<${dual} ClusterIP>`,
+                clusterIPs: [`<${dual} ClusterIP>`, ...(ipv4Only ? [] : [`<IPv6: ${dual} ClusterIP>`])],
+              },
+            ],
+          ]),
     ]),
   };
 }
@@ -133,15 +152,20 @@ function everyPlacement(config: LabConfig, topology: LabTopology): LiveFacts[] {
   return all;
 }
 
-/** When a check is skipped: on one node, or where the namespace forbids the node probes' hostNetwork. */
+/**
+ * When a check is skipped: on one node, where the namespace forbids the node probes' hostNetwork, or where the
+ * cluster gives no IPv6 address.
+ */
 function skipConditions(config: LabConfig, topology: LabTopology): Map<string, string[]> {
-  const oneNode = Object.fromEntries(Object.keys(examplePlacement(topology)).map((pod) => [pod, NODES[0]]));
+  const example = examplePlacement(topology);
+  const oneNode = Object.fromEntries(Object.keys(example).map((pod) => [pod, NODES[0]]));
   const cases: [string, LiveFacts][] = [
     ["on one node", factsOn(config, topology, oneNode, [NODES[0]], [NODES[0]])],
     [
       "without hostNetwork",
-      { ...factsOn(config, topology, oneNode, NODES, [NODES[0]]), nodeProbeSkipReason: "Pod Security" },
+      { ...factsOn(config, topology, example, NODES, [NODES[0]]), nodeProbeSkipReason: "Pod Security" },
     ],
+    ["without IPv6", factsOn(config, topology, example, NODES, [NODES[0]], true)],
   ];
   const skipped = new Map<string, string[]>();
   for (const [when, facts] of cases) {
@@ -200,12 +224,12 @@ export function checksSection(): string {
   const byDefault = plans.filter((plan) => !after.has(plan.id.split(".")[0] ?? "")).length;
   return [
     `The default configuration plans ${byDefault} checks; the chapters after the tutorial, switched on in ` +
-      `${code("labs")}, add ${plans.length - byDefault}. They are shown as planned on two nodes, with ` +
+      `${code("labs")}, add ${plans.length - byDefault}. They are shown as planned on two dual-stack nodes, with ` +
       `${byNode.join(", ")}, and kube-dns on ${kubeDnsNodes.map(code).join(" and ")}. A value in angle ` +
       "brackets is known only on the live cluster. **path** lists every path the check can take on two " +
       "nodes, depending on where the pods and kube-dns run; the report says which one it took. **skipped** " +
-      "says when the check cannot apply: on a one-node cluster, or in a namespace whose Pod Security level " +
-      "forbids the node probes' hostNetwork.",
+      "says when the check cannot apply: on a one-node cluster, in a namespace whose Pod Security level " +
+      "forbids the node probes' hostNetwork, or on a cluster that gives the lab no IPv6 address.",
     ...sections,
   ].join("\n\n");
 }
