@@ -7,7 +7,7 @@ import {
   andThen,
   type DiagnosisRule,
   failedAtName,
-  isLookup,
+  lookupsMade,
   KUBERNETES_DEFAULT_ID,
   kubeDnsPods,
   kubectl,
@@ -33,7 +33,7 @@ export const dnsDown: DiagnosisRule = {
   shared: true,
   explain(failed, run) {
     if (!unanswered(failed) && !failedAtName(failed)) return undefined;
-    const lookups = run.results.filter(isLookup);
+    const lookups = lookupsMade(run);
     if (lookups.length === 0 || !lookups.every(unanswered)) return undefined;
     // A check that reached a Service by its name had its name answered: kube-dns answers someone.
     if (passedChecks(run, (result) => result.via === "cluster-ip").length > 0) return undefined;

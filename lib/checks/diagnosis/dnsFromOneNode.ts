@@ -2,7 +2,7 @@
 // is up, and what is lost is the way from the probe's node to it.
 import {
   type DiagnosisRule,
-  isLookup,
+  lookupsMade,
   KUBERNETES_DEFAULT_ID,
   kubeDnsPods,
   listed,
@@ -17,7 +17,7 @@ export const dnsFromOneNode: DiagnosisRule = {
   explain(failed, run) {
     const node = failed.sourceNode;
     if (!unanswered(failed) || node === undefined) return undefined;
-    const lookups = run.results.filter(isLookup);
+    const lookups = lookupsMade(run);
     if (!lookups.every(unanswered)) return undefined;
     const byName = passedChecks(
       run,

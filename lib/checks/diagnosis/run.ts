@@ -55,6 +55,10 @@ export const failedChecks = (run: Run, where: (result: CheckResult) => boolean):
 /** A lookup of a name through kube-dns (nslookup from the DNS probe). */
 export const isLookup = (result: CheckResult): boolean => result.via === "dns";
 
+/** The lookups the run made: a lookup skipped here (an AAAA one on an IPv4 cluster) says nothing of kube-dns. */
+export const lookupsMade = (run: Run): CheckResult[] =>
+  run.results.filter((result) => isLookup(result) && result.outcome !== "skipped");
+
 /** The Service whose names a lookup asks for, from its id: `dns.<service>.<form>[.tcp]`. */
 export function lookedUpService(result: CheckResult): string | undefined {
   if (!isLookup(result)) return undefined;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { diagnose } from "../../../../lib/checks/diagnosis";
 import type { CheckResult } from "../../../../lib/checks/types";
-import { adapted, byId, captured, E2E_FACTS, e2eLab, K, printed, withFault } from "./support";
+import { adapted, byId, captured, E2E_FACTS, E2E_RESULTS, e2eLab, K, printed, withFault } from "./support";
 
 const unresolved = (r: CheckResult) =>
   printed(
@@ -35,6 +35,18 @@ describe("dns-down: kube-dns answers nothing", () => {
         "kube-dns (10.96.0.10) does not answer at all (nothing answered kubernetes.default either; every query was refused, as by a Service without a ready endpoint): cluster DNS is down",
       see: `${K} get pods --namespace kube-system --selector k8s-app=kube-dns --output wide && ${K} get endpointslices --namespace kube-system --selector kubernetes.io/service-name=kube-dns`,
     });
+  });
+
+  it("is not kept from its cause by a lookup the run skipped (an AAAA lookup on an IPv4-only cluster)", () => {
+    const skippedLookup: CheckResult = {
+      ...byId(E2E_RESULTS, "dns.svc-clusterip-nginx.fqdn"),
+      id: "ipv6.dns.svc-dualstack-nginx.aaaa",
+      outcome: "skipped",
+      observed: "skipped: the cluster gave svc-dualstack-nginx no IPv6 ClusterIP",
+      skipReason: "the cluster gave svc-dualstack-nginx no IPv6 ClusterIP",
+    };
+    const results = diagnose([...dnsDownRun(), skippedLookup], E2E_FACTS, e2eLab());
+    expect(byId(results, "dns.kubernetes-default").diagnosis?.rule).toBe("dns-down");
   });
 
   it("says the queries timed out when kube-dns's pods are there but silent, and what the lab saw at start", () => {
