@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # A Kubernetes cluster on this machine, built from source: one node, or two.
 #
-#   e2e/cluster/cluster.sh up [--nodes 1|2] [--proxy-mode iptables|nftables]
+#   e2e/cluster/cluster.sh up [--nodes 1|2] [--proxy-mode iptables|nftables] [--pod-network routed|flannel]
 #                                             build what is missing, then start a fresh cluster
 #   e2e/cluster/cluster.sh down               stop everything it started and remove its state
 #   e2e/cluster/cluster.sh status             show what is running
 #
 # --nodes wins over $NETLAB_E2E_NODES; the default is 2. Node 2 runs in its
 # own network namespace (see node-2.sh). `up` on a healthy cluster only adds
-# or removes node 2 to match the number asked for.
+# or removes node 2 to match the number asked for. --pod-network flannel runs
+# flannel's VXLAN overlay instead of host routes (see flannel.sh).
 #
 # Everything runs as plain host processes started by this script (pid files
 # in $NETLAB_E2E_STATE/run); nothing is installed as a system service.
@@ -66,6 +67,8 @@ kc() { timeout 30 "${KUBECTL}" --kubeconfig "${KUBECONFIG_OUT}" "$@"; }
 
 # shellcheck source-path=SCRIPTDIR source=node-2.sh
 source "${E2E_DIR}/node-2.sh"
+# shellcheck source-path=SCRIPTDIR source=flannel.sh
+source "${E2E_DIR}/flannel.sh"
 
 pid_of() {
   local f="${RUN}/$1.pid" pid
@@ -442,7 +445,8 @@ EOF
 write_configs() {
   mkdir -p "${CONF}" "${STATE}/cni/net.d" "${STATE}/cni/ipam" "${STATE}/containerd" "${STATE}/etcd"
   containerd_config "${STATE}/containerd" "${STATE}/cni" >"${CONF}/containerd.toml"
-  cni_config netlab "${CNI_BRIDGE}" "${NODE_POD_CIDR}" "${CNI_GATEWAY}" true "${STATE}/cni/ipam" \
+  # On flannel, node 1's bridge network is written from flanneld's subnet.env once it runs.
+  flannel_on || cni_config netlab "${CNI_BRIDGE}" "${NODE_POD_CIDR}" "${CNI_GATEWAY}" true "${STATE}/cni/ipam" \
     >"${STATE}/cni/net.d/10-netlab.conflist"
   {
     kubelet_config "${NODE_IP}" "${PKI}/kubelet-server" "${CTRD_SOCK}"
@@ -587,13 +591,17 @@ deploy_coredns() {
 
 # ---------------------------------------------------------------- commands
 
-# cmd_up NODES
+# cmd_up NODES PROXY_MODE POD_NETWORK
 cmd_up() {
-  local nodes="$1" mode="$2"
+  local nodes="$1" mode="$2" net="$3"
   check_host
   check_proxy_mode "${mode}"
+  check_pod_network "${net}"
   if cluster_healthy && [[ "$(proxy_mode)" != "${mode}" ]]; then
     die "the cluster is up with kube-proxy in $(proxy_mode) mode; run '$0 down' first for ${mode}"
+  fi
+  if cluster_healthy && [[ "$(pod_network)" != "${net}" ]]; then
+    die "the cluster is up with the $(pod_network) pod network; run '$0 down' first for ${net}"
   fi
   local t
   for t in buildah debootstrap gcc; do
@@ -625,12 +633,14 @@ cmd_up() {
     "${E2E_DIR}/build.sh" all >>"${CACHE}/build.log" 2>&1 \
       || { tail -n 30 "${CACHE}/build.log" >&2; die "build failed"; }
   fi
+  [[ "${net}" != flannel ]] || flannel_build
   log "building/caching images (log: ${CACHE}/images.log)"
   "${E2E_DIR}/images.sh" build >>"${CACHE}/images.log" 2>&1 \
     || { tail -n 30 "${CACHE}/images.log" >&2; die "image build failed"; }
 
   mkdir -p "${STATE}" "${LOGS}" "${RUN}" "${CONF}"
   echo "${mode}" >"${PROXY_MODE_FILE}"
+  echo "${net}" >"${POD_NETWORK_FILE}"
   save_sysctls
   setup_host_network
   make_pki
@@ -643,6 +653,7 @@ cmd_up() {
   start_scheduler
   start_containerd
   start_kubelet
+  if flannel_on; then flannel_node1_up; fi
   start_kube_proxy
   wait_until kubelet 120 "node ${NODE_NAME} Ready" node_ready
   deploy_coredns
@@ -657,7 +668,7 @@ cmd_up() {
 cluster_healthy() {
   local c
   for c in "${COMPONENTS[@]}"; do pid_of "${c}" >/dev/null || return 1; done
-  [[ -f "${KUBECONFIG_OUT}" ]] && node_ready
+  flannel_healthy && [[ -f "${KUBECONFIG_OUT}" ]] && node_ready
 }
 
 print_access() {
@@ -770,6 +781,8 @@ cmd_down() {
     log "stopping node 2"
     node2_down
   fi
+  # flanneld before the rest: it would make its vxlan device anew.
+  flannel_down
   for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
     case "${COMPONENTS[i]}" in
       containerd)
@@ -806,7 +819,9 @@ cmd_status() {
       rc=1
     fi
   done
+  flannel_status || rc=1
   if [[ -f "${KUBECONFIG_OUT}" ]] && pid_of kube-apiserver >/dev/null; then
+    flannel_describe
     echo "kube-proxy mode: $(proxy_mode)"
     echo "kubeconfig: ${KUBECONFIG_OUT} (context ${CLUSTER_NAME})"
     kc get nodes -o wide 2>&1 || rc=1
@@ -818,10 +833,11 @@ cmd_status() {
   return "${rc}"
 }
 
-usage() { echo "usage: $0 up [--nodes 1|2] [--proxy-mode iptables|nftables] | down | status" >&2; exit 2; }
+usage() { echo "usage: $0 up [--nodes 1|2] [--proxy-mode iptables|nftables] [--pod-network routed|flannel] | down | status" >&2; exit 2; }
 
 main() {
   local cmd="${1:-}" nodes="${NETLAB_E2E_NODES:-2}" mode="${NETLAB_E2E_PROXY_MODE:-iptables}"
+  local net="${NETLAB_E2E_POD_NETWORK:-routed}"
   (($# == 0)) || shift
   while (($#)); do
     case "$1" in
@@ -829,13 +845,15 @@ main() {
       --nodes=*) [[ "${cmd}" == up ]] || usage; nodes="${1#--nodes=}"; shift ;;
       --proxy-mode) [[ "${cmd}" == up && $# -ge 2 ]] || usage; mode="$2"; shift 2 ;;
       --proxy-mode=*) [[ "${cmd}" == up ]] || usage; mode="${1#--proxy-mode=}"; shift ;;
+      --pod-network) [[ "${cmd}" == up && $# -ge 2 ]] || usage; net="$2"; shift 2 ;;
+      --pod-network=*) [[ "${cmd}" == up ]] || usage; net="${1#--pod-network=}"; shift ;;
       *) usage ;;
     esac
   done
   case "${cmd}" in
     up)
       [[ "${nodes}" == 1 || "${nodes}" == 2 ]] || die "--nodes / NETLAB_E2E_NODES must be 1 or 2, not '${nodes}'"
-      cmd_up "${nodes}" "${mode}"
+      cmd_up "${nodes}" "${mode}" "${net}"
       ;;
     down) cmd_down ;;
     status) cmd_status ;;

@@ -9,6 +9,9 @@ K8S_VERSION="v1.34.4"
 ETCD_VERSION="v3.6.4"
 # Oldest CoreDNS the module proxy offers here; it serves the 1.34 API fine.
 COREDNS_VERSION="v1.14.3"
+# The pod network of `cluster.sh up --pod-network flannel` (VXLAN backend,
+# Kubernetes subnet manager).
+FLANNEL_VERSION="v0.28.10"
 
 netlab_bin_dir() {
   printf '%s/k8s/%s/bin\n' "$1" "${K8S_VERSION}"
