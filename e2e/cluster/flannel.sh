@@ -259,12 +259,23 @@ flannel_down() {
   done
 }
 
-# ---------------------------------------------------------------- MTU fault on the overlay
+# ---------------------------------------------------------------- faults on the overlay
 
-# On flannel the pods' traffic between the nodes is VXLAN, whose outer packets the kernel fragments on a
-# narrow link: narrowing the veth (fault.sh's routed variant) breaks nothing. The overlay itself is what
-# gets narrowed: flannel.1 on both nodes at MTU_FAULT, while the pods keep sending packets of their MTU,
-# and the ICMP "fragmentation needed" each node makes dropped as before.
+# flannel_fault_block CHAIN COMMENT...: on flannel the pods' traffic between the nodes is forwarded through
+# flannel.1, not the veth, so fault.sh's block-cross-node drops what node 1 forwards into or out of the
+# overlay as well (node 1's own traffic to node 2's pods is dropped in OUTPUT as on the routed network).
+flannel_fault_block() {
+  local chain="$1"
+  shift
+  iptables -A "${chain}" -i "${FLANNEL_DEV}" "$@" -j DROP
+  iptables -A "${chain}" -o "${FLANNEL_DEV}" "$@" -j DROP
+}
+
+# shrink-mtu on flannel: the pods' traffic between the nodes is VXLAN, whose outer packets the kernel
+# fragments on a narrow link (flannel's vxlan device does not set DF on them), so narrowing the veth (the
+# routed variant in node-2.sh) breaks nothing. The overlay itself is narrowed instead: flannel.1 on both
+# nodes at MTU_FAULT, while the pods keep sending packets of their MTU, and the ICMP "fragmentation
+# needed" each node makes dropped as before.
 flannel_mtu_shrink() {
   node2_present || die "node 2 is not up"
   ip link set dev "${FLANNEL_DEV}" mtu "${MTU_FAULT}"

@@ -158,6 +158,7 @@ fault_block() {
   iptables -F "${FAULT_CHAIN}-FWD"
   iptables -A "${FAULT_CHAIN}-FWD" -i "${NODE2_VETH}" "${comment[@]}" -j DROP
   iptables -A "${FAULT_CHAIN}-FWD" -o "${NODE2_VETH}" "${comment[@]}" -j DROP
+  if flannel_on; then flannel_fault_block "${FAULT_CHAIN}-FWD" "${comment[@]}"; fi
   iptables -C OUTPUT -j "${FAULT_CHAIN}" 2>/dev/null || iptables -I OUTPUT 1 -j "${FAULT_CHAIN}"
   iptables -C FORWARD -j "${FAULT_CHAIN}-FWD" 2>/dev/null || iptables -I FORWARD 1 -j "${FAULT_CHAIN}-FWD"
 }

@@ -14,8 +14,8 @@ CLUSTER="${E2E_DIR}/../cluster/cluster.sh"
 STATE="${NETLAB_E2E_STATE:-/var/lib/netlab-e2e}"
 OUT="${STATE}/e2e-run"
 LOGS="${NETLAB_MATRIX_LOGS:-${STATE}/matrix}"
-# The flavours the e2e cluster can build today; flannel's overlay and dual-stack are not wired yet.
-FLAVOURS=("routed+iptables+ipv4" "routed+nftables+ipv4")
+# The flavours the e2e cluster can build today; dual-stack is not wired yet.
+FLAVOURS=("routed+iptables+ipv4" "routed+nftables+ipv4" "flannel+iptables+ipv4" "flannel+nftables+ipv4")
 
 die() { echo "matrix: $*" >&2; exit 1; }
 [[ ${EUID} -eq 0 ]] || die "must run as root (it brings the e2e cluster up and down)"
@@ -24,12 +24,12 @@ mkdir -p "${LOGS}"
 rows=()
 for flavour in "${FLAVOURS[@]}"; do
   IFS=+ read -r network mode family <<<"${flavour}"
-  [[ "${network}" == routed && "${family}" == ipv4 ]] ||
-    die "flavour ${flavour}: only routed+<iptables|nftables>+ipv4 can be built here so far"
+  [[ "${network}" =~ ^(routed|flannel)$ && "${family}" == ipv4 ]] ||
+    die "flavour ${flavour}: only <routed|flannel>+<iptables|nftables>+ipv4 can be built here so far"
   log="${LOGS}/${flavour}.log"
   echo "== ${flavour} (log: ${log})"
   timeout 300 bash "${CLUSTER}" down >"${log}" 2>&1
-  timeout 900 bash "${CLUSTER}" up --proxy-mode "${mode}" >>"${log}" 2>&1 || die "${flavour}: cluster up failed (${log})"
+  timeout 900 bash "${CLUSTER}" up --proxy-mode "${mode}" --pod-network "${network}" >>"${log}" 2>&1 || die "${flavour}: cluster up failed (${log})"
   load="$(cut -d' ' -f1-3 /proc/loadavg)"
   start=${SECONDS}
   if NETLAB_E2E_ONLY='^(2-3|6e|7)\.' timeout 1800 bash "${E2E_DIR}/run.sh" >>"${log}" 2>&1; then result=passed; else result=FAILED; fi
