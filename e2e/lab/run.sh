@@ -87,6 +87,9 @@ preflight() {
   NETLAB_E2E_PROXY_MODE=$(bash "${E2E_DIR}/../cluster/cluster.sh" status 2>/dev/null | sed -n 's/^kube-proxy mode: //p')
   export NETLAB_E2E_PROXY_MODE="${NETLAB_E2E_PROXY_MODE:-iptables}"
   echo "kube-proxy mode: ${NETLAB_E2E_PROXY_MODE}"
+  NETLAB_E2E_POD_NETWORK=$(bash "${E2E_DIR}/../cluster/cluster.sh" status 2>/dev/null | sed -n 's/^pod network: \([a-z]*\).*/\1/p')
+  export NETLAB_E2E_POD_NETWORK="${NETLAB_E2E_POD_NETWORK:-routed}"
+  echo "pod network: ${NETLAB_E2E_POD_NETWORK}"
 }
 
 prepare_project() {
