@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the pinned cluster components, and the e2e suite's agnhost test
-# server, from Go modules into the e2e cache; on request also the Traefik
-# ingress controller and flannel (neither part of `all`).
+# Builds the pinned cluster components, the e2e suite's agnhost test server
+# and flannel from Go modules into the e2e cache; on request also the Traefik
+# ingress controller (not part of `all`).
 #
 #   e2e/cluster/build.sh [all|kubernetes|etcd|coredns|agnhost|traefik|flannel]
 #
@@ -316,7 +316,7 @@ build_traefik() {
 main() {
   local what="${1:-all}" start=${SECONDS}
   case "${what}" in
-    all) build_kubernetes; build_etcd; build_coredns; build_agnhost ;;
+    all) build_kubernetes; build_etcd; build_coredns; build_agnhost; build_flannel ;;
     kubernetes) build_kubernetes ;;
     agnhost) build_agnhost ;;
     etcd) build_etcd ;;

@@ -105,9 +105,10 @@ flannel_cni_config() {
   subnet="$(flannel_env "${env}" FLANNEL_SUBNET)"
   mtu="$(flannel_env "${env}" FLANNEL_MTU)"
   masq="$(flannel_env "${env}" FLANNEL_IPMASQ)"
-  [[ "${subnet}" =~ ^([0-9]+\.[0-9]+\.[0-9]+)\.[0-9]+/24$ && "${mtu}" =~ ^[0-9]+$ && -n "${network}" ]] \
+  [[ "${mtu}" =~ ^[0-9]+$ && -n "${network}" && "${subnet}" =~ ^([0-9]+\.[0-9]+\.[0-9]+)\.[0-9]+/24$ ]] \
     || die "unexpected ${env}: $(tr '\n' ' ' <"${env}")"
-  # flanneld writes the subnet's first address (the bridge's gateway); host-local takes the subnet.
+  # flanneld writes the subnet's first address (the bridge's gateway); host-local takes the subnet. (The
+  # subnet's match last: BASH_REMATCH is the last match's.)
   subnet="${BASH_REMATCH[1]}.0/24"
   [[ "${masq}" != true ]] || bridge_masq=false
   cat <<EOF
