@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the pinned cluster components, the e2e suite's agnhost test server
-# and the Traefik ingress controller from Go modules into the e2e cache, with
-# the Gateway API CRDs Traefik is built against.
+# the Traefik ingress controller (with the Gateway API CRDs Traefik is built
+# against) and flannel from Go modules into the e2e cache.
 #
-#   e2e/cluster/build.sh [all|kubernetes|etcd|coredns|agnhost|traefik]
+#   e2e/cluster/build.sh [all|kubernetes|etcd|coredns|agnhost|traefik|flannel]
 #
 # Each component is compiled from its published Go module through a small
 # generated wrapper module that lives in the cache (never in the repo).
@@ -261,6 +261,45 @@ traefik_wrapper() {
   (cd "${dir}" && "${GO}" mod tidy) || die "go mod tidy failed in ${dir}"
 }
 
+# flannel_wrapper DIR: a wrapper module around a writable copy of the flannel
+# module (DIR/flannel-<version>) whose main.go, which imports every backend,
+# leaves two out: Tencent Cloud VPC, whose SDK the module proxy here does not
+# serve, and UDP, whose packet proxy is C (every binary here is built without
+# cgo, and flannel itself calls UDP a debugging backend). The e2e cluster runs
+# the VXLAN backend; every other backend stays in.
+flannel_wrapper() {
+  local dir="$1" mod=github.com/flannel-io/flannel src copy
+  log "flannel ${FLANNEL_VERSION}: generating wrapper module in ${dir}"
+  new_wrapper "${dir}" "${mod}" "${FLANNEL_VERSION}"
+  src="$(cd "${dir}" && "${GO}" mod download -json "${mod}@${FLANNEL_VERSION}" \
+    | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [[ -d "${src}" ]] || die "could not find the source of ${mod}@${FLANNEL_VERSION}"
+  copy="flannel-${FLANNEL_VERSION}"
+  cp -r "${src}" "${dir}/${copy}"
+  chmod -R u+w "${dir}/${copy}"
+  edit_once "${dir}/${copy}/main.go" '_ "github.com/flannel-io/flannel/pkg/backend/tencentvpc"' ''
+  edit_once "${dir}/${copy}/main.go" '_ "github.com/flannel-io/flannel/pkg/backend/udp"' ''
+  (cd "${dir}/${copy}" && "${GO}" mod edit \
+    -droprequire github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/vpc \
+    -droprequire github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common)
+  (cd "${dir}" && "${GO}" mod edit -replace "${mod}=./${copy}")
+  write_tools "${dir}" "${mod}"
+  (cd "${dir}" && "${GO}" mod tidy) || die "go mod tidy failed in ${dir}"
+}
+
+# flanneld is the pod network of `cluster.sh up --pod-network flannel`; its
+# main package is the module's root.
+build_flannel() {
+  if [[ -x "${BIN_DIR}/flanneld" ]]; then log "flannel ${FLANNEL_VERSION}: cached"; return 0; fi
+  local dir="${SRC_DIR}/flannel" mod=github.com/flannel-io/flannel
+  flannel_wrapper "${dir}"
+  log "flannel ${FLANNEL_VERSION}: building"
+  (cd "${dir}" && nice -n 10 "${GO}" build -p "${JOBS}" -trimpath \
+    -ldflags "-s -w -X ${mod}/pkg/version.Version=${FLANNEL_VERSION}" \
+    -o "${BIN_DIR}/flanneld.tmp" "${mod}") || die "build of flannel failed"
+  mv "${BIN_DIR}/flanneld.tmp" "${BIN_DIR}/flanneld"
+}
+
 build_traefik() {
   if [[ -x "${BIN_DIR}/traefik" ]]; then log "traefik ${TRAEFIK_VERSION}: cached"; return 0; fi
   local dir="${SRC_DIR}/traefik" v=github.com/traefik/traefik/v3/pkg/version
@@ -307,13 +346,14 @@ gateway_api_crds() {
 main() {
   local what="${1:-all}" start=${SECONDS}
   case "${what}" in
-    all) build_kubernetes; build_etcd; build_coredns; build_agnhost; build_traefik; gateway_api_crds ;;
+    all) build_kubernetes; build_etcd; build_coredns; build_agnhost; build_traefik; gateway_api_crds; build_flannel ;;
     kubernetes) build_kubernetes ;;
     agnhost) build_agnhost ;;
     etcd) build_etcd ;;
     coredns) build_coredns ;;
     traefik) build_traefik; gateway_api_crds ;;
-    *) die "usage: $0 [all|kubernetes|etcd|coredns|agnhost|traefik]" ;;
+    flannel) build_flannel ;;
+    *) die "usage: $0 [all|kubernetes|etcd|coredns|agnhost|traefik|flannel]" ;;
   esac
   log "done in $((SECONDS - start))s; binaries in ${BIN_DIR}"
 }

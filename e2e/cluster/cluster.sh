@@ -2,7 +2,7 @@
 # A Kubernetes cluster on this machine, built from source: one node, or two.
 #
 #   e2e/cluster/cluster.sh up [--nodes 1|2] [--proxy-mode iptables|nftables] [--ip-family ipv4|dual]
-#                             [--ingress traefik|none]
+#                             [--pod-network routed|flannel] [--ingress traefik|none]
 #                                             build what is missing, then start a fresh cluster
 #   e2e/cluster/cluster.sh down               stop everything it started and remove its state
 #   e2e/cluster/cluster.sh status             show what is running
@@ -12,7 +12,8 @@
 # own network namespace (see node-2.sh). `up` on a healthy cluster only adds
 # or removes node 2 to match the number asked for. --ingress (or
 # $NETLAB_E2E_INGRESS) starts the Traefik ingress controller or none; the
-# default is traefik when its binary is built (see ingress.sh).
+# default is traefik when its binary is built (see ingress.sh). --pod-network
+# flannel runs flannel's VXLAN overlay instead of host routes (see flannel.sh).
 #
 # Everything runs as plain host processes started by this script (pid files
 # in $NETLAB_E2E_STATE/run); nothing is installed as a system service.
@@ -74,6 +75,8 @@ source "${E2E_DIR}/node-2.sh"
 source "${E2E_DIR}/ingress.sh"
 # shellcheck source-path=SCRIPTDIR source=dualstack.sh
 source "${E2E_DIR}/dualstack.sh"
+# shellcheck source-path=SCRIPTDIR source=flannel.sh
+source "${E2E_DIR}/flannel.sh"
 
 pid_of() {
   local f="${RUN}/$1.pid" pid
@@ -451,8 +454,9 @@ EOF
 write_configs() {
   mkdir -p "${CONF}" "${STATE}/cni/net.d" "${STATE}/cni/ipam" "${STATE}/containerd" "${STATE}/etcd"
   containerd_config "${STATE}/containerd" "${STATE}/cni" >"${CONF}/containerd.toml"
+  # On flannel, node 1's bridge network is written from flanneld's subnet.env once it runs.
   # shellcheck disable=SC2046 # node1_cni_args6: an IPv6 subnet and gateway, or nothing
-  cni_config netlab "${CNI_BRIDGE}" "${NODE_POD_CIDR}" "${CNI_GATEWAY}" true "${STATE}/cni/ipam" \
+  flannel_on || cni_config netlab "${CNI_BRIDGE}" "${NODE_POD_CIDR}" "${CNI_GATEWAY}" true "${STATE}/cni/ipam" \
     $(node1_cni_args6) >"${STATE}/cni/net.d/10-netlab.conflist"
   {
     kubelet_config "${NODE_IP}" "${PKI}/kubelet-server" "${CTRD_SOCK}"
@@ -597,18 +601,24 @@ deploy_coredns() {
 
 # ---------------------------------------------------------------- commands
 
-# cmd_up NODES PROXY_MODE IP_FAMILY
+# cmd_up NODES PROXY_MODE IP_FAMILY POD_NETWORK
 cmd_up() {
-  local nodes="$1" mode="$2" family="$3"
+  local nodes="$1" mode="$2" family="$3" net="$4"
   check_host
   check_proxy_mode "${mode}"
   ingress_check
   check_ip_family "${family}"
+  check_pod_network "${net}"
+  [[ "${net}" != flannel || "${family}" != dual ]] ||
+    die "--pod-network flannel with --ip-family dual is not offered: flannel's IPv6 overlay is not wired here"
   if cluster_healthy && [[ "$(proxy_mode)" != "${mode}" ]]; then
     die "the cluster is up with kube-proxy in $(proxy_mode) mode; run '$0 down' first for ${mode}"
   fi
   if cluster_healthy && [[ "$(ip_family)" != "${family}" ]]; then
     die "the cluster is up with IP family $(ip_family); run '$0 down' first for ${family}"
+  fi
+  if cluster_healthy && [[ "$(pod_network)" != "${net}" ]]; then
+    die "the cluster is up with the $(pod_network) pod network; run '$0 down' first for ${net}"
   fi
   local t
   for t in buildah debootstrap gcc; do
@@ -641,6 +651,7 @@ cmd_up() {
     "${E2E_DIR}/build.sh" all >>"${CACHE}/build.log" 2>&1 \
       || { tail -n 30 "${CACHE}/build.log" >&2; die "build failed"; }
   fi
+  [[ "${net}" != flannel ]] || flannel_build
   log "building/caching images (log: ${CACHE}/images.log)"
   "${E2E_DIR}/images.sh" build >>"${CACHE}/images.log" 2>&1 \
     || { tail -n 30 "${CACHE}/images.log" >&2; die "image build failed"; }
@@ -648,6 +659,7 @@ cmd_up() {
   mkdir -p "${STATE}" "${LOGS}" "${RUN}" "${CONF}"
   echo "${mode}" >"${PROXY_MODE_FILE}"
   echo "${family}" >"${IP_FAMILY_FILE}"
+  echo "${net}" >"${POD_NETWORK_FILE}"
   save_sysctls
   setup_host_network
   make_pki
@@ -660,6 +672,7 @@ cmd_up() {
   start_scheduler
   start_containerd
   start_kubelet
+  if flannel_on; then flannel_node1_up; fi
   start_kube_proxy
   wait_until kubelet 120 "node ${NODE_NAME} Ready" node_ready
   deploy_coredns
@@ -675,7 +688,7 @@ cmd_up() {
 cluster_healthy() {
   local c
   for c in "${COMPONENTS[@]}"; do pid_of "${c}" >/dev/null || return 1; done
-  [[ -f "${KUBECONFIG_OUT}" ]] && node_ready
+  flannel_healthy && [[ -f "${KUBECONFIG_OUT}" ]] && node_ready
 }
 
 print_access() {
@@ -790,6 +803,8 @@ cmd_down() {
     log "stopping node 2"
     node2_down
   fi
+  # flanneld before the rest: it would make its vxlan device anew.
+  flannel_down
   for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
     case "${COMPONENTS[i]}" in
       containerd)
@@ -827,7 +842,9 @@ cmd_status() {
     fi
   done
   ingress_status || rc=1
+  flannel_status || rc=1
   if [[ -f "${KUBECONFIG_OUT}" ]] && pid_of kube-apiserver >/dev/null; then
+    flannel_describe
     echo "kube-proxy mode: $(proxy_mode)"
     ip_family_line
     echo "kubeconfig: ${KUBECONFIG_OUT} (context ${CLUSTER_NAME})"
@@ -840,11 +857,11 @@ cmd_status() {
   return "${rc}"
 }
 
-usage() { echo "usage: $0 up [--nodes 1|2] [--proxy-mode iptables|nftables] [--ip-family ipv4|dual] [--ingress traefik|none] | down | status" >&2; exit 2; }
+usage() { echo "usage: $0 up [--nodes 1|2] [--proxy-mode iptables|nftables] [--ip-family ipv4|dual] [--pod-network routed|flannel] [--ingress traefik|none] | down | status" >&2; exit 2; }
 
 main() {
   local cmd="${1:-}" nodes="${NETLAB_E2E_NODES:-2}" mode="${NETLAB_E2E_PROXY_MODE:-iptables}"
-  local family="${NETLAB_E2E_IP_FAMILY:-ipv4}"
+  local family="${NETLAB_E2E_IP_FAMILY:-ipv4}" net="${NETLAB_E2E_POD_NETWORK:-routed}"
   (($# == 0)) || shift
   while (($#)); do
     case "$1" in
@@ -856,13 +873,15 @@ main() {
       --ingress=*) [[ "${cmd}" == up ]] || usage; INGRESS="${1#--ingress=}"; shift ;;
       --ip-family) [[ "${cmd}" == up && $# -ge 2 ]] || usage; family="$2"; shift 2 ;;
       --ip-family=*) [[ "${cmd}" == up ]] || usage; family="${1#--ip-family=}"; shift ;;
+      --pod-network) [[ "${cmd}" == up && $# -ge 2 ]] || usage; net="$2"; shift 2 ;;
+      --pod-network=*) [[ "${cmd}" == up ]] || usage; net="${1#--pod-network=}"; shift ;;
       *) usage ;;
     esac
   done
   case "${cmd}" in
     up)
       [[ "${nodes}" == 1 || "${nodes}" == 2 ]] || die "--nodes / NETLAB_E2E_NODES must be 1 or 2, not '${nodes}'"
-      cmd_up "${nodes}" "${mode}" "${family}"
+      cmd_up "${nodes}" "${mode}" "${family}" "${net}"
       ;;
     down) cmd_down ;;
     status) cmd_status ;;

@@ -9,8 +9,10 @@
 #   e2e/cluster/fault.sh stop-kube-proxy-2    node 2's kube-proxy stopped, and its rules removed
 #   e2e/cluster/fault.sh start-kube-proxy-2   node 2's kube-proxy started again (it writes its rules anew)
 #   e2e/cluster/fault.sh shrink-mtu          the link between the nodes narrowed to MTU 1280, the ICMP that
-#                                             would say so dropped: large transfers across nodes hang
-#   e2e/cluster/fault.sh restore-mtu         the link back to MTU 1500, that ICMP let through again
+#                                             would say so dropped: large transfers across nodes hang (on
+#                                             flannel the overlay, flannel.1, is narrowed: see flannel.sh)
+#   e2e/cluster/fault.sh restore-mtu         the link back to MTU 1500 (flannel.1 to flannel's MTU), that
+#                                             ICMP let through again
 #   e2e/cluster/fault.sh status               one line per fault, "<fault>: <state>" (exit 0 either way)
 #
 # The block is two iptables chains jumped to first: NETLAB-E2E-FAULT-FWD in
@@ -125,12 +127,22 @@ case "$1" in
     echo "running: ${NODE2_NAME}'s kube-proxy"
     ;;
   shrink-mtu)
-    mtu_shrink
-    echo "shrunk: the link between the nodes (${NODE2_VETH}) at MTU ${MTU_FAULT}, ICMP fragmentation-needed dropped"
+    if flannel_on; then
+      flannel_mtu_shrink
+      echo "shrunk: the overlay between the nodes (${FLANNEL_DEV} on both) at MTU ${MTU_FAULT}, ICMP fragmentation-needed dropped"
+    else
+      mtu_shrink
+      echo "shrunk: the link between the nodes (${NODE2_VETH}) at MTU ${MTU_FAULT}, ICMP fragmentation-needed dropped"
+    fi
     ;;
   restore-mtu)
-    mtu_restore
-    echo "restored: MTU 1500 between the nodes, ICMP let through"
+    if flannel_on; then
+      flannel_mtu_restore
+      echo "restored: ${FLANNEL_DEV} at flannel's MTU on both nodes, ICMP let through"
+    else
+      mtu_restore
+      echo "restored: MTU 1500 between the nodes, ICMP let through"
+    fi
     ;;
   status) status ;;
   *) usage ;;

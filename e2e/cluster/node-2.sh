@@ -61,7 +61,7 @@ node2_ready() {
 node2_healthy() {
   local c
   for c in "${NODE2_COMPONENTS[@]}"; do pid_of "${c}" >/dev/null || return 1; done
-  [[ -n "$(node2_pod_cidr)" ]] && node2_ready
+  flannel_node2_healthy && [[ -n "$(node2_pod_cidr)" ]] && node2_ready
 }
 
 # ---------------------------------------------------------------- iptables on the host
@@ -89,6 +89,7 @@ ipt_remove() {
 # drop rule. The last two default to the IPv4 pod range and node 2's address.
 node2_host_rules() {
   local pods="$1" pod_cidr="${2:-${POD_CIDR}}" addr="${3:-${NODE2_IP}/32}" c=(-m comment --comment "${NODE2_COMMENT}")
+  if flannel_on; then flannel_node2_host_rules; return 0; fi
   # Pods of node 1 may open connections to node 2's pods and address.
   echo "filter NETLAB-E2E -s ${pod_cidr} -d ${pods} -o ${NODE2_VETH} ${c[*]} -j RETURN"
   echo "filter NETLAB-E2E -s ${pod_cidr} -d ${addr} -o ${NODE2_VETH} ${c[*]} -j RETURN"
@@ -160,6 +161,7 @@ fault_block() {
   iptables -F "${FAULT_CHAIN}-FWD"
   iptables -A "${FAULT_CHAIN}-FWD" -i "${NODE2_VETH}" "${comment[@]}" -j DROP
   iptables -A "${FAULT_CHAIN}-FWD" -o "${NODE2_VETH}" "${comment[@]}" -j DROP
+  if flannel_on; then flannel_fault_block "${FAULT_CHAIN}-FWD" "${comment[@]}"; fi
   iptables -C OUTPUT -j "${FAULT_CHAIN}" 2>/dev/null || iptables -I OUTPUT 1 -j "${FAULT_CHAIN}"
   iptables -C FORWARD -j "${FAULT_CHAIN}-FWD" 2>/dev/null || iptables -I FORWARD 1 -j "${FAULT_CHAIN}-FWD"
 }
@@ -317,6 +319,7 @@ node2_wire() {
   [[ "${pods}" =~ ^([0-9]+\.[0-9]+\.[0-9]+)\.0/24$ ]] || die "unexpected podCIDR '${pods}' for ${NODE2_NAME}"
   local gateway="${BASH_REMATCH[1]}.1"
   echo "${pods}" >"${NODE2_DIR}/pod-cidr"
+  if flannel_on; then flannel_node2_wire "${pods}"; return 0; fi
   log "node 2: pods ${pods} on ${NODE2_CNI_BRIDGE} (gateway ${gateway}), routed via ${NODE2_IP}"
   dual_node2_wire
   # No masquerade on node 2: its pods keep their addresses everywhere, and
@@ -419,6 +422,7 @@ node2_conntrack_flush() {
 node2_down() {
   local keep="${1:-}" pods i
   pods="$(node2_pod_cidr || true)"
+  flannel_node2_down
   for ((i = ${#NODE2_COMPONENTS[@]} - 1; i >= 0; i--)); do
     if [[ "${NODE2_COMPONENTS[i]}" == node-2-containerd ]]; then
       kill_pod_processes "${NODE2_CGROUP}"

@@ -11,6 +11,9 @@ ETCD_VERSION="v3.6.4"
 COREDNS_VERSION="v1.14.3"
 # The ingress controller (Ingress and the Gateway API); pure Go, built from its module.
 TRAEFIK_VERSION="v3.7.13"
+# The pod network of `cluster.sh up --pod-network flannel` (VXLAN backend,
+# Kubernetes subnet manager).
+FLANNEL_VERSION="v0.28.10"
 
 netlab_bin_dir() {
   printf '%s/k8s/%s/bin\n' "$1" "${K8S_VERSION}"

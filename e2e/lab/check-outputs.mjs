@@ -145,21 +145,26 @@ for (const svc of services) {
 }
 // The network the lab found, as the e2e cluster is wired (e2e/cluster/cluster.sh): kube-proxy in the mode it
 // was brought up with on every node ($NETLAB_E2E_PROXY_MODE, run.sh reads it), pod traffic routed between
-// the nodes on veths (no tunnel), MTU 1500, IPv4 only or IPv4+IPv6 as it was brought up.
+// the nodes on veths (no tunnel), MTU 1500, IPv4 only or IPv4+IPv6 as it was brought up; or, on its flannel pod
+// network ($NETLAB_E2E_POD_NETWORK), through flannel's vxlan device, whose MTU (1450: the 1500 link less VXLAN's
+// headers) the pods have too.
 const proxyMode = process.env.NETLAB_E2E_PROXY_MODE || "iptables";
+const flannel = process.env.NETLAB_E2E_POD_NETWORK === "flannel";
+const mtu = flannel ? 1450 : 1500;
 if (mode === "healthy") {
   const network = outputs.facts.network;
   for (const node of outputs.facts.nodes) {
     const found = network?.nodes?.[node.name];
     same(found?.kubeProxy, proxyMode, `facts.network.nodes.${node.name}.kubeProxy`);
-    expect(found?.towardPods?.tunnel === undefined, `facts.network.nodes.${node.name}: a tunnel on a routed network`);
-    same(found?.linkMTU, 1500, `facts.network.nodes.${node.name}.linkMTU`);
+    if (flannel) same(found?.towardPods?.tunnel, "vxlan", `facts.network.nodes.${node.name}.towardPods.tunnel`);
+    else expect(found?.towardPods?.tunnel === undefined, `facts.network.nodes.${node.name}: a tunnel on a routed network`);
+    same(found?.linkMTU, mtu, `facts.network.nodes.${node.name}.linkMTU`);
   }
-  same(network?.podMTU, 1500, "facts.network.podMTU");
+  same(network?.podMTU, mtu, "facts.network.podMTU");
   const first = outputs.report.split("\n")[0];
   expect(
     first.startsWith(
-      `network: ${outputs.facts.nodes.length} nodes, kube-proxy ${proxyMode}, routed (pod MTU 1500, link 1500), ${dualStack ? "IPv4+IPv6" : "IPv4,"}`,
+      `network: ${outputs.facts.nodes.length} nodes, kube-proxy ${proxyMode}, ${flannel ? "vxlan" : "routed"} (pod MTU ${mtu}, link ${mtu}), ${dualStack ? "IPv4+IPv6" : "IPv4,"}`,
     ),
     `the report's first line says ${first}`,
   );

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The lab on each network flavour of the e2e cluster, one after another: for each, the cluster brought up
 # anew in that flavour (e2e/cluster/cluster.sh), then run.sh's steps 2-3 (preview, up, every output checked
-# against kubectl, including that the lab found that flavour's kube-proxy mode), 6e (service-depth) and 7
+# against kubectl, including that the lab found that flavour's kube-proxy mode, pod network and IP families), 6e
+# (service-depth), 6g (ingress, through the cluster's Traefik) and 7
 # (destroy); one table at the end: flavour, checks passed/failed/skipped, pulumi up seconds, service-depth,
 # the network the lab reported, and the load average.
 #
@@ -14,8 +15,9 @@ CLUSTER="${E2E_DIR}/../cluster/cluster.sh"
 STATE="${NETLAB_E2E_STATE:-/var/lib/netlab-e2e}"
 OUT="${STATE}/e2e-run"
 LOGS="${NETLAB_MATRIX_LOGS:-${STATE}/matrix}"
-# The flavours the e2e cluster can build today; flannel's overlay and dual-stack are not wired yet.
-FLAVOURS=("routed+iptables+ipv4" "routed+nftables+ipv4")
+# The flavours the e2e cluster can build today; flannel's IPv6 overlay is not wired, so dual-stack is routed.
+FLAVOURS=("routed+iptables+ipv4" "routed+nftables+ipv4" "flannel+iptables+ipv4" "flannel+nftables+ipv4"
+  "routed+nftables+dual")
 
 die() { echo "matrix: $*" >&2; exit 1; }
 [[ ${EUID} -eq 0 ]] || die "must run as root (it brings the e2e cluster up and down)"
@@ -24,15 +26,15 @@ mkdir -p "${LOGS}"
 rows=()
 for flavour in "${FLAVOURS[@]}"; do
   IFS=+ read -r network mode family <<<"${flavour}"
-  [[ "${network}" == routed && "${family}" == ipv4 ]] ||
-    die "flavour ${flavour}: only routed+<iptables|nftables>+ipv4 can be built here so far"
+  [[ "${network}" =~ ^(routed|flannel)$ && "${family}" =~ ^(ipv4|dual)$ && "${network}+${family}" != flannel+dual ]] ||
+    die "flavour ${flavour}: <routed|flannel>+<iptables|nftables>+ipv4 or routed+<iptables|nftables>+dual can be built here"
   log="${LOGS}/${flavour}.log"
   echo "== ${flavour} (log: ${log})"
   timeout 300 bash "${CLUSTER}" down >"${log}" 2>&1
-  timeout 900 bash "${CLUSTER}" up --proxy-mode "${mode}" >>"${log}" 2>&1 || die "${flavour}: cluster up failed (${log})"
+  timeout 900 bash "${CLUSTER}" up --proxy-mode "${mode}" --pod-network "${network}" --ip-family "${family}" >>"${log}" 2>&1 || die "${flavour}: cluster up failed (${log})"
   load="$(cut -d' ' -f1-3 /proc/loadavg)"
   start=${SECONDS}
-  if NETLAB_E2E_ONLY='^(2-3|6e|7)\.' timeout 1800 bash "${E2E_DIR}/run.sh" >>"${log}" 2>&1; then result=passed; else result=FAILED; fi
+  if NETLAB_E2E_ONLY='^(2-3|6e|6g|7)\.' timeout 1800 bash "${E2E_DIR}/run.sh" >>"${log}" 2>&1; then result=passed; else result=FAILED; fi
   wall=$((SECONDS - start))
   # The counts and the network line of the first up, as the lab reported them.
   read -r passed failed skipped total < <(node -e '
@@ -43,12 +45,14 @@ for flavour in "${FLAVOURS[@]}"; do
   up="$(sed -n 's/^-- 2-3\. preview + up; outputs match the cluster: \([0-9]*\) ms$/\1/p' "${log}" | tail -n 1)"
   depth="$(grep -c '^service-depth\.[a-z.-]*: passed:' "${log}" || true)"
   depth_all="$(grep -c '^service-depth\.[a-z.-]*: [a-z]*:' "${log}" || true)"
+  fronts="$(grep -cE '^(ingress|gateway)\.[a-z.-]*: passed:' "${log}" || true)"
+  fronts_all="$(grep -cE '^(ingress|gateway)\.[a-z.-]*: [a-z]*:' "${log}" || true)"
   line="$(head -n 1 "${OUT}/report.txt" 2>/dev/null | sed 's/^network: //')"
-  rows+=("| ${flavour} | ${result} | ${passed}/${total} passed, ${failed} failed, ${skipped} skipped | $(((${up:-0} + 500) / 1000)) s | ${depth}/${depth_all} passed | ${line} | ${load} | ${wall} s |")
+  rows+=("| ${flavour} | ${result} | ${passed}/${total} passed, ${failed} failed, ${skipped} skipped | $(((${up:-0} + 500) / 1000)) s | ${depth}/${depth_all} passed | ${fronts}/${fronts_all} passed | ${line} | ${load} | ${wall} s |")
   echo "${rows[-1]}"
 done
 timeout 300 bash "${CLUSTER}" down >>"${LOGS}/down.log" 2>&1 || true
 echo
-echo "| flavour | run.sh 2-3, 6e, 7 | checks (default lab) | steps 2-3 (preview, up, outputs) | service-depth | the lab's network line | load before | wall |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| flavour | run.sh 2-3, 6e, 6g, 7 | checks (default lab) | steps 2-3 (preview, up, outputs) | service-depth | ingress | the lab's network line | load before | wall |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 printf '%s\n' "${rows[@]}"

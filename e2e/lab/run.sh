@@ -100,6 +100,9 @@ preflight() {
   [[ "${family:-ipv4}" != dual ]] || ipv6=0
   PASSING=$((TOTAL - (NODES > 1 ? 0 : 2) - ipv6))
   echo "IP family: ${family:-ipv4}; ${PASSING} of them can apply here"
+  NETLAB_E2E_POD_NETWORK=$(sed -n 's/^pod network: \([a-z]*\).*/\1/p' <<<"${status}")
+  export NETLAB_E2E_POD_NETWORK="${NETLAB_E2E_POD_NETWORK:-routed}"
+  echo "pod network: ${NETLAB_E2E_POD_NETWORK}"
 }
 
 prepare_project() {
