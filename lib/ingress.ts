@@ -4,7 +4,8 @@
 // classes and of the controller's status. Pure.
 import { z } from "zod";
 import { type ReadAnswer, readFailure } from "./clusterReads";
-import { type KubectlTarget, boundedKubectl } from "./checks/kubectl";
+import { type KubectlTarget, boundedKubectl, globalFlags } from "./checks/kubectl";
+import type { Step } from "./checks/types";
 import { readKubectlJson } from "./kubectlJson";
 import { shellJoin } from "./shell";
 import { excerpt } from "./text";
@@ -343,6 +344,37 @@ export function frontStatusRead(target: KubectlTarget, namespace: string, front:
   ]);
 }
 
+/** What a route's wait step prints once its Gateway accepted the HTTPRoute. */
+export const ROUTE_ACCEPTED = "accepted=True";
+
+/**
+ * Waits (a `wait` step, bounded by the runner) until the lab's Gateway has accepted the HTTPRoute of a host:
+ * a controller serves a route only once it has taken it. It prints, per parent, "accepted=<status>" and
+ * "changed=<when that condition last changed>", so that the runner gives the controller its moment to apply
+ * a route it has just accepted, as it gives kube-proxy one after a new endpoint.
+ */
+export function routeAcceptedStep(target: KubectlTarget, namespace: string, hostLabel: string): Step {
+  const accepted = '.conditions[?(@.type=="Accepted")]';
+  return {
+    kind: "wait",
+    until: ROUTE_ACCEPTED,
+    argv: [
+      "kubectl",
+      ...globalFlags(target),
+      "get",
+      "httproutes.gateway.networking.k8s.io",
+      httpRouteName(hostLabel),
+      "--namespace",
+      namespace,
+      "--output",
+      `jsonpath={range .status.parents[*]}accepted={${accepted}.status}{"\n"}changed={${accepted}.lastTransitionTime}{"\n"}{end}`,
+    ],
+  };
+}
+
+/** Seconds given a controller to apply an Ingress or Gateway it has just taken. */
+export const CONTROLLER_SETTLE_SECONDS = 2;
+
 /** The line the status command prints before kubectl's words when reading the object failed. */
 export const STATUS_READ_FAILED = "--- netlab: reading the status failed ---";
 
@@ -365,9 +397,13 @@ export function frontStatusCommand(
     `jsonpath=${STATUS_JSONPATH[front]}`,
   ]);
   const json = frontStatusRead(target, namespace, front);
+  // A controller applies what it has just taken a moment after it writes the status (Traefik gathers its
+  // changes for 2 s): an address seen only after waiting is given that moment before the checks run.
   return [
     `netlab_end=$(($(date +%s) + ${waitSeconds}))`,
-    `until [ -n "$(${shellJoin(address)} 2>/dev/null)" ] || [ "$(date +%s)" -ge "$netlab_end" ]; do sleep 1; done`,
+    "netlab_waited=0",
+    `until [ -n "$(${shellJoin(address)} 2>/dev/null)" ] || [ "$(date +%s)" -ge "$netlab_end" ]; do netlab_waited=1; sleep 1; done`,
+    `if [ "$netlab_waited" = 1 ]; then sleep ${CONTROLLER_SETTLE_SECONDS}; fi`,
     "netlab_err=$(mktemp) || exit 1",
     `if netlab_out=$(${shellJoin(json)} 2>"$netlab_err"); then printf '%s\\n' "$netlab_out"`,
     `else echo ${shellJoin([STATUS_READ_FAILED])}; cat "$netlab_err"; fi`,

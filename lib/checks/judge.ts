@@ -1,12 +1,12 @@
 // The one judge of every check: reads its steps' results against its expectation.
-import { readFrontStatus } from "../ingress";
+import { readFrontStatus, ROUTE_ACCEPTED } from "../ingress";
 import { familyOf } from "../network";
 import { excerpt } from "../text";
 import * as parsers from "./parsers";
 import { displayCommand } from "./kubectl";
 import { PAGE_MARKERS } from "./lab";
 import { splitTiming, TIMING_PREFIX as TIMING_LINE } from "./timing";
-import type { CheckPlan, CheckResult, Expectation, FailureKind, HttpTool, StepResult } from "./types";
+import type { CheckPlan, CheckResult, Expectation, FailureKind, HttpTool, Step, StepResult } from "./types";
 
 /** Each kind of expectation by its type. */
 type ExpectationOf = { [E in Expectation as E["type"]]: E };
@@ -432,11 +432,27 @@ export function sectionOf(id: string): string {
   return id.split(".")[0] ?? id;
 }
 
-/** A wait for a Service's endpoint that ended without seeing it ready. */
+/** A wait for an HTTPRoute's acceptance that ended without it: the Gateway never took the route. */
+function routeNotAccepted(step: Step, result: StepResult): Verdict {
+  const route = step.argv[step.argv.indexOf("httproutes.gateway.networking.k8s.io") + 1] ?? "the HTTPRoute";
+  const seen = result.stdout
+    .trim()
+    .split("\n")
+    .filter((line) => line.startsWith("accepted="))
+    .join(", ");
+  return fail(
+    "wrong-answer",
+    `the Gateway did not accept ${route} within ${Math.round(result.durationMs / 1000)} s ` +
+      `(${result.attempts} look(s)): ${seen || "no parent in its status"}${result.stderr ? `; ${excerpt(result.stderr)}` : ""}`,
+  );
+}
+
+/** A wait for a Service's endpoint (or an HTTPRoute's acceptance) that ended without seeing it. */
 function endpointFailure(plan: CheckPlan, steps: readonly StepResult[]): Verdict | undefined {
   for (const [i, step] of plan.steps.entries()) {
     const result = steps[i];
     if (step.kind !== "wait" || result === undefined || !result.timedOut) continue;
+    if (step.until === ROUTE_ACCEPTED) return routeNotAccepted(step, result);
     const address = (step.until ?? "").replace(/=true$/, "");
     const seen = result.stdout
       .trim()

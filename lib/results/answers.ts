@@ -3,6 +3,7 @@
 // always the text that came back (never a value the lab expected).
 import * as parsers from "../checks/parsers";
 import { splitTiming } from "../checks/timing";
+import { ROUTE_ACCEPTED } from "../ingress";
 import type { CheckPlan, Expectation, Step, StepResult } from "../checks/types";
 import { clip } from "../text";
 
@@ -180,7 +181,19 @@ function readAs<T extends keyof ExpectationOf>(type: T, expectation: Expectation
   return READERS[type](expectation, read);
 }
 
+/** An HTTPRoute's acceptance by its Gateway, as the check waited for it. */
+function routeStatus(read: Read): Answer {
+  const lines = read.result.stdout.split("\n").filter((line) => line !== "");
+  const accepted = read.result.timedOut ? ", not accepted before the wait ended" : "";
+  return {
+    caption: `the HTTPRoute's status, as the check waited for its Gateway to accept it${accepted}`,
+    text: trimmed(lines.join("\n")) || "(no parent)",
+  };
+}
+
 function answerOf(expectation: Expectation, read: Read): Answer {
+  if (read.step.kind === "wait" && read.step.until === ROUTE_ACCEPTED)
+    return kubectlFailure(read) ?? routeStatus(read);
   if (read.step.kind === "wait") return kubectlFailure(read) ?? endpoints(read);
   return kubectlFailure(read) ?? readAs(expectation.type, expectation, read);
 }

@@ -106,6 +106,8 @@ describe("the controller's status", () => {
   it("waits for the address with a bound, then reads the status: a script sh accepts", () => {
     const script = frontStatusCommand({ requestTimeoutSeconds: 10 }, "netlab", "gateway", 60);
     expect(script).toContain("netlab_end=$(($(date +%s) + 60))");
+    // An address that came only while waiting: the controller gets its moment to apply what it took.
+    expect(script).toContain('if [ "$netlab_waited" = 1 ]; then sleep 2; fi');
     expect(script).toContain(
       "timeout 15 kubectl --request-timeout=10s get gateway.gateway.networking.k8s.io gw-tutorial",
     );

@@ -1,6 +1,6 @@
 // Each check's evidence, from its own steps, the evidence steps run with it, the other checks of the run and
 // the live facts the lab read from the cluster in the same `pulumi up`.
-import type { Front } from "../../ingress";
+import { type Front, ROUTE_ACCEPTED } from "../../ingress";
 import type { NetworkFacts } from "../../network";
 import type { CheckRun, DiscoveredFacts } from "../facts";
 import type { LiveFacts } from "../lab";
@@ -163,8 +163,12 @@ function viaEvidence(run: EvidenceRun, runs: readonly EvidenceRun[], facts: Evid
     case "pod-ip":
       return [];
     case "controller":
-      // The route's Service and its endpoints, as the wait before the request read them, when it lands on one.
-      return run.plan.steps[0]?.kind === "wait" ? [endpoints(run.steps[0])] : [];
+      // The route's Service and its endpoints, and the HTTPRoute's acceptance, as the waits before the
+      // request read them.
+      return run.plan.steps.flatMap((step, i) => {
+        if (step.kind !== "wait") return [];
+        return [step.until === ROUTE_ACCEPTED ? routeAccepted(run.steps[i]) : endpoints(run.steps[i])];
+      });
   }
 }
 
@@ -190,6 +194,17 @@ function serviceName(run: EvidenceRun, runs: readonly EvidenceRun[]): Evidence {
   const link = `DNS answer for ${service} (dns.${service}.short)`;
   if (lookup === undefined) return notRead(link, `dns.${service}.short did not run in this update`);
   return dnsAnswer(lookup.steps.at(-1), link);
+}
+
+/** Whether the Gateway accepted the HTTPRoute, as the wait before the request last read it. */
+function routeAccepted(step: StepResult | undefined): Evidence {
+  const link = "HTTPRoute accepted by the Gateway";
+  if (step === undefined) return notRead(link, "its status was not read");
+  const states = step.stdout.split("\n").filter((line) => line.startsWith("accepted="));
+  return observed(
+    link,
+    states.map((line) => line.slice("accepted=".length) || "no condition").join(", ") || "no parent",
+  );
 }
 
 /** The Service's endpoints, as the wait before the request last read them from its EndpointSlices. */

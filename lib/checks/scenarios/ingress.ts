@@ -2,7 +2,16 @@
 // and path rule of the lab's Ingress (and of its Gateway's HTTPRoutes) lands on its Service's page, and a
 // host or path no rule names gets the controller's own 404. The controller must first take the object and
 // publish the address it answers on.
-import { type Front, frontName, frontResource, ROUTE_CASES, type RouteCase, routeHost } from "../../ingress";
+import {
+  type Front,
+  frontName,
+  frontResource,
+  ROUTE_CASES,
+  ROUTE_RULES,
+  routeAcceptedStep,
+  type RouteCase,
+  routeHost,
+} from "../../ingress";
 import { getFieldStep, waitForEndpointStep } from "../kubectl";
 import { type FrontFact, type IngressLab, PAGE_MARKERS } from "../lab";
 import { frontProbe } from "../probes";
@@ -119,10 +128,15 @@ function routeCheck(
   const address = fact?.address ?? "<controller address>";
   const marker = backend === undefined ? null : PAGE_MARKERS[backend.target.kind];
   const clientNode = context.nodeOf(lab.client.pod);
-  const ready =
-    backend === undefined
+  const ready = [
+    ...(backend === undefined
       ? []
-      : [waitForEndpointStep(kubectl, namespace, backend.name, context.podIP(backend.target.pod))];
+      : [waitForEndpointStep(kubectl, namespace, backend.name, context.podIP(backend.target.pod))]),
+    // An HTTPRoute serves once its Gateway has accepted it: the wait makes a 404 mean a missing rule.
+    ...(front === "gateway" && ROUTE_RULES.some((rule) => rule.hostLabel === route.hostLabel)
+      ? [routeAcceptedStep(kubectl, namespace, route.hostLabel)]
+      : []),
+  ];
   const skipReason = routeSkipReason(front, fact);
   return {
     id: `${front}.${route.id}`,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { judgeCheck } from "../../../lib/checks/judge";
-import type { CheckPlan, Expectation, StepResult } from "../../../lib/checks/types";
+import type { CheckPlan, Expectation, Step, StepResult } from "../../../lib/checks/types";
+import { routeAcceptedStep } from "../../../lib/ingress";
 import { capture, fixtureText, type Capture } from "../../support/fixtures";
 
 /** A step result as the runner reports a `kubectl exec` whose command printed `c`. */
@@ -253,6 +254,26 @@ describe("routes through the ingress controller, judged on Traefik's real answer
       observed:
         "exit 7: curl: (7) Failed to connect to a.scratch.netlab.test port 80 after 0 ms: Couldn't connect to server",
     });
+  });
+
+  it("fails a route its Gateway never accepted, saying so, before any request", () => {
+    const wait = routeAcceptedStep({ requestTimeoutSeconds: 30 }, "netlab", "nginx");
+    const checkPlan: CheckPlan = {
+      ...plan(routed("Welcome to nginx!")),
+      steps: [wait, plan(routed(null)).steps[0] as Step],
+    };
+    const timedOut = step(text(""), { timedOut: true, attempts: 40, durationMs: 20_300 });
+    expect(judgeCheck(checkPlan, [timedOut, step(capture("ingress", "ingress-unknown-host"))])).toMatchObject(
+      {
+        outcome: "failed",
+        failure: "wrong-answer",
+        observed: "the Gateway did not accept route-nginx within 20 s (40 look(s)): no parent in its status",
+      },
+    );
+    const accepted = step(text("accepted=True\nchanged=2026-12-07T05:30:44Z\n"));
+    expect(
+      judgeCheck(checkPlan, [accepted, step(capture("ingress", "ingress-path-nginx-page"))]).outcome,
+    ).toBe("passed");
   });
 
   it("reads the address the controller published in the status, or its absence", () => {

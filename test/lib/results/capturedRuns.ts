@@ -66,6 +66,7 @@ function capturedStep(plan: CheckPlan, index: number): Capture {
   const step = plan.steps[index];
   const last = index === plan.steps.length - 1;
   // The endpoint wait prints "<address>=<ready>" lines and "changed=", written here in that form.
+  if (step?.kind === "wait" && step.until === "accepted=True") return text("accepted=True\nchanged=\n");
   if (step?.kind === "wait") return text(`${(step.until ?? "").replace(/=true$/, "")}=true\nchanged=\n`);
   if (step?.kind === "get" && step.argv.includes("jsonpath={.status}"))
     return capture(

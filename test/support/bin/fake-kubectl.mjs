@@ -111,6 +111,13 @@ function discoveryAnswer(args, world, nodes) {
     if (option("--output") === "jsonpath={.status}") return answer(published ? JSON.stringify(status) : "");
     return answer(published ? INGRESS_ADDRESS : "");
   }
+  if (args[0] === "get" && args[1] === "httproutes.gateway.networking.k8s.io") {
+    // An HTTPRoute's acceptance by the lab's Gateway, as the route wait reads it from the status Traefik wrote.
+    const [parent] = JSON.parse(read("ingress", "httproute.json")).status.parents;
+    const accepted = parent.conditions.find((c) => c.type === "Accepted");
+    const taken = world.gatewayApi && !world.controllerSilent;
+    return answer(taken ? `accepted=${accepted.status}\nchanged=${accepted.lastTransitionTime}\n` : "");
+  }
   if (args[0] === "auth" && args[1] === "can-i") {
     // As kubectl answers: "yes" (exit 0) or "no" (exit 1); world.forbidden "gateways": the built-in admin
     // role in the namespace, which does not cover the Gateway API.
