@@ -8,7 +8,8 @@
 #
 #   bash e2e/lab/matrix.sh [FLAVOUR...]     (root; default: every flavour below)
 #
-# Flavours are "<pod network>+<kube-proxy mode>+<IP family>". The cluster is left down.
+# Flavours are "<pod network>+<kube-proxy mode>+<IP family>". The cluster is left down. Exits non-zero when
+# any flavour failed.
 set -euo pipefail
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CLUSTER="${E2E_DIR}/../cluster/cluster.sh"
@@ -56,3 +57,5 @@ echo
 echo "| flavour | run.sh 2-3, 6e, 6g, 7 | checks (default lab) | steps 2-3 (preview, up, outputs) | service-depth | ingress | the lab's network line | load before | wall |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 printf '%s\n' "${rows[@]}"
+# Any flavour that failed fails the run (its log is named above).
+[[ "${rows[*]}" != *"| FAILED |"* ]]
