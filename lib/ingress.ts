@@ -367,7 +367,7 @@ export function routeAcceptedStep(target: KubectlTarget, namespace: string, host
       "--namespace",
       namespace,
       "--output",
-      `jsonpath={range .status.parents[*]}accepted={${accepted}.status}{"\n"}changed={${accepted}.lastTransitionTime}{"\n"}{end}`,
+      `jsonpath={range .status.parents[*]}accepted={${accepted}.status}{"\\n"}changed={${accepted}.lastTransitionTime}{"\\n"}{end}`,
     ],
   };
 }

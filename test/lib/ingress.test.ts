@@ -10,6 +10,7 @@ import {
   readFrontStatus,
   ROUTE_CASES,
   ROUTE_RULES,
+  routeAcceptedStep,
   routeHost,
   STATUS_READ_FAILED,
 } from "../../lib/ingress";
@@ -112,6 +113,25 @@ describe("the controller's status", () => {
       "timeout 15 kubectl --request-timeout=10s get gateway.gateway.networking.k8s.io gw-tutorial",
     );
     expect(() => execFileSync("sh", ["-n", "-c", script])).not.toThrow();
+  });
+});
+
+describe("the wait for an HTTPRoute's acceptance", () => {
+  it("asks kubectl for one line per parent, its jsonpath's line breaks written as kubectl reads them", () => {
+    const { argv, kind, until } = routeAcceptedStep({ requestTimeoutSeconds: 30 }, "netlab", "paths");
+    expect({ kind, until }).toEqual({ kind: "wait", until: "accepted=True" });
+    expect(argv.slice(-6, -1)).toEqual([
+      "httproutes.gateway.networking.k8s.io",
+      "route-paths",
+      "--namespace",
+      "netlab",
+      "--output",
+    ]);
+    // kubectl's jsonpath takes "\n" (backslash, n) inside its quotes; a real line break is a parse error.
+    expect(argv.at(-1)).toBe(
+      'jsonpath={range .status.parents[*]}accepted={.conditions[?(@.type=="Accepted")].status}{"\\n"}changed={.conditions[?(@.type=="Accepted")].lastTransitionTime}{"\\n"}{end}',
+    );
+    expect(argv.at(-1)).not.toContain("\n");
   });
 });
 
