@@ -20,6 +20,8 @@ export interface NodeNetwork {
   towardPods?: { device: string; tunnel?: string };
   /** That device's MTU. */
   linkMTU?: number;
+  /** For a tunnel over another device, that device's MTU: the link its packets cross between the nodes. */
+  underlayMTU?: number;
 }
 
 /** Tunnel kinds `ip -d link` names, as the lab names them. */
@@ -41,10 +43,12 @@ export function parseNodeNetwork(output: string): NodeNetwork {
   const device = /\bdev (\S+)/.exec(route)?.[1];
   const mtu = /\bmtu (\d+)/.exec(link)?.[1];
   const tunnel = TUNNELS.find((kind) => new RegExp(`(^|\\s)${kind}(\\s|$)`).test(link.split("\\").join(" ")));
+  const underlay = /\bmtu (\d+)/.exec(value("underlay"))?.[1];
   return {
     kubeProxy: /^(iptables|nftables|ipvs|kernelspace|userspace)$/.test(mode) ? mode : NO_KUBE_PROXY,
     ...(device === undefined ? {} : { towardPods: { device, ...(tunnel === undefined ? {} : { tunnel }) } }),
     ...(mtu === undefined ? {} : { linkMTU: Number(mtu) }),
+    ...(underlay === undefined ? {} : { underlayMTU: Number(underlay) }),
   };
 }
 
@@ -120,13 +124,35 @@ function proxyWords(nodes: Record<string, NodeNetwork>): string {
     .join(", ")}`;
 }
 
-/** How pod traffic crosses nodes, with the MTUs: "routed (pod MTU 1500, link 1500)", "vxlan (pod MTU 1450, ...)". */
+/** The overlay a tunnel device belongs to, by the name its network plugin gives it (flannel.1: flannel). */
+const OVERLAYS: readonly [RegExp, string][] = [
+  [/^flannel/, "flannel"],
+  [/^cilium_/, "cilium"],
+  [/^vxlan\.calico|^tunl0$/, "calico"],
+  [/^weave/, "weave"],
+];
+
+/** "routed", or a tunnel's kind with the overlay it belongs to: "flannel vxlan". */
+function tunnelWords(toward: { device: string; tunnel?: string }): string {
+  if (toward.tunnel === undefined) return "routed";
+  const overlay = OVERLAYS.find(([name]) => name.test(toward.device))?.[1];
+  return overlay === undefined ? toward.tunnel : `${overlay} ${toward.tunnel}`;
+}
+
+/**
+ * How pod traffic crosses nodes, with the MTUs: "routed (pod MTU 1500, link 1500)", or through a tunnel
+ * "flannel vxlan (pod MTU 1450, tunnel 1450, link 1500)": the tunnel device's MTU, and the link under it.
+ */
 function pathWords(facts: NetworkFacts): string {
   const toward = Object.values(facts.nodes).find((n) => n.towardPods !== undefined);
-  const how = toward?.towardPods === undefined ? "pod path not read" : (toward.towardPods.tunnel ?? "routed");
+  const tunnel = toward?.towardPods?.tunnel;
+  const how = toward?.towardPods === undefined ? "pod path not read" : tunnelWords(toward.towardPods);
+  const mtu = (label: string, value: number | undefined) => (value === undefined ? [] : [`${label} ${value}`]);
   const mtus = [
-    ...(facts.podMTU === undefined ? [] : [`pod MTU ${facts.podMTU}`]),
-    ...(toward?.linkMTU === undefined ? [] : [`link ${toward.linkMTU}`]),
+    ...mtu("pod MTU", facts.podMTU),
+    ...(tunnel === undefined
+      ? mtu("link", toward?.linkMTU)
+      : [...mtu("tunnel", toward?.linkMTU), ...mtu("link", toward?.underlayMTU)]),
   ];
   return mtus.length === 0 ? how : `${how} (${mtus.join(", ")})`;
 }

@@ -159,12 +159,14 @@ if (mode === "healthy") {
     if (flannel) same(found?.towardPods?.tunnel, "vxlan", `facts.network.nodes.${node.name}.towardPods.tunnel`);
     else expect(found?.towardPods?.tunnel === undefined, `facts.network.nodes.${node.name}: a tunnel on a routed network`);
     same(found?.linkMTU, mtu, `facts.network.nodes.${node.name}.linkMTU`);
+    // The link flannel's tunnel runs over (the node bridge, or node 2's veth): the MTU the 1450 comes from.
+    if (flannel) same(found?.underlayMTU, 1500, `facts.network.nodes.${node.name}.underlayMTU`);
   }
   same(network?.podMTU, mtu, "facts.network.podMTU");
   const first = outputs.report.split("\n")[0];
   expect(
     first.startsWith(
-      `network: ${outputs.facts.nodes.length} nodes, kube-proxy ${proxyMode}, ${flannel ? "vxlan" : "routed"} (pod MTU ${mtu}, link ${mtu}), ${dualStack ? "IPv4+IPv6" : "IPv4,"}`,
+      `network: ${outputs.facts.nodes.length} nodes, kube-proxy ${proxyMode}, ${flannel ? "flannel vxlan (pod MTU 1450, tunnel 1450, link 1500)" : "routed (pod MTU 1500, link 1500)"}, ${dualStack ? "IPv4+IPv6" : "IPv4,"}`,
     ),
     `the report's first line says ${first}`,
   );

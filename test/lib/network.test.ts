@@ -35,6 +35,16 @@ describe("a node's network, as its probe reads it", () => {
     expect(read("node-probe-no-kube-proxy").kubeProxy).toBe(NO_KUBE_PROXY);
   });
 
+  it("reads flannel's overlay on the e2e nodes: flannel.1, a vxlan device at 1450", () => {
+    for (const node of ["flannel-node-probe-node-1", "flannel-node-probe-node-2"]) {
+      expect(read(node)).toEqual({
+        kubeProxy: "iptables",
+        towardPods: { device: "flannel.1", tunnel: "vxlan" },
+        linkMTU: 1450,
+      });
+    }
+  });
+
   it("tells a vxlan overlay from a route, with its MTU below the link's", () => {
     expect(read("flannel-vxlan-no-kube-proxy")).toEqual({
       kubeProxy: NO_KUBE_PROXY,
@@ -83,7 +93,7 @@ describe("the network in words", () => {
       kubectl: {},
     };
     expect(networkLine(mixed, 2)).toBe(
-      `2 nodes, ${NO_KUBE_PROXY}, vxlan (pod MTU 1500, link 1450), IPv4+IPv6`,
+      `2 nodes, ${NO_KUBE_PROXY}, flannel vxlan (pod MTU 1500, tunnel 1450), IPv4+IPv6`,
     );
     const two: NetworkFacts = {
       ...e2e,
