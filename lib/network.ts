@@ -147,7 +147,8 @@ function pathWords(facts: NetworkFacts): string {
   const toward = Object.values(facts.nodes).find((n) => n.towardPods !== undefined);
   const tunnel = toward?.towardPods?.tunnel;
   const how = toward?.towardPods === undefined ? "pod path not read" : tunnelWords(toward.towardPods);
-  const mtu = (label: string, value: number | undefined) => (value === undefined ? [] : [`${label} ${value}`]);
+  const mtu = (label: string, value: number | undefined) =>
+    value === undefined ? [] : [`${label} ${value}`];
   const mtus = [
     ...mtu("pod MTU", facts.podMTU),
     ...(tunnel === undefined
