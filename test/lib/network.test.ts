@@ -35,12 +35,13 @@ describe("a node's network, as its probe reads it", () => {
     expect(read("node-probe-no-kube-proxy").kubeProxy).toBe(NO_KUBE_PROXY);
   });
 
-  it("reads flannel's overlay on the e2e nodes: flannel.1, a vxlan device at 1450", () => {
+  it("reads flannel's overlay on the e2e nodes: flannel.1, a vxlan device at 1450 over a 1500 link", () => {
     for (const node of ["flannel-node-probe-node-1", "flannel-node-probe-node-2"]) {
       expect(read(node)).toEqual({
         kubeProxy: "iptables",
         towardPods: { device: "flannel.1", tunnel: "vxlan" },
         linkMTU: 1450,
+        underlayMTU: 1500,
       });
     }
   });
@@ -83,6 +84,20 @@ describe("the network in words", () => {
       "network: 2 nodes, kube-proxy iptables, routed (pod MTU 1500, link 1500), IPv4, kubectl 1.32 / server 1.34",
       "warning: kubectl 1.32 is outside the skew Kubernetes supports: version difference between client (1.32) and server (1.34) exceeds the supported minor version skew of +/-1",
     ]);
+  });
+
+  it("says flannel's overlay with the pod, tunnel and link MTUs", () => {
+    const flannel: NetworkFacts = {
+      ...e2e,
+      nodes: {
+        "netlab-e2e-node": read("flannel-node-probe-node-1"),
+        "netlab-e2e-node-2": read("flannel-node-probe-node-2"),
+      },
+      podMTU: Number(capture("network", "flannel-pod-mtu").stdout.trim()),
+    };
+    expect(networkLine(flannel, 2)).toBe(
+      "2 nodes, kube-proxy iptables, flannel vxlan (pod MTU 1450, tunnel 1450, link 1500), IPv4, kubectl 1.32 / server 1.34",
+    );
   });
 
   it("names each node's mode when they differ, an overlay by its kind, and both families", () => {
