@@ -20,7 +20,7 @@ import {
   selectorFor,
   withExercise,
 } from "./lib/exercises";
-import { chooseGatewayClass, chooseIngressClass, withRights } from "./lib/ingress";
+import { frontClasses } from "./lib/ingress";
 import { PART_OF, PART_OF_LABEL, PART_OF_VALUE } from "./lib/labels";
 import { askedNodePorts, nodePortProblem, requestedNodePort } from "./lib/nodePorts";
 import { ENFORCE_LABEL, labProblem, nodeProbeSkipReason } from "./lib/podSecurity";
@@ -248,7 +248,7 @@ function ingressRoutes(
       throw new Error(`the ingress lab routes to ${name}, which the lab does not have`);
     return { serviceName: service.service.metadata.name, port: service.port };
   };
-  const { className, gatewayClassName, address, domain, addressWaitSeconds } = config.ingress;
+  const { address, domain, addressWaitSeconds } = config.ingress;
   return new IngressRoutes(
     "ingress",
     {
@@ -256,20 +256,7 @@ function ingressRoutes(
       namespaceName: config.namespace,
       domain,
       backends: { httpd: target(config.services.httpd.name), nginx: target(config.services.nginx.name) },
-      classes: {
-        ingress: withRights(
-          chooseIngressClass(found.classes.ingress, className),
-          "ingress",
-          found.frontRights.ingress,
-          config.namespace,
-        ),
-        gateway: withRights(
-          chooseGatewayClass(found.classes.gateway, gatewayClassName),
-          "gateway",
-          found.frontRights.gateway,
-          config.namespace,
-        ),
-      },
+      classes: frontClasses(found, config.ingress, config.namespace),
       ...(address === undefined ? {} : { address }),
       addressWaitSeconds,
       kubectl: topology.kubectl,

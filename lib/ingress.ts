@@ -306,6 +306,28 @@ export function withRights(
       };
 }
 
+/** The class of each front, as the discovery's answers and the config decide it, rights included. */
+export function frontClasses(
+  found: { classes: Partial<Record<Front, ReadAnswer>>; frontRights: Partial<Record<Front, ReadAnswer>> },
+  configured: { className?: string; gatewayClassName?: string },
+  namespace: string,
+): Record<Front, ClassChoice> {
+  return {
+    ingress: withRights(
+      chooseIngressClass(found.classes.ingress, configured.className),
+      "ingress",
+      found.frontRights.ingress,
+      namespace,
+    ),
+    gateway: withRights(
+      chooseGatewayClass(found.classes.gateway, configured.gatewayClassName),
+      "gateway",
+      found.frontRights.gateway,
+      namespace,
+    ),
+  };
+}
+
 // ---- The controller's status: the address it published for the lab's Ingress or Gateway.
 
 /** What the controller said of the lab's Ingress or Gateway, as the status command read it. */
