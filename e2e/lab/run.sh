@@ -94,7 +94,7 @@ preflight() {
   # The checks that cannot apply to this cluster and are skipped, saying why: those from another node on one
   # node, the ipv6.* ones on a cluster that gives no IPv6 addresses. Every other check must pass.
   local family ipv6
-  family=$(sed -n 's/^IP family: //p' <<<"${status}")
+  family=$(sed -n 's/^IP family: \([a-z0-9]*\).*/\1/p' <<<"${status}")
   ipv6=$(node -p 'require(process.argv[1]).filter((id) => id.startsWith("ipv6.")).length' \
     "${ROOT}/test/support/default-check-ids.json")
   [[ "${family:-ipv4}" != dual ]] || ipv6=0
