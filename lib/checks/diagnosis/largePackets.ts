@@ -16,8 +16,12 @@ function mtuWords(run: Run, nodes: readonly string[]): string {
   const network = run.facts.network;
   if (network === undefined) return "";
   const links = nodes.flatMap((node) => {
-    const mtu = network.nodes[node]?.linkMTU;
-    return mtu === undefined ? [] : [`link ${mtu} on ${node}`];
+    const found = network.nodes[node];
+    if (found?.linkMTU === undefined) return [];
+    // Through a tunnel, its device's MTU and the link's under it.
+    return found.underlayMTU === undefined
+      ? [`link ${found.linkMTU} on ${node}`]
+      : [`tunnel ${found.linkMTU} over link ${found.underlayMTU} on ${node}`];
   });
   const all = [...(network.podMTU === undefined ? [] : [`pod MTU ${network.podMTU}`]), ...links];
   return all.length === 0 ? "" : ` (the lab found ${all.join(", ")})`;

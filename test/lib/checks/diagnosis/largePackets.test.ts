@@ -46,6 +46,22 @@ describe("large-packets-dropped", () => {
     );
   });
 
+  it("names the tunnel's MTU and the link's under it on an overlay (flannel.1 narrowed to 1280)", () => {
+    const overlay = {
+      ...network,
+      nodes: {
+        "netlab-e2e-node": { kubeProxy: "iptables", linkMTU: 1280, underlayMTU: 1500 },
+        "netlab-e2e-node-2": { kubeProxy: "iptables", linkMTU: 1280, underlayMTU: 1500 },
+      },
+      podMTU: 1450,
+    };
+    const run = [...withFault(() => undefined), largeTransfer("transfer-mtu-fault")];
+    const results = diagnose(run, { ...E2E_FACTS, network: overlay }, e2eLab());
+    expect(byId(results, "service-depth.large.pod-ip").diagnosis?.cause).toContain(
+      "(the lab found pod MTU 1450, tunnel 1280 over link 1500 on netlab-e2e-node, tunnel 1280 over link 1500 on netlab-e2e-node-2)",
+    );
+  });
+
   it("gives every large transfer between the two nodes one shared cause", () => {
     const throughService = { ...largeTransfer("transfer-mtu-fault"), id: "service-depth.large.service" };
     const run = [...withFault(() => undefined), largeTransfer("transfer-mtu-fault"), throughService];
