@@ -113,12 +113,14 @@ export interface NetworkFacts {
   kubectl: KubectlVersions;
 }
 
-/** The modes of the nodes' kube-proxies, in words: one, or each node's. */
-function proxyWords(nodes: Record<string, NodeNetwork>): string {
+/** The modes of the nodes' kube-proxies, in words: one, or each node's; and on how many nodes, when not all. */
+function proxyWords(nodes: Record<string, NodeNetwork>, nodeCount: number): string {
   const modes = [...new Set(Object.values(nodes).map((n) => n.kubeProxy))];
   if (modes.length === 0) return "kube-proxy not read";
+  const read = Object.keys(nodes).length;
+  const some = read < nodeCount ? ` (read on ${read} of the ${nodeCount} nodes)` : "";
   if (modes.length === 1)
-    return modes[0] === NO_KUBE_PROXY ? NO_KUBE_PROXY : `kube-proxy ${modes[0] as string}`;
+    return `${modes[0] === NO_KUBE_PROXY ? NO_KUBE_PROXY : `kube-proxy ${modes[0] as string}`}${some}`;
   return `kube-proxy ${Object.entries(nodes)
     .map(([node, n]) => `${n.kubeProxy} on ${node}`)
     .join(", ")}`;
@@ -169,7 +171,7 @@ export function networkLine(facts: NetworkFacts, nodeCount: number): string {
         ];
   return [
     `${nodeCount} node${nodeCount === 1 ? "" : "s"}`,
-    proxyWords(facts.nodes),
+    proxyWords(facts.nodes, nodeCount),
     pathWords(facts),
     families.length === 0 ? "IP family not read" : families.join("+"),
     ...kubectl,

@@ -30,11 +30,30 @@ function elsewhere(facts: LiveFacts, node: string): string | undefined {
   return facts.nodes.find((n) => n.name !== node && n.internalIP !== "")?.internalIP;
 }
 
-/** One read on each node probe, and one in the tutorial's client pod (or another pod the lab runs a shell in). */
+/**
+ * The most nodes the network is read on. All reads run in one command whose text carries the read's script
+ * once per node, and Linux takes at most 128 KiB in one argument of a command line: on a larger cluster with a
+ * probe on every node (nodeProbes all), the nodes of the lab's pods are read first, then others.
+ */
+export const NETWORK_READ_NODES = 32;
+
+/** The nodes to read: the lab's pods' nodes first, then the others by name, at most NETWORK_READ_NODES. */
+function nodesToRead(facts: LiveFacts): string[] {
+  const probed = Object.keys(facts.nodeProbes).sort();
+  const labNodes = new Set(Object.values(facts.podNodes));
+  const first = probed.filter((node) => labNodes.has(node));
+  const rest = probed.filter((node) => !labNodes.has(node));
+  return [...first, ...rest].slice(0, NETWORK_READ_NODES).sort();
+}
+
+/**
+ * One read on each node probe (at most NETWORK_READ_NODES), and one in the tutorial's client pod (or another
+ * pod the lab runs a shell in).
+ */
 export function planNetworkReads(topology: LabTopology, facts: LiveFacts): NetworkReads {
   const where = { namespace: topology.namespace };
   const probe = topology.probes.node;
-  const nodes = probe === undefined ? [] : Object.keys(facts.nodeProbes).sort();
+  const nodes = probe === undefined ? [] : nodesToRead(facts);
   const steps = nodes.map((node) =>
     execStep(
       topology.kubectl,
