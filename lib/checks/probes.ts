@@ -1,5 +1,6 @@
 // The commands run inside pods. Each one bounds its own time, below the runner's exec deadline.
 import * as path from "node:path";
+import { urlHost } from "../network";
 import { readScriptLine } from "../shell";
 import { TIMING_PREFIX } from "./timing";
 
@@ -24,23 +25,18 @@ export function frontProbe(
   port: number,
   t: ProbeTimeouts,
 ): string[] {
-  const at = address.includes(":") ? `[${address}]` : address;
   return [
-    "curl",
-    "-sS",
-    "--connect-timeout",
-    String(t.connectTimeoutSeconds),
-    "--max-time",
-    String(t.maxTimeSeconds),
+    ...boundedCurl(t),
     "--resolve",
-    `${route.host}:${port}:${at}`,
+    `${route.host}:${port}:${urlHost(address)}`,
     "--write-out",
     `\\n${STATUS_PREFIX} %{http_code}${CURL_TIMING_FORMAT}`,
     `http://${route.host}${port === 80 ? "" : `:${port}`}${route.path}`,
   ];
 }
 
-export function curlProbe(url: string, t: ProbeTimeouts): string[] {
+/** curl, quiet but for errors, bounded by the probe's connect and total time limits. */
+function boundedCurl(t: ProbeTimeouts): string[] {
   return [
     "curl",
     "-sS",
@@ -48,10 +44,11 @@ export function curlProbe(url: string, t: ProbeTimeouts): string[] {
     String(t.connectTimeoutSeconds),
     "--max-time",
     String(t.maxTimeSeconds),
-    "--write-out",
-    CURL_TIMING_FORMAT,
-    url,
   ];
+}
+
+export function curlProbe(url: string, t: ProbeTimeouts): string[] {
+  return [...boundedCurl(t), "--write-out", CURL_TIMING_FORMAT, url];
 }
 
 /**
