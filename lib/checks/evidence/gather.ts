@@ -116,7 +116,10 @@ function serviceEvidence(
   const found = facts.services[service];
   if (found === undefined) return notRead(link, `Service ${service}: its ClusterIP was not read`);
   const nodePort = found.nodePort === undefined ? "" : `, nodePort ${found.nodePort}`;
-  return observed(link, `Service ${service} ClusterIP ${found.clusterIP}${nodePort}`);
+  // A dual-stack Service has a ClusterIP per family; a check by its IPv6 one must see that one too.
+  const ips = found.clusterIPs ?? [found.clusterIP];
+  const clusterIPs = ips.length > 1 ? `ClusterIPs ${ips.join(", ")}` : `ClusterIP ${found.clusterIP}`;
+  return observed(link, `Service ${service} ${clusterIPs}${nodePort}`);
 }
 
 /** The route the source takes toward the destination, where an evidence step asked for it. */
@@ -187,12 +190,17 @@ function dnsAnswer(step: StepResult | undefined, link: string): Evidence {
   return observed(link, `${answer.name ?? "?"} -> ${answer.addresses.join(", ")}${server}`);
 }
 
-/** A request by Service name: the name's answer, as the run's lookup of the same short name saw it. */
+/**
+ * A request to a Service: the name's answer, as the run's lookup of the same short name saw it, or, for a
+ * request to a dual-stack Service's IPv6 ClusterIP, its AAAA lookup.
+ */
 function serviceName(run: EvidenceRun, runs: readonly EvidenceRun[]): Evidence {
   const service = run.plan.to.kind === "service" ? run.plan.to.service : "?";
-  const lookup = runs.find((r) => r.plan.id === `dns.${service}.short`);
-  const link = `DNS answer for ${service} (dns.${service}.short)`;
-  if (lookup === undefined) return notRead(link, `dns.${service}.short did not run in this update`);
+  const lookupId = run.plan.id.startsWith("ipv6.") ? `ipv6.dns.${service}.aaaa` : `dns.${service}.short`;
+  const lookup = runs.find((r) => r.plan.id === lookupId);
+  const link = `DNS answer for ${service} (${lookupId})`;
+  if (lookup === undefined) return notRead(link, `${lookupId} did not run in this update`);
+  if (lookup.plan.skipReason !== undefined) return notRead(link, `${lookupId} was skipped`);
   return dnsAnswer(lookup.steps.at(-1), link);
 }
 

@@ -3,7 +3,7 @@ import { type EvidenceFacts, type EvidenceRun, gatherEvidence } from "../../../.
 import { planChecks } from "../../../../lib/checks/plan";
 import type { StepResult } from "../../../../lib/checks/types";
 import { capture, fixtureText } from "../../../support/fixtures";
-import { topologyOf, TWO_NODES } from "../scenarios/lab";
+import { DUAL_STACK, topologyOf, TWO_NODES } from "../scenarios/lab";
 
 const facts: EvidenceFacts = { ...TWO_NODES, kubeDnsIP: "10.96.0.10", apiServiceIP: "10.96.0.1" };
 const plans = planChecks(topologyOf(), facts);
@@ -158,6 +158,37 @@ describe("gatherEvidence", () => {
     expect(gatherEvidence(run, [run], facts)[2]).toMatchObject({
       status: "not read",
       reason: "dns.svc-clusterip-nginx.short did not run in this update",
+    });
+  });
+
+  it("shows a dual-stack Service's ClusterIPs of both families and its AAAA answer for a request by IPv6", () => {
+    const dualFacts: EvidenceFacts = { ...DUAL_STACK, kubeDnsIP: "10.96.0.10", apiServiceIP: "10.96.0.1" };
+    const dualPlans = planChecks(topologyOf(), dualFacts);
+    const byId = (id: string, steps: StepResult[]): EvidenceRun => {
+      const plan = dualPlans.find((p) => p.id === id);
+      if (plan === undefined) throw new Error(`no check ${id}`);
+      return { plan, steps, evidence: [] };
+    };
+    const lookup = byId("ipv6.dns.svc-dualstack-nginx.aaaa", [captured("network", "dual-nslookup-aaaa")]);
+    const wait = step("fd00:10:244:1::b=true\nfd00:10:244:1::b@node-2\nchanged=2026-12-07T06:58:02Z\n");
+    const run = byId("ipv6.service.svc-dualstack-nginx.cluster-ip", [wait, step("")]);
+    const evidence = gatherEvidence(run, [lookup, run], dualFacts);
+    expect(evidence[1]).toMatchObject({
+      link: "target",
+      value: "Service svc-dualstack-nginx ClusterIPs 10.96.91.153, fd00:10:96::56a6",
+    });
+    // The capture's own Service: the answer as kube-dns gave it, not the expectation.
+    expect(evidence[2]).toMatchObject({
+      link: "DNS answer for svc-dualstack-nginx (ipv6.dns.svc-dualstack-nginx.aaaa)",
+      status: "observed",
+      value: "web-dual.netlab-aaaa-capture.svc.cluster.local -> fd00:10:96::653f (server 10.96.0.10)",
+    });
+    expect(evidence[3]).toMatchObject({ status: "observed", value: "fd00:10:244:1::b ready on node-2" });
+    // A lookup the run skipped shows nothing, and says so.
+    const skippedLookup = { ...lookup, plan: { ...lookup.plan, skipReason: "left out" }, steps: [] };
+    expect(gatherEvidence(run, [skippedLookup, run], dualFacts)[2]).toMatchObject({
+      status: "not read",
+      reason: "ipv6.dns.svc-dualstack-nginx.aaaa was skipped",
     });
   });
 
