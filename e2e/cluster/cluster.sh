@@ -609,8 +609,6 @@ cmd_up() {
   ingress_check
   check_ip_family "${family}"
   check_pod_network "${net}"
-  [[ "${net}" != flannel || "${family}" != dual ]] ||
-    die "--pod-network flannel with --ip-family dual is not offered: flannel's IPv6 overlay is not wired here"
   if cluster_healthy && [[ "$(proxy_mode)" != "${mode}" ]]; then
     die "the cluster is up with kube-proxy in $(proxy_mode) mode; run '$0 down' first for ${mode}"
   fi

@@ -12,6 +12,7 @@
 #   netlab-cni0 fd00:10:244::1/64               netlab-cni1 fd00:10:244:1::1/64 (first address of its podCIDR)
 #   route fd00:10:250::2/128 via fe80::2        routes fd00:10:250::1/128, fd00:10:244::/56 and
 #   route <node-2 IPv6 podCIDR> via fe80::2     fd00:10:96::/112 via fe80::1 (and no default route)
+#   (on flannel, no routes to the other node's IPv6 pods: flannel-v6.1 carries them, see flannel.sh)
 
 IP_FAMILY_FILE="${CONF}/ip-family"
 POD_CIDR6="fd00:10:244::/56"
@@ -94,8 +95,11 @@ dual_node2_network() {
   in_node2 ip -6 addr add "${NODE2_LINK6}/64" dev eth0 nodad
   in_node2 ip -6 addr add "${NODE2_IP6}/128" dev eth0 nodad
   ip -6 addr add "${NODE1_LINK6}/64" dev "${NODE2_VETH}" nodad
-  local dst
-  for dst in "${NODE_IP6}/128" "${POD_CIDR6}" "${SERVICE_CIDR6}"; do
+  local dst dsts=("${NODE_IP6}/128" "${SERVICE_CIDR6}")
+  # On flannel, flannel-v6.1 carries node 1's pods (a route to them by the veth would also make the kernel
+  # refuse flannel's onlink route: its gateway, node 1's subnet's first address, would be routed elsewhere).
+  flannel_on || dsts+=("${POD_CIDR6}")
+  for dst in "${dsts[@]}"; do
     in_node2 ip -6 route add "${dst}" via "${NODE1_LINK6}" dev eth0
   done
   ip -6 route add "${NODE2_IP6}/128" via "${NODE2_LINK6}" dev "${NODE2_VETH}" src "${NODE_IP6}"

@@ -22,14 +22,24 @@
 # subnet.env the same way, once flanneld has written it: the node's subnet for host-local, a route to the
 # whole flannel network, the bridge's MTU FLANNEL_MTU, and ipMasq off when flannel masquerades itself
 # (FLANNEL_IPMASQ=true, from --ip-masq, as flannel's own manifest runs it).
+#
+# With `--ip-family dual`, flannel runs its IPv6 overlay beside the IPv4 one, as its dual-stack
+# configuration does: EnableIPv6 and IPv6Network in net-conf.json, each node's second podCIDR as its IPv6
+# lease, a second vxlan device flannel-v6.1 (VNI 1 as well) between the nodes' unique-local addresses
+# (fd00:10:250::1 and ::2, given as --public-ipv6), and FLANNEL_IPV6_NETWORK and FLANNEL_IPV6_SUBNET in
+# subnet.env, from which the bridge configuration takes its IPv6 range and route as flannel's CNI plugin
+# does. flannel makes flannel-v6.1 as wide as flannel.1 (the link's MTU less 50), although VXLAN over
+# IPv6 carries 20 bytes more of headers; the lab's large transfers over IPv6 show whether that holds.
 
 FLANNEL_DIR="${STATE}/flannel"
 FLANNEL_NODE2_DIR="${NODE2_DIR}/flannel"
 FLANNEL_DEV="flannel.1"
+FLANNEL_DEV6="flannel-v6.1"
 # The Linux kernel's VXLAN port, which flannel's VXLAN backend uses by default.
 FLANNEL_VXLAN_PORT=8472
 # The network every node's link between the nodes is on (netlab0 and node 2's veth).
 FLANNEL_NODE_NET="10.250.0.0/24"
+FLANNEL_NODE_NET6="fd00:10:250::/64"
 FLANNEL_USER="netlab-e2e-flannel"
 # The pod network this cluster was brought up with (up --pod-network), kept with its configuration.
 POD_NETWORK_FILE="${CONF}/pod-network"
@@ -55,10 +65,12 @@ flannel_build() {
 
 # ---------------------------------------------------------------- configuration
 
-# flannel's network configuration: the whole pod CIDR, the VXLAN backend with its defaults (VNI 1, the
-# kernel's port 8472, the MTU of the node's interface less the VXLAN headers).
+# flannel's network configuration: the whole pod CIDR (and, dual-stack, the IPv6 one), the VXLAN backend
+# with its defaults (VNI 1, the kernel's port 8472, the MTU of the node's interface less the VXLAN headers).
 flannel_net_conf() {
-  printf '{\n  "Network": "%s",\n  "Backend": { "Type": "vxlan" }\n}\n' "${POD_CIDR}"
+  printf '{\n  "Network": "%s",\n' "${POD_CIDR}"
+  if is_dual; then printf '  "EnableIPv6": true,\n  "IPv6Network": "%s",\n' "${POD_CIDR6}"; fi
+  printf '  "Backend": { "Type": "vxlan" }\n}\n'
 }
 
 # The rights flanneld needs with the Kubernetes subnet manager: read nodes (its own podCIDR, the other
@@ -98,17 +110,26 @@ flannel_setup() {
 flannel_env() { sed -n "s/^$2=//p" "$1" | head -n 1; }
 
 # flannel_cni_config NAME BRIDGE IPAM_DIR SUBNET_ENV: the bridge network flannel's CNI plugin would hand
-# the bridge plugin on this node, made from that node's subnet.env.
+# the bridge plugin on this node, made from that node's subnet.env (with its IPv6 range and route when
+# the file has FLANNEL_IPV6_SUBNET).
 flannel_cni_config() {
-  local env="$4" network subnet mtu masq bridge_masq=true
+  local env="$4" network subnet mtu masq bridge_masq=true network6 subnet6 range6="" route6=""
   network="$(flannel_env "${env}" FLANNEL_NETWORK)"
   subnet="$(flannel_env "${env}" FLANNEL_SUBNET)"
   mtu="$(flannel_env "${env}" FLANNEL_MTU)"
   masq="$(flannel_env "${env}" FLANNEL_IPMASQ)"
+  network6="$(flannel_env "${env}" FLANNEL_IPV6_NETWORK)"
+  subnet6="$(flannel_env "${env}" FLANNEL_IPV6_SUBNET)"
+  # flanneld writes each subnet's first address (the bridge's gateway); host-local takes the subnet.
+  if [[ -n "${subnet6}" ]]; then
+    [[ -n "${network6}" && "${subnet6}" =~ ^([0-9a-f:]+::)1/64$ ]] \
+      || die "unexpected IPv6 subnet in ${env}: $(tr '\n' ' ' <"${env}")"
+    range6=", [{ \"subnet\": \"${BASH_REMATCH[1]}/64\" }]"
+    route6=", { \"dst\": \"${network6}\" }"
+  fi
   [[ "${mtu}" =~ ^[0-9]+$ && -n "${network}" && "${subnet}" =~ ^([0-9]+\.[0-9]+\.[0-9]+)\.[0-9]+/24$ ]] \
     || die "unexpected ${env}: $(tr '\n' ' ' <"${env}")"
-  # flanneld writes the subnet's first address (the bridge's gateway); host-local takes the subnet. (The
-  # subnet's match last: BASH_REMATCH is the last match's.)
+  # (The IPv4 subnet's match last: BASH_REMATCH is the last match's.)
   subnet="${BASH_REMATCH[1]}.0/24"
   [[ "${masq}" != true ]] || bridge_masq=false
   cat <<EOF
@@ -127,8 +148,8 @@ flannel_cni_config() {
       "ipam": {
         "type": "host-local",
         "dataDir": "$3",
-        "ranges": [[{ "subnet": "${subnet}" }]],
-        "routes": [{ "dst": "${network}" }]
+        "ranges": [[{ "subnet": "${subnet}" }]${range6}],
+        "routes": [{ "dst": "${network}" }${route6}]
       }
     },
     { "type": "portmap", "capabilities": { "portMappings": true } }
@@ -139,11 +160,13 @@ EOF
 
 # ---------------------------------------------------------------- flanneld
 
-# flannel_start COMPONENT NODE IFACE IP SUBNET_FILE [PREFIX...]: flanneld for NODE, its VXLAN endpoint
-# IFACE/IP, run through PREFIX (node 2: nsenter into its namespace); waits for its subnet.env.
+# flannel_start COMPONENT NODE IFACE IP IP6 SUBNET_FILE [PREFIX...]: flanneld for NODE, its VXLAN endpoint
+# IFACE/IP (and IP6 for the IPv6 overlay, dual-stack), run through PREFIX (node 2: nsenter into its
+# namespace); waits for its subnet.env.
 flannel_start() {
-  local comp="$1" node_name="$2" iface="$3" ip="$4" file="$5"
-  shift 5
+  local comp="$1" node_name="$2" iface="$3" ip="$4" ip6="$5" file="$6" v6=()
+  shift 6
+  if is_dual; then v6=(--public-ipv6 "${ip6}"); fi
   start_component "${comp}" "$@" env "NODE_NAME=${node_name}" "${BIN_DIR}/flanneld" \
     --kube-subnet-mgr \
     --kubeconfig-file "${FLANNEL_DIR}/kubeconfig" \
@@ -151,6 +174,7 @@ flannel_start() {
     --subnet-file "${file}" \
     --iface "${iface}" \
     --public-ip "${ip}" \
+    "${v6[@]}" \
     --ip-masq \
     --v 1
   wait_until "${comp}" 60 "flannel's ${file}" test -s "${file}"
@@ -170,6 +194,14 @@ flannel_guard_rules() {
   iptables -N NETLAB-E2E-VXLAN 2>/dev/null || iptables -F NETLAB-E2E-VXLAN
   iptables -A NETLAB-E2E-VXLAN -p udp --dport "${FLANNEL_VXLAN_PORT}" ! -d "${FLANNEL_NODE_NET}" "${c[@]}" -j DROP
   iptables -C OUTPUT -j NETLAB-E2E-VXLAN 2>/dev/null || iptables -I OUTPUT 1 -j NETLAB-E2E-VXLAN
+  is_dual || return 0
+  # The same for the IPv6 overlay: ip6tables' NETLAB-E2E (dualstack.sh) lets pod traffic out by the pod
+  # bridge only.
+  ip6tables -C NETLAB-E2E -s "${POD_CIDR6}" -d "${POD_CIDR6}" -o "${FLANNEL_DEV6}" "${c[@]}" -j RETURN 2>/dev/null \
+    || ip6tables -I NETLAB-E2E 1 -s "${POD_CIDR6}" -d "${POD_CIDR6}" -o "${FLANNEL_DEV6}" "${c[@]}" -j RETURN
+  ip6tables -N NETLAB-E2E-VXLAN 2>/dev/null || ip6tables -F NETLAB-E2E-VXLAN
+  ip6tables -A NETLAB-E2E-VXLAN -p udp --dport "${FLANNEL_VXLAN_PORT}" ! -d "${FLANNEL_NODE_NET6}" "${c[@]}" -j DROP
+  ip6tables -C OUTPUT -j NETLAB-E2E-VXLAN 2>/dev/null || ip6tables -I OUTPUT 1 -j NETLAB-E2E-VXLAN
 }
 
 # flannel_node1_up: once node 1 has its podCIDR, flanneld on the host and node 1's bridge network from its
@@ -178,35 +210,43 @@ flannel_node1_up() {
   wait_until kubelet 60 "a podCIDR for ${NODE_NAME}" node_has_pod_cidr "${NODE_NAME}"
   flannel_setup
   flannel_guard_rules
-  flannel_start flanneld "${NODE_NAME}" "${NODE_IF}" "${NODE_IP}" "${FLANNEL_DIR}/subnet.env"
+  flannel_start flanneld "${NODE_NAME}" "${NODE_IF}" "${NODE_IP}" "${NODE_IP6}" "${FLANNEL_DIR}/subnet.env"
   log "flannel: node 1 $(tr '\n' ' ' <"${FLANNEL_DIR}/subnet.env")"
   flannel_cni_config netlab "${CNI_BRIDGE}" "${STATE}/cni/ipam" "${FLANNEL_DIR}/subnet.env" \
     >"${STATE}/cni/net.d/10-netlab.conflist"
 }
 
 # flannel_node2_wire PODS: flanneld in node 2's namespace, node 2's bridge network from its subnet.env
-# (no host route to its pods: flannel.1 carries them).
+# (no host route to its pods: flannel.1 carries them, and flannel-v6.1 the IPv6 ones).
 flannel_node2_wire() {
-  local pods="$1"
+  local pods="$1" pods6
   mkdir -p "${FLANNEL_NODE2_DIR}"
-  flannel_start node-2-flanneld "${NODE2_NAME}" eth0 "${NODE2_IP}" "${FLANNEL_NODE2_DIR}/subnet.env" \
-    "${NODE2_NSENTER[@]}"
+  if is_dual; then
+    pods6="$(kc get node "${NODE2_NAME}" -o jsonpath='{.spec.podCIDRs[1]}')"
+    [[ "${pods6}" =~ ^fd00:10:244:[0-9a-f]+::/64$ ]] || die "unexpected IPv6 podCIDR '${pods6}' for ${NODE2_NAME}"
+    echo "${pods6}" >"${NODE2_DIR}/pod-cidr6"
+  fi
+  flannel_start node-2-flanneld "${NODE2_NAME}" eth0 "${NODE2_IP}" "${NODE2_IP6}" \
+    "${FLANNEL_NODE2_DIR}/subnet.env" "${NODE2_NSENTER[@]}"
   log "flannel: node 2 $(tr '\n' ' ' <"${FLANNEL_NODE2_DIR}/subnet.env")"
   flannel_cni_config netlab-node-2 "${NODE2_CNI_BRIDGE}" "${NODE2_DIR}/cni/ipam" \
     "${FLANNEL_NODE2_DIR}/subnet.env" >"${NODE2_DIR}/cni/net.d/10-netlab.conflist"
   node2_add_host_rules "${pods}"
+  if is_dual; then IPT=ip6tables node2_add_host_rules "${pods6}" "${POD_CIDR6}" "${NODE2_IP6}/128"; fi
 }
 
-# The host rules for node 2 on flannel, in node2_host_rules' form. Pod traffic between the nodes is VXLAN
-# between the node addresses, never forwarded by the host; what is: node-1 pods to node 2's address (a
-# NodePort there; flannel masquerades them to node 1's address), and what node 2 sends to a NodePort of
-# node 1 whose endpoint is a pod on node 1 (the pod bridge), on node 2 (back through flannel.1) or node 2
-# itself. Anything else arriving from node 2 is dropped.
+# flannel_node2_host_rules POD_CIDR NODE2_ADDR: the host rules for node 2 on flannel, in node2_host_rules'
+# form, for one family (its overlay device: flannel.1, or flannel-v6.1 for an IPv6 POD_CIDR). Pod traffic
+# between the nodes is VXLAN between the node addresses, never forwarded by the host; what is: node-1
+# pods to node 2's address (a NodePort there; flannel masquerades them to node 1's address), and what
+# node 2 sends to a NodePort of node 1 whose endpoint is a pod on node 1 (the pod bridge), on node 2 (back
+# through the overlay) or node 2 itself. Anything else arriving from node 2 is dropped.
 flannel_node2_host_rules() {
-  local c=(-m comment --comment "${NODE2_COMMENT}")
-  echo "filter NETLAB-E2E -s ${POD_CIDR} -d ${NODE2_IP}/32 -o ${NODE2_VETH} ${c[*]} -j RETURN"
+  local pod_cidr="$1" addr="$2" dev="${FLANNEL_DEV}" c=(-m comment --comment "${NODE2_COMMENT}")
+  [[ "${pod_cidr}" != *:* ]] || dev="${FLANNEL_DEV6}"
+  echo "filter NETLAB-E2E -s ${pod_cidr} -d ${addr} -o ${NODE2_VETH} ${c[*]} -j RETURN"
   echo "filter NETLAB-E2E -i ${NODE2_VETH} -o ${NODE2_VETH} ${c[*]} -j RETURN"
-  echo "filter NETLAB-E2E -i ${NODE2_VETH} -d ${POD_CIDR} -o ${FLANNEL_DEV} ${c[*]} -j RETURN"
+  echo "filter NETLAB-E2E -i ${NODE2_VETH} -d ${pod_cidr} -o ${dev} ${c[*]} -j RETURN"
   echo "filter NETLAB-E2E -i ${NODE2_VETH} ! -o ${CNI_BRIDGE} ${c[*]} -j DROP"
 }
 
@@ -236,9 +276,10 @@ flannel_describe() {
     echo "pod network: routed (a bridge per node, host routes between the nodes)"
     return 0
   fi
-  local mtu
+  local mtu devs="${FLANNEL_DEV}"
   mtu="$(flannel_env "${FLANNEL_DIR}/subnet.env" FLANNEL_MTU 2>/dev/null || true)"
-  echo "pod network: flannel ${FLANNEL_VERSION} vxlan (${FLANNEL_DEV}, pod MTU ${mtu:-?})"
+  if is_dual; then devs+=" and ${FLANNEL_DEV6}"; fi
+  echo "pod network: flannel ${FLANNEL_VERSION} vxlan (${devs}, pod MTU ${mtu:-?})"
 }
 
 # ---------------------------------------------------------------- down
@@ -246,14 +287,19 @@ flannel_describe() {
 # flannel_node2_down: node 2's flanneld stopped (before its vxlan device goes, which it would make anew).
 flannel_node2_down() {
   stop_component node-2-flanneld
-  [[ ! -e "/run/netns/${NODE2_NETNS}" ]] || in_node2 ip link del "${FLANNEL_DEV}" 2>/dev/null || true
+  if [[ -e "/run/netns/${NODE2_NETNS}" ]]; then
+    in_node2 ip link del "${FLANNEL_DEV}" 2>/dev/null || true
+    in_node2 ip link del "${FLANNEL_DEV6}" 2>/dev/null || true
+  fi
 }
 
-# flannel_down: node 1's flanneld stopped, then everything flannel made on the host: flannel.1 (with its
-# routes, neighbours and forwarding entries), its iptables chains and rules, the guard rules above.
+# flannel_down: node 1's flanneld stopped, then everything flannel made on the host: flannel.1 and
+# flannel-v6.1 (with their routes, neighbours and forwarding entries), its iptables and ip6tables chains
+# and rules, the guard rules above.
 flannel_down() {
   stop_component flanneld
   ip link del "${FLANNEL_DEV}" 2>/dev/null || true
+  ip link del "${FLANNEL_DEV6}" 2>/dev/null || true
   local tool t
   for tool in iptables ip6tables; do
     for t in filter nat; do purge_chains "${t}" '(FLANNEL-|flanneld|netlab-e2e: flannel|NETLAB-E2E-VXLAN)' "${tool}"; done

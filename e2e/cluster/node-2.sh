@@ -89,7 +89,7 @@ ipt_remove() {
 # drop rule. The last two default to the IPv4 pod range and node 2's address.
 node2_host_rules() {
   local pods="$1" pod_cidr="${2:-${POD_CIDR}}" addr="${3:-${NODE2_IP}/32}" c=(-m comment --comment "${NODE2_COMMENT}")
-  if flannel_on; then flannel_node2_host_rules; return 0; fi
+  if flannel_on; then flannel_node2_host_rules "${pod_cidr}" "${addr}"; return 0; fi
   # Pods of node 1 may open connections to node 2's pods and address.
   echo "filter NETLAB-E2E -s ${pod_cidr} -d ${pods} -o ${NODE2_VETH} ${c[*]} -j RETURN"
   echo "filter NETLAB-E2E -s ${pod_cidr} -d ${addr} -o ${NODE2_VETH} ${c[*]} -j RETURN"
