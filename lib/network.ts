@@ -13,15 +13,25 @@ export interface NodeNetworkAnswer {
   link: string;
 }
 
+/** A way toward another node's pods: the device it leaves by, and the kind of tunnel that device is, if one. */
+export interface PodPath {
+  device: string;
+  tunnel?: string;
+}
+
 export interface NodeNetwork {
   /** "iptables", "nftables", "ipvs", or why it is not known. */
   kubeProxy: string;
   /** The device pod traffic toward other nodes' pods leaves by, and the kind of tunnel it is, if one. */
-  towardPods?: { device: string; tunnel?: string };
+  towardPods?: PodPath;
   /** That device's MTU. */
   linkMTU?: number;
   /** For a tunnel over another device, that device's MTU: the link its packets cross between the nodes. */
   underlayMTU?: number;
+  /** On a dual-stack cluster, the device IPv6 toward other nodes' pods leaves by (flannel: flannel-v6.1). */
+  towardPods6?: PodPath;
+  /** That device's MTU. */
+  linkMTU6?: number;
 }
 
 /** Tunnel kinds `ip -d link` names, as the lab names them. */
@@ -38,17 +48,27 @@ export function parseNodeNetwork(output: string): NodeNetwork {
       ?.slice(key.length + 1)
       .trim() ?? "";
   const mode = value("proxy-mode");
-  const route = value("route");
-  const link = value("link");
-  const device = /\bdev (\S+)/.exec(route)?.[1];
-  const mtu = /\bmtu (\d+)/.exec(link)?.[1];
-  const tunnel = TUNNELS.find((kind) => new RegExp(`(^|\\s)${kind}(\\s|$)`).test(link.split("\\").join(" ")));
+  const path = readPath(value("route"), value("link"));
+  const path6 = readPath(value("route6"), value("link6"));
   const underlay = /\bmtu (\d+)/.exec(value("underlay"))?.[1];
   return {
     kubeProxy: /^(iptables|nftables|ipvs|kernelspace|userspace)$/.test(mode) ? mode : NO_KUBE_PROXY,
-    ...(device === undefined ? {} : { towardPods: { device, ...(tunnel === undefined ? {} : { tunnel }) } }),
-    ...(mtu === undefined ? {} : { linkMTU: Number(mtu) }),
+    ...(path.towardPods === undefined ? {} : { towardPods: path.towardPods }),
+    ...(path.mtu === undefined ? {} : { linkMTU: path.mtu }),
     ...(underlay === undefined ? {} : { underlayMTU: Number(underlay) }),
+    ...(path6.towardPods === undefined ? {} : { towardPods6: path6.towardPods }),
+    ...(path6.mtu === undefined ? {} : { linkMTU6: path6.mtu }),
+  };
+}
+
+/** A route's device, the kind of tunnel its link line says it is, and its MTU. */
+function readPath(route: string, link: string): { towardPods?: PodPath; mtu?: number } {
+  const device = /\bdev (\S+)/.exec(route)?.[1];
+  const mtu = /\bmtu (\d+)/.exec(link)?.[1];
+  const tunnel = TUNNELS.find((kind) => new RegExp(`(^|\\s)${kind}(\\s|$)`).test(link.split("\\").join(" ")));
+  return {
+    ...(device === undefined ? {} : { towardPods: { device, ...(tunnel === undefined ? {} : { tunnel }) } }),
+    ...(mtu === undefined ? {} : { mtu: Number(mtu) }),
   };
 }
 
@@ -135,7 +155,7 @@ const OVERLAYS: readonly [RegExp, string][] = [
 ];
 
 /** "routed", or a tunnel's kind with the overlay it belongs to: "flannel vxlan". */
-function tunnelWords(toward: { device: string; tunnel?: string }): string {
+function tunnelWords(toward: PodPath): string {
   if (toward.tunnel === undefined) return "routed";
   const overlay = OVERLAYS.find(([name]) => name.test(toward.device))?.[1];
   return overlay === undefined ? toward.tunnel : `${overlay} ${toward.tunnel}`;
@@ -144,6 +164,7 @@ function tunnelWords(toward: { device: string; tunnel?: string }): string {
 /**
  * How pod traffic crosses nodes, with the MTUs: "routed (pod MTU 1500, link 1500)", or through a tunnel
  * "flannel vxlan (pod MTU 1450, tunnel 1450, link 1500)": the tunnel device's MTU, and the link under it.
+ * Where IPv6 leaves by another device or at another MTU, that too: "...; IPv6 by flannel-v6.1 at MTU 1430".
  */
 function pathWords(facts: NetworkFacts): string {
   const toward = Object.values(facts.nodes).find((n) => n.towardPods !== undefined);
@@ -157,7 +178,45 @@ function pathWords(facts: NetworkFacts): string {
       ? mtu("link", toward?.linkMTU)
       : [...mtu("tunnel", toward?.linkMTU), ...mtu("link", toward?.underlayMTU)]),
   ];
-  return mtus.length === 0 ? how : `${how} (${mtus.join(", ")})`;
+  const inBrackets = [mtus.join(", "), ...ipv6Words(toward)].filter((part) => part !== "").join("; ");
+  return inBrackets === "" ? how : `${how} (${inBrackets})`;
+}
+
+/** "IPv6 by flannel-v6.1 at MTU 1430", where IPv6 leaves a node by another device or at another MTU. */
+function ipv6Words(node: NodeNetwork | undefined): string[] {
+  const v6 = node?.towardPods6;
+  if (v6 === undefined || (v6.device === node?.towardPods?.device && node.linkMTU6 === node.linkMTU))
+    return [];
+  return [`IPv6 by ${v6.device}${node?.linkMTU6 === undefined ? "" : ` at MTU ${node.linkMTU6}`}`];
+}
+
+/**
+ * Where a pod's packets are larger than what a device between the nodes carries, for each family: such a
+ * path works for large transfers only while the ICMP that tells the pods to send smaller packets reaches
+ * them (what a firewall dropping it, or an MTU set wrong on one side, breaks).
+ */
+export function mtuWarnings(facts: NetworkFacts): string[] {
+  const podMTU = facts.podMTU;
+  if (podMTU === undefined) return [];
+  const families: IPFamily[] = facts.families.pods.includes("IPv6") ? ["IPv4", "IPv6"] : ["IPv4"];
+  return families.flatMap((family) => {
+    // Each narrow device (by name and MTU) with the nodes it was read on.
+    const narrow = new Map<string, string[]>();
+    for (const [node, n] of Object.entries(facts.nodes)) {
+      const path = family === "IPv4" ? n.towardPods : n.towardPods6;
+      const mtu = family === "IPv4" ? n.linkMTU : n.linkMTU6;
+      if (path === undefined || mtu === undefined || mtu >= podMTU) continue;
+      const key = `${path.device} at MTU ${mtu}`;
+      narrow.set(key, [...(narrow.get(key) ?? []), node]);
+    }
+    if (narrow.size === 0) return [];
+    const where = [...narrow].map(([device, nodes]) => `${device} (on ${nodes.join(", ")})`).join(" and ");
+    const icmp = family === "IPv4" ? `ICMP "fragmentation needed"` : `ICMPv6 "packet too big"`;
+    return [
+      `pods send packets of up to ${podMTU} bytes, but ${family} between the nodes crosses ${where}: large ` +
+        `${family} transfers across nodes work only while ${icmp} reaches the pods`,
+    ];
+  });
 }
 
 /** The report's first line: the network the lab found, in words. */
@@ -183,6 +242,7 @@ export function networkLines(facts: NetworkFacts, nodeCount: number): string[] {
   const warning = facts.kubectl.skewWarning;
   return [
     `network: ${networkLine(facts, nodeCount)}`,
+    ...mtuWarnings(facts).map((line) => `warning: ${line}`),
     ...(warning === undefined
       ? []
       : [

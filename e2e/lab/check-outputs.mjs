@@ -147,7 +147,9 @@ for (const svc of services) {
 // was brought up with on every node ($NETLAB_E2E_PROXY_MODE, run.sh reads it), pod traffic routed between
 // the nodes on veths (no tunnel), MTU 1500, IPv4 only or IPv4+IPv6 as it was brought up; or, on its flannel pod
 // network ($NETLAB_E2E_POD_NETWORK), through flannel's vxlan device, whose MTU (1450: the 1500 link less VXLAN's
-// headers) the pods have too.
+// headers) the pods have too. On dual stack, IPv6 leaves by the same device on the routed network; on flannel
+// by its IPv6 vxlan device flannel-v6.1, at 1430 (the kernel's most for VXLAN over IPv6 on a 1500 link), below
+// the pods' 1450: the report warns of it.
 const proxyMode = process.env.NETLAB_E2E_PROXY_MODE || "iptables";
 const flannel = process.env.NETLAB_E2E_POD_NETWORK === "flannel";
 const mtu = flannel ? 1450 : 1500;
@@ -161,15 +163,27 @@ if (mode === "healthy") {
     same(found?.linkMTU, mtu, `facts.network.nodes.${node.name}.linkMTU`);
     // The link flannel's tunnel runs over (the node bridge, or node 2's veth): the MTU the 1450 comes from.
     if (flannel) same(found?.underlayMTU, 1500, `facts.network.nodes.${node.name}.underlayMTU`);
+    if (dualStack) {
+      same(found?.towardPods6?.device, flannel ? "flannel-v6.1" : found?.towardPods?.device, `facts.network.nodes.${node.name}.towardPods6.device`);
+      same(found?.linkMTU6, flannel ? 1430 : mtu, `facts.network.nodes.${node.name}.linkMTU6`);
+    } else {
+      expect(found?.towardPods6 === undefined, `facts.network.nodes.${node.name}: an IPv6 way read on an IPv4 cluster`);
+    }
   }
   same(network?.podMTU, mtu, "facts.network.podMTU");
-  const first = outputs.report.split("\n")[0];
+  const [first, second] = outputs.report.split("\n");
+  const path = flannel
+    ? `flannel vxlan (pod MTU 1450, tunnel 1450, link 1500${dualStack ? "; IPv6 by flannel-v6.1 at MTU 1430" : ""})`
+    : "routed (pod MTU 1500, link 1500)";
   expect(
     first.startsWith(
-      `network: ${outputs.facts.nodes.length} nodes, kube-proxy ${proxyMode}, ${flannel ? "flannel vxlan (pod MTU 1450, tunnel 1450, link 1500)" : "routed (pod MTU 1500, link 1500)"}, ${dualStack ? "IPv4+IPv6" : "IPv4,"}`,
+      `network: ${outputs.facts.nodes.length} nodes, kube-proxy ${proxyMode}, ${path}, ${dualStack ? "IPv4+IPv6" : "IPv4,"}`,
     ),
     `the report's first line says ${first}`,
   );
+  const mtuWarning = /^warning: pods send packets of up to 1450 bytes, but IPv6 between the nodes crosses flannel-v6\.1 at MTU 1430 /;
+  if (flannel && dualStack) expect(mtuWarning.test(second), `the report's second line says ${second}`);
+  else expect(!/^warning: pods send packets/.test(second), `the report warns of an MTU: ${second}`);
 }
 if (mode === "healthy") {
   const dnsAnswer = results.find((r) => r.id === "dns.svc-clusterip-nginx.fqdn")?.observed ?? "";

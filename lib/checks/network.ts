@@ -1,8 +1,9 @@
 // The reads behind the `network` facts: one on each node probe (kube-proxy's mode, the way toward another
-// node's pod, its device and MTU) and one in a pod (its eth0's MTU), run by the same runner as the checks.
-// Pure: plans the steps and reads their results.
+// node's pod, its device and MTU, and on a dual-stack cluster the IPv6 way too) and one in a pod (its eth0's
+// MTU), run by the same runner as the checks. Pure: plans the steps and reads their results.
 import * as path from "node:path";
 import {
+  addressOf,
   ipFamilies,
   type KubectlVersions,
   type NetworkFacts,
@@ -30,6 +31,14 @@ function elsewhere(facts: LiveFacts, node: string): string | undefined {
   return facts.nodes.find((n) => n.name !== node && n.internalIP !== "")?.internalIP;
 }
 
+/** An IPv6 address of a lab pod on another node than `node` (a dual-stack cluster), if any. */
+function elsewhere6(facts: LiveFacts, node: string): string | undefined {
+  return Object.entries(facts.podNodes)
+    .filter(([, on]) => on !== node)
+    .map(([pod]) => addressOf("IPv6", facts.allPodIPs?.[pod] ?? []))
+    .find((address) => address !== undefined);
+}
+
 /**
  * The most nodes the network is read on. All reads run in one command whose text carries the read's script
  * once per node, and Linux takes at most 128 KiB in one argument of a command line: on a larger cluster with a
@@ -54,13 +63,21 @@ export function planNetworkReads(topology: LabTopology, facts: LiveFacts): Netwo
   const where = { namespace: topology.namespace };
   const probe = topology.probes.node;
   const nodes = probe === undefined ? [] : nodesToRead(facts);
-  const steps = nodes.map((node) =>
-    execStep(
+  const steps = nodes.map((node) => {
+    const ipv6 = elsewhere6(facts, node);
+    return execStep(
       topology.kubectl,
       { ...where, pod: facts.nodeProbes[node] as string, container: probe?.container ?? "" },
-      ["sh", "-c", NETWORK_SCRIPT, "_", elsewhere(facts, node) ?? "127.0.0.1"],
-    ),
-  );
+      [
+        "sh",
+        "-c",
+        NETWORK_SCRIPT,
+        "_",
+        elsewhere(facts, node) ?? "127.0.0.1",
+        ...(ipv6 === undefined ? [] : [ipv6]),
+      ],
+    );
+  });
   const client = topology.demo?.client ?? topology.probes.dns;
   return {
     steps: [

@@ -9,6 +9,7 @@ import {
   type NetworkFacts,
   networkLine,
   networkLines,
+  mtuWarnings,
   NO_KUBE_PROXY,
   parseKubectlVersions,
   parseNodeNetwork,
@@ -42,6 +43,19 @@ describe("a node's network, as its probe reads it", () => {
         towardPods: { device: "flannel.1", tunnel: "vxlan" },
         linkMTU: 1450,
         underlayMTU: 1500,
+      });
+    }
+  });
+
+  it("reads flannel's IPv6 overlay beside the IPv4 one on a dual-stack cluster: flannel-v6.1 at 1430", () => {
+    for (const node of ["flannel-dual-node-probe-node-1", "flannel-dual-node-probe-node-2"]) {
+      expect(read(node)).toEqual({
+        kubeProxy: "nftables",
+        towardPods: { device: "flannel.1", tunnel: "vxlan" },
+        linkMTU: 1450,
+        underlayMTU: 1500,
+        towardPods6: { device: "flannel-v6.1", tunnel: "vxlan" },
+        linkMTU6: 1430,
       });
     }
   });
@@ -98,6 +112,43 @@ describe("the network in words", () => {
     expect(networkLine(flannel, 2)).toBe(
       "2 nodes, kube-proxy iptables, flannel vxlan (pod MTU 1450, tunnel 1450, link 1500), IPv4, kubectl 1.32 / server 1.34",
     );
+  });
+
+  it("says where IPv6 takes another device at another MTU, and warns that the pods' packets do not fit it", () => {
+    const flannelDual: NetworkFacts = {
+      ...e2e,
+      nodes: {
+        "netlab-e2e-node": read("flannel-dual-node-probe-node-1"),
+        "netlab-e2e-node-2": read("flannel-dual-node-probe-node-2"),
+      },
+      podMTU: Number(capture("network", "flannel-dual-pod-mtu").stdout.trim()),
+      families: { pods: ["IPv4", "IPv6"], services: ["IPv4", "IPv6"] },
+      kubectl: {},
+    };
+    expect(networkLines(flannelDual, 2)).toEqual([
+      "network: 2 nodes, kube-proxy nftables, flannel vxlan (pod MTU 1450, tunnel 1450, link 1500; IPv6 by flannel-v6.1 at MTU 1430), IPv4+IPv6",
+      'warning: pods send packets of up to 1450 bytes, but IPv6 between the nodes crosses flannel-v6.1 at MTU 1430 (on netlab-e2e-node, netlab-e2e-node-2): large IPv6 transfers across nodes work only while ICMPv6 "packet too big" reaches the pods',
+    ]);
+    // The same cluster read without the IPv6 way (an IPv4-only read): nothing to warn of.
+    const ipv4Only: NetworkFacts = {
+      ...flannelDual,
+      nodes: { "netlab-e2e-node": read("flannel-node-probe-node-1") },
+    };
+    expect(mtuWarnings(ipv4Only)).toEqual([]);
+  });
+
+  it("warns of an IPv4 link narrower than the pods' MTU, naming each device and its node", () => {
+    const narrowed: NetworkFacts = {
+      ...e2e,
+      nodes: {
+        "netlab-e2e-node": { ...read("node-probe-node-1"), linkMTU: 1280 },
+        "netlab-e2e-node-2": { ...read("node-probe-node-2"), linkMTU: 1280 },
+      },
+    };
+    expect(mtuWarnings(narrowed)).toEqual([
+      'pods send packets of up to 1500 bytes, but IPv4 between the nodes crosses netlab-n2 at MTU 1280 (on netlab-e2e-node) and eth0 at MTU 1280 (on netlab-e2e-node-2): large IPv4 transfers across nodes work only while ICMP "fragmentation needed" reaches the pods',
+    ]);
+    expect(mtuWarnings(e2e)).toEqual([]);
   });
 
   it("names each node's mode when they differ, an overlay by its kind, and both families", () => {

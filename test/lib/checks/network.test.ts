@@ -6,7 +6,7 @@ import { NETWORK_READ_NODES, planNetworkReads } from "../../../lib/checks/networ
 import { networkLine } from "../../../lib/network";
 import { capture } from "../../support/fixtures";
 import { parseNodeNetwork } from "../../../lib/network";
-import { topologyOf, TWO_NODES } from "./scenarios/lab";
+import { DUAL_STACK, topologyOf, TWO_NODES } from "./scenarios/lab";
 
 /** The two-node lab's facts on a cluster of `count` nodes, a node probe on each (nodeProbes all). */
 function onNodes(count: number): LiveFacts {
@@ -35,6 +35,17 @@ describe("the network reads", () => {
     // The runner's command line carries every step: one argument of at most 128 KiB.
     const text = reads.steps.map((step) => step.argv.join(" ")).join("\n");
     expect(text.length).toBeLessThan((128 * 1024) / 2);
+  });
+
+  it("give each node's read an IPv6 address of a pod on another node on a dual-stack cluster, and none on IPv4", () => {
+    const dualTopology = topologyOf({ nodeProbes: "all" });
+    const probes = { "node-1": "netlab-node-probe-1", "node-2": "netlab-node-probe-2" };
+    const dual = planNetworkReads(dualTopology, { ...DUAL_STACK, nodeProbes: probes });
+    // pod-demo and pod-httpd on node-1, pod-nginx and the DNS probe on node-2 (scenarios/lab.ts).
+    expect(dual.steps[0]?.argv.slice(-2)).toEqual(["10.244.1.11", "fd00:10:244:1::b"]);
+    expect(dual.steps[1]?.argv.slice(-2)).toEqual(["10.244.0.7", "fd00:10:244::7"]);
+    const ipv4 = planNetworkReads(dualTopology, { ...TWO_NODES, nodeProbes: probes });
+    expect(ipv4.steps[0]?.argv.slice(-2)).toEqual(["_", "10.244.1.11"]);
   });
 
   it("say on how many nodes kube-proxy was read when not on all", () => {
