@@ -1,4 +1,5 @@
 // Node to pod: a node's host network reaches a pod by its IP, on the pod's node and from another node.
+import { urlHost } from "../../network";
 import { PAGE_MARKERS } from "../lab";
 import { NODE_PROBES, testedPod } from "../tested";
 import { label, podEnd, type Scenario } from "./context";
@@ -20,7 +21,7 @@ export const nodeToPod: Scenario = {
     const everyNode = "Every node reaches the pod by its IP, each from its own host network.";
     const fromEach = context.fromEveryNode(podNode, everyNode, (probes) => ({
       id: `node-to-pod.${demo.pod}.every-node`,
-      target: `${label(server)} via ${ip}:${server.port}`,
+      target: `${label(server)} via ${urlHost(ip)}:${server.port}`,
       steps: probes.map(({ probe }) => context.httpFrom("curl", probe, ip, server.port)),
       expected: `the page contains "${marker}" from every node`,
       expectation: { type: "http-from-each", marker, nodes: probes.map(({ node }) => node) },
@@ -30,7 +31,7 @@ export const nodeToPod: Scenario = {
     }));
     const fromTwo = context.fromEachNode(podNode, claims, ({ side, probe }) => ({
       id: `node-to-pod.${demo.pod}.${side}`,
-      target: `${label(server)} via ${ip}:${server.port}`,
+      target: `${label(server)} via ${urlHost(ip)}:${server.port}`,
       steps: probe === undefined ? [] : [context.httpFrom("curl", probe, ip, server.port)],
       evidenceSteps: probe === undefined ? [] : context.routeFrom(probe, ip),
       expected: `the page contains "${marker}"`,

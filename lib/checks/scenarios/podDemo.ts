@@ -1,4 +1,5 @@
 // eg1, a pod's internal networking: the containers of pod-demo share one network, hostname and IP.
+import { urlHost } from "../../network";
 import { hostsLookupProbe, networkIdentityProbe, podIdentityProbe } from "../probes";
 import { PAGE_MARKERS, type LabTopology } from "../lab";
 import { testedPod } from "../tested";
@@ -47,7 +48,7 @@ function trafficChecks(context: PlanContext, demo: Demo): CheckPlan[] {
     {
       id: "pod-demo.pod-ip",
       claim: "A container reaches its neighbour through the pod's own IP.",
-      target: `${label(server)} via ${ip}:${server.port}`,
+      target: `${label(server)} via ${urlHost(ip)}:${server.port}`,
       steps: [context.httpFrom("curl", client, ip, server.port)],
       evidenceSteps: context.routeFrom(client, ip),
       ...page,

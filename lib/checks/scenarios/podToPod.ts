@@ -1,4 +1,5 @@
 // eg2, pod-to-pod networking: pod-httpd and pod-nginx reach each other by pod IP.
+import { urlHost } from "../../network";
 import { PAGE_MARKERS } from "../lab";
 import { testedPod } from "../tested";
 import type { CheckPlan } from "../types";
@@ -21,7 +22,7 @@ export const podToPod: Scenario = {
         id: `pod-to-pod.${from.pod}.${to.pod}`,
         claim: "Pods reach each other by pod IP.",
         source: label(from),
-        target: `${label(to)} via ${address}:${to.port}`,
+        target: `${label(to)} via ${urlHost(address)}:${to.port}`,
         steps: [context.httpFrom(from.tool, from, address, to.port)],
         evidenceSteps: context.routeFrom(from, address),
         expected: `the page contains "${marker}"`,

@@ -3,6 +3,7 @@
 // one with session affinity), and externalTrafficPolicy Local answers only where a backend runs, keeping the
 // client's address, where Cluster answers everywhere and rewrites it.
 import { waitForEndpointStep } from "../kubectl";
+import { urlHost } from "../../network";
 import { type DepthLab, PAGE_MARKERS } from "../lab";
 import { largeTransferProbe, repeatedCurlProbe } from "../probes";
 import { NODE_PROBES, testedPod, testedService } from "../tested";
@@ -60,7 +61,7 @@ function hairpinChecks(context: PlanContext, depth: DepthLab): CheckPlan[] {
       ...base,
       id: `service-depth.hairpin.cluster-ip`,
       claim: "A pod reaches itself through its own Service's ClusterIP (hairpin).",
-      target: `${clusterIP}:${service.port} -> ${label(server)} (itself)`,
+      target: `${urlHost(clusterIP)}:${service.port} -> ${label(server)} (itself)`,
       steps: [...ready, context.httpFrom(server.tool, server, clusterIP, service.port)],
       via: "cluster-ip",
     },
@@ -70,7 +71,7 @@ function hairpinChecks(context: PlanContext, depth: DepthLab): CheckPlan[] {
             ...base,
             id: `service-depth.hairpin.node-port`,
             claim: "A pod reaches itself through its own NodePort, on its node's IP (hairpin).",
-            target: `${context.nodeIP(node)}:${nodePort ?? "<nodePort>"} -> ${label(server)} (itself)`,
+            target: `${urlHost(context.nodeIP(node))}:${nodePort ?? "<nodePort>"} -> ${label(server)} (itself)`,
             steps: [...ready, context.httpFrom(server.tool, server, context.nodeIP(node), nodePort ?? 0)],
             via: "node-port" as const,
           },
@@ -88,7 +89,7 @@ function noEndpointsCheck(context: PlanContext, depth: DepthLab): CheckPlan {
     id: "service-depth.no-endpoints",
     claim: "A Service without endpoints refuses a connection at once, rather than letting it time out.",
     source: label(depth.client),
-    target: `${service} ${clusterIP}:${depth.servicePort} (no endpoint)`,
+    target: `${service} ${urlHost(clusterIP)}:${depth.servicePort} (no endpoint)`,
     steps: [context.httpFrom("curl", depth.client, clusterIP, depth.servicePort)],
     expected: "connection refused",
     expectation: { type: "refused", tool: "curl" },
@@ -147,7 +148,7 @@ function trafficPolicyChecks(context: PlanContext, depth: DepthLab): CheckPlan[]
     const address = context.nodeIP(to);
     return {
       source: context.hostSource(from),
-      target: `${address}:${port(service) ?? "<nodePort>"}/clientip`,
+      target: `${urlHost(address)}:${port(service) ?? "<nodePort>"}/clientip`,
       steps:
         probe === undefined
           ? []
@@ -227,7 +228,7 @@ function largeTransferChecks(context: PlanContext, depth: DepthLab): CheckPlan[]
       ...base,
       id: "service-depth.large.pod-ip",
       claim: `A large body (${largeBody.bytes / 1024} KiB) goes to a pod on another node by its IP and comes back whole.`,
-      target: `${label(target)} via ${ip}:${depth.backendPort}/echo`,
+      target: `${label(target)} via ${urlHost(ip)}:${depth.backendPort}/echo`,
       steps: [probe(ip, depth.backendPort)],
       // Both backends: which one is on another node than the client is known only from both their nodes.
       tests: [...depth.backends.map((b) => testedPod(b.pod)), testedPod(client.pod)],
@@ -242,7 +243,7 @@ function largeTransferChecks(context: PlanContext, depth: DepthLab): CheckPlan[]
       ...base,
       id: "service-depth.large.service",
       claim: `A large body (${largeBody.bytes / 1024} KiB) goes through a Service to its backend and comes back whole.`,
-      target: `${local} ${clusterIP}:${depth.servicePort}/echo -> ${label(first)}`,
+      target: `${local} ${urlHost(clusterIP)}:${depth.servicePort}/echo -> ${label(first)}`,
       steps: [...readyFor(context, local, [first.pod]), probe(clusterIP, depth.servicePort)],
       tests: [testedService(local), testedPod(first.pod), testedPod(client.pod)],
       to: serviceEnd(local),

@@ -1,4 +1,5 @@
 // `kubectl expose pod`: a Service answers by its name from a pod, and a NodePort Service on every node.
+import { urlHost } from "../../network";
 import { waitForEndpointStep } from "../kubectl";
 import { type ContainerRef, type LabTopology, PAGE_MARKERS, type ServiceRef } from "../lab";
 import { NODE_PROBES, testedPod, testedService } from "../tested";
@@ -72,7 +73,7 @@ function nodePortChecks(context: PlanContext, service: ServiceRef, ready: Step):
     const address = context.nodeIP(node);
     return {
       id: `service.${service.name}.node-port.${side}`,
-      target: `${address}:${nodePort ?? "<nodePort>"} -> ${label(service.target)}`,
+      target: `${urlHost(address)}:${nodePort ?? "<nodePort>"} -> ${label(service.target)}`,
       steps: probe === undefined ? [] : [ready, context.httpFrom("curl", probe, address, nodePort ?? 0)],
       expected: `the page contains "${marker}"`,
       expectation: { type: "http", tool: "curl", marker },

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { UNRESOLVED_FACTS } from "../../../../lib/checks/lab";
 import { ipv6 } from "../../../../lib/checks/scenarios/ipv6";
-import { DUAL_STACK, lastCommand, placement, planOf, probeTool, TWO_NODES } from "./lab";
+import { planChecks } from "../../../../lib/checks/plan";
+import {
+  DUAL_STACK,
+  IPV6_ONLY,
+  lastCommand,
+  placement,
+  planOf,
+  probeTool,
+  topologyOf,
+  TWO_NODES,
+} from "./lab";
 
 const IDS = [
   "ipv6.pod-to-pod.cross-node",
@@ -96,5 +106,28 @@ describe("the ipv6 scenario in smaller labs", () => {
       "ipv6.node-to-pod.pod-nginx.other-node",
     ]);
     expect(planOf(ipv6, DUAL_STACK, { labs: "eg1" })).toEqual({});
+  });
+});
+
+describe("the lab on an IPv6-only cluster", () => {
+  const plans = planChecks(topologyOf({ labs: "eg1,eg2,services,service-depth" }), IPV6_ONLY);
+
+  it("runs every check of the default lab, the ipv6 ones included: none is skipped for its family", () => {
+    const tutorial = planChecks(topologyOf(), IPV6_ONLY);
+    expect(tutorial.filter((plan) => plan.skipReason !== undefined).map((plan) => plan.id)).toEqual([]);
+    expect(tutorial.map((plan) => plan.id)).toEqual(expect.arrayContaining(IDS));
+  });
+
+  it("writes every address in a URL and in a target in brackets, as a URL needs it", () => {
+    const urls = plans
+      .flatMap((plan) => plan.steps.flatMap((step) => step.argv))
+      .filter((arg) => /^https?:\/\//.test(arg));
+    expect(urls.length).toBeGreaterThan(10);
+    for (const url of urls) expect(url).not.toMatch(/^https?:\/\/[0-9a-f]*:[0-9a-f:]*:/);
+    const bare = plans.filter((plan) => /(^|[\s>])fd00:[0-9a-f:]*:\d+/.test(plan.target));
+    expect(bare.map((plan) => `${plan.id}: ${plan.target}`)).toEqual([]);
+    expect(plans.find((plan) => plan.id === "pod-demo.pod-ip")?.target).toBe(
+      "pod-demo/cntr-httpd via [fd00:10:244::7]:80",
+    );
   });
 });

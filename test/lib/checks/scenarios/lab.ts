@@ -54,6 +54,35 @@ export const DUAL_STACK: LiveFacts = {
   },
 };
 
+/**
+ * The same lab on an IPv6-only cluster (made up from the dual-stack one's IPv6 addresses): every pod, node and
+ * Service has one IPv6 address and nothing else.
+ */
+export const IPV6_ONLY: LiveFacts = {
+  ...TWO_NODES,
+  podIPs: {
+    "pod-demo": "fd00:10:244::7",
+    "pod-httpd": "fd00:10:244::a",
+    "pod-nginx": "fd00:10:244:1::b",
+    "netlab-dns-probe": "fd00:10:244::14",
+  },
+  allPodIPs: {
+    "pod-demo": ["fd00:10:244::7"],
+    "pod-httpd": ["fd00:10:244::a"],
+    "pod-nginx": ["fd00:10:244:1::b"],
+    "netlab-dns-probe": ["fd00:10:244::14"],
+  },
+  nodes: [
+    { name: "node-1", internalIP: "fd00:10:250::1", schedulable: true },
+    { name: "node-2", internalIP: "fd00:10:250::2", schedulable: true },
+  ],
+  services: {
+    "svc-nodeport-httpd": { clusterIP: "fd00:10:96::11", clusterIPs: ["fd00:10:96::11"], nodePort: 31000 },
+    "svc-clusterip-nginx": { clusterIP: "fd00:10:96::5", clusterIPs: ["fd00:10:96::5"] },
+    "svc-dualstack-nginx": { clusterIP: "fd00:10:96::56a6", clusterIPs: ["fd00:10:96::56a6"] },
+  },
+};
+
 /** One scenario's checks, by id, for the default lab (or the given config) on these facts. */
 export function planOf(
   scenario: Scenario,
