@@ -11,6 +11,11 @@ export interface NodeNetworkAnswer {
   route: string;
   /** `ip -d -o link show dev <device>` of that route's device. */
   link: string;
+  /** For a tunnel, `ip -o link show dev <its dev>`: the link under it. */
+  underlay?: string;
+  /** On a dual-stack cluster, `ip -o -6 route get <address>` toward another node's pod, and its device's line. */
+  route6?: string;
+  link6?: string;
 }
 
 /** A way toward another node's pods: the device it leaves by, and the kind of tunnel that device is, if one. */
