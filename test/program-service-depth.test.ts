@@ -34,8 +34,13 @@ describe("service-depth", () => {
       ["service-depth.local.other-node", "passed"],
       ["service-depth.cluster.source-rewritten", "passed"],
       ["service-depth.large.pod-ip", "passed"],
+      ["service-depth.large.pod-ipv6", "skipped"],
       ["service-depth.large.service", "passed"],
     ]);
+    // On an IPv4 cluster the transfer by IPv6 is skipped, saying what the cluster gave.
+    expect(depth.find((r) => r.id === "service-depth.large.pod-ipv6")?.skipReason).toBe(
+      "the cluster gave pod-backend-b no IPv6 address (10.244.1.31): its pods are IPv4 only",
+    );
     // The large body goes to the backend on the other node than pod-demo's, by its pod IP.
     const large = depth.find((r) => r.id === "service-depth.large.pod-ip");
     expect(large).toMatchObject({
@@ -59,6 +64,24 @@ describe("service-depth", () => {
     expect(results.filter((r) => r.outcome === "failed")).toEqual([]);
   });
 
+  it("sends the large body by IPv6 too on a dual-stack cluster, to the backend on the other node", async () => {
+    const { program } = await runProgram({ labs: "eg1,eg2,services,service-depth" }, "healthy", {
+      runStrictGate: true,
+      nodes: 2,
+      dualStack: true,
+    });
+    const results = (await valueOf(program.checks)) ?? [];
+    const large = results.find((r) => r.id === "service-depth.large.pod-ipv6");
+    expect(large).toMatchObject({
+      outcome: "passed",
+      large: true,
+      path: "cross-node",
+      target: "pod-backend-b/cntr-agnhost via [fd00:10:244:1::1f]:8080/echo",
+    });
+    expect(large?.command).toMatch(/ 'http:\/\/\[fd00:10:244:1::1f\]:8080\/echo' /);
+    expect(results.filter((r) => r.outcome !== "passed")).toEqual([]);
+  });
+
   it("skips the externalTrafficPolicy checks on one node, saying why", async () => {
     const { program } = await runProgram({ labs: "eg1,service-depth" }, "healthy", { runStrictGate: true });
     const results = (await valueOf(program.checks)) ?? [];
@@ -69,7 +92,9 @@ describe("service-depth", () => {
       "service-depth.local.other-node",
       "service-depth.cluster.source-rewritten",
       "service-depth.large.pod-ip",
+      "service-depth.large.pod-ipv6",
     ]);
+    expect(skipped.at(-2)?.skipReason).toBe("no backend runs on another node than the client's (node-1)");
     expect(skipped.at(-1)?.skipReason).toBe("no backend runs on another node than the client's (node-1)");
     expect(skipped[1]?.skipReason).toMatch(
       /^the cluster has no other schedulable node with a node probe than node-1/,

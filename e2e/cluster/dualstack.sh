@@ -147,6 +147,32 @@ dual_node2_unwire() {
   timeout 10 conntrack -D -f ipv6 -d "${pods6%/*}" --mask-dst ffff:ffff:ffff:ffff:: >/dev/null 2>&1 || true
 }
 
+# ---------------------------------------------------------------- a fault over IPv6
+
+# fault.sh drop-icmpv6-too-big: ICMPv6 "packet too big" dropped where each node makes it (OUTPUT), as a
+# firewall that drops all ICMPv6 would. IPv6 is never fragmented on the way, so a pod whose packets do not fit
+# a device between the nodes (flannel-v6.1 at 1430 under pods at 1450) is never told, and its large
+# transfers across the nodes hang. On the routed network the pods' packets fit, and nothing changes.
+ICMP6_FAULT_RULE=(OUTPUT -p icmpv6 --icmpv6-type packet-too-big -m comment --comment "netlab-e2e: fault drop-icmpv6-too-big" -j DROP)
+
+icmp6_drop() {
+  is_dual || die "drop-icmpv6-too-big needs a dual-stack cluster (up --ip-family dual)"
+  node2_present || die "node 2 is not up"
+  ip6tables -C "${ICMP6_FAULT_RULE[@]}" 2>/dev/null || ip6tables -I "${ICMP6_FAULT_RULE[@]}"
+  in_node2 ip6tables -C "${ICMP6_FAULT_RULE[@]}" 2>/dev/null || in_node2 ip6tables -I "${ICMP6_FAULT_RULE[@]}"
+}
+
+# The rule removed on both nodes. What a pod learnt of the path's MTU while it was in place, it keeps.
+icmp6_allow() {
+  is_dual || return 0
+  while ip6tables -D "${ICMP6_FAULT_RULE[@]}" 2>/dev/null; do :; done
+  if node2_present; then
+    while in_node2 ip6tables -D "${ICMP6_FAULT_RULE[@]}" 2>/dev/null; do :; done
+  fi
+}
+
+icmp6_fault_active() { is_dual && ip6tables -C "${ICMP6_FAULT_RULE[@]}" 2>/dev/null; }
+
 # ---------------------------------------------------------------- what up prints
 
 # One line for print_access and status.

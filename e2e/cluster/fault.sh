@@ -13,6 +13,10 @@
 #                                             flannel the overlay, flannel.1, is narrowed: see flannel.sh)
 #   e2e/cluster/fault.sh restore-mtu         the link back to MTU 1500 (flannel.1 to flannel's MTU), that
 #                                             ICMP let through again
+#   e2e/cluster/fault.sh drop-icmpv6-too-big  (dual stack) ICMPv6 "packet too big" dropped on both nodes: on
+#                                             flannel, whose IPv6 device is narrower than the pods, large
+#                                             transfers by IPv6 across nodes hang (see dualstack.sh)
+#   e2e/cluster/fault.sh allow-icmpv6-too-big that ICMPv6 let through again
 #   e2e/cluster/fault.sh status               one line per fault, "<fault>: <state>" (exit 0 either way)
 #
 # The block is two iptables chains jumped to first: NETLAB-E2E-FAULT-FWD in
@@ -47,7 +51,7 @@ DNS_DEPLOYMENT=deployment/coredns
 NODE2_KUBE_PROXY=node-2-kube-proxy
 
 usage() {
-  echo "usage: $0 block-cross-node|unblock-cross-node|scale-dns-down|scale-dns-up|stop-kube-proxy-2|start-kube-proxy-2|shrink-mtu|restore-mtu|status" >&2
+  echo "usage: $0 block-cross-node|unblock-cross-node|scale-dns-down|scale-dns-up|stop-kube-proxy-2|start-kube-proxy-2|shrink-mtu|restore-mtu|drop-icmpv6-too-big|allow-icmpv6-too-big|status" >&2
   exit 2
 }
 
@@ -84,6 +88,7 @@ kube_proxy_2_start() {
 status() {
   if fault_active; then echo "cross-node: blocked"; else echo "cross-node: open"; fi
   if mtu_fault_active; then echo "mtu: shrunk (${MTU_FAULT} between the nodes, ICMP dropped)"; else echo "mtu: as built"; fi
+  if icmp6_fault_active; then echo "icmpv6-too-big: dropped"; else echo "icmpv6-too-big: let through"; fi
   local replicas
   if replicas="$(dns_replicas 2>/dev/null)"; then
     if [[ "${replicas}" == 0/* ]]; then echo "dns: down (coredns scaled to 0)"; else echo "dns: up (coredns ${replicas%/} wanted/ready)"; fi
@@ -143,6 +148,14 @@ case "$1" in
       mtu_restore
       echo "restored: MTU 1500 between the nodes, ICMP let through"
     fi
+    ;;
+  drop-icmpv6-too-big)
+    icmp6_drop
+    echo "dropped: ICMPv6 packet-too-big on both nodes"
+    ;;
+  allow-icmpv6-too-big)
+    icmp6_allow
+    echo "let through: ICMPv6 packet-too-big"
     ;;
   status) status ;;
   *) usage ;;

@@ -2,7 +2,8 @@
 # The lab on each network flavour of the e2e cluster, one after another: for each, the cluster brought up
 # anew in that flavour (e2e/cluster/cluster.sh), then run.sh's steps 2-3 (preview, up, every output checked
 # against kubectl, including that the lab found that flavour's kube-proxy mode, pod network and IP families), 6e
-# (service-depth), 6g (ingress, through the cluster's Traefik) and 7
+# (service-depth), 6g (ingress, through the cluster's Traefik), 6h (ICMPv6 "packet too big" dropped, on flannel
+# with dual stack) and 7
 # (destroy); one table at the end: flavour, checks passed/failed/skipped, pulumi up seconds, service-depth,
 # the network the lab reported, and the load average.
 #
@@ -35,7 +36,7 @@ for flavour in "${FLAVOURS[@]}"; do
   timeout 900 bash "${CLUSTER}" up --proxy-mode "${mode}" --pod-network "${network}" --ip-family "${family}" >>"${log}" 2>&1 || die "${flavour}: cluster up failed (${log})"
   load="$(cut -d' ' -f1-3 /proc/loadavg)"
   start=${SECONDS}
-  if NETLAB_E2E_ONLY='^(2-3|6e|6g|7)\.' timeout 1800 bash "${E2E_DIR}/run.sh" >>"${log}" 2>&1; then result=passed; else result=FAILED; fi
+  if NETLAB_E2E_ONLY='^(2-3|6e|6g|6h|7)\.' timeout 1800 bash "${E2E_DIR}/run.sh" >>"${log}" 2>&1; then result=passed; else result=FAILED; fi
   wall=$((SECONDS - start))
   # The counts and the network line of the first up, as the lab reported them.
   read -r passed failed skipped total < <(node -e '

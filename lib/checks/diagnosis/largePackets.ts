@@ -1,6 +1,7 @@
 // Large packets dropped between two nodes: a large transfer across them times out while small requests
 // between the same nodes pass. The classic cause is an MTU along the path below what the pods send, with the
-// ICMP that would tell them to send smaller packets dropped on its way (a firewall that drops all ICMP).
+// ICMP that would tell them to send smaller packets dropped on its way (a firewall that drops all ICMP). Over
+// IPv6 no router fragments, so a large transfer by IPv6 depends on ICMPv6 "packet too big" alone.
 import type { CheckResult } from "../types";
 import { type DiagnosisRule, kubectl, passedChecks, type Run, someIds } from "./run";
 
@@ -11,20 +12,43 @@ function nodesCrossed(result: CheckResult): [string, string] | undefined {
   return [sourceNode, targetNode].sort() as [string, string];
 }
 
-/** The MTUs the lab read on the way, when it read them: the pod's and each node's link toward the other. */
-function mtuWords(run: Run, nodes: readonly string[]): string {
+/** Whether a check went by an IPv6 address: its target names one, in brackets. */
+const overIPv6 = (result: CheckResult): boolean => /\[[0-9a-f:.]*:[0-9a-f:.]*\]/i.test(result.target);
+
+/**
+ * The MTUs the lab read on the way, when it read them: the pod's and each node's link toward the other; for
+ * IPv6, where it leaves by another device or at another MTU (flannel's flannel-v6.1), that device's.
+ */
+function mtuWords(run: Run, nodes: readonly string[], ipv6: boolean): string {
   const network = run.facts.network;
   if (network === undefined) return "";
   const links = nodes.flatMap((node) => {
     const found = network.nodes[node];
     if (found?.linkMTU === undefined) return [];
+    const v6 = found.towardPods6;
+    const v6Differs =
+      ipv6 &&
+      v6 !== undefined &&
+      found.linkMTU6 !== undefined &&
+      (v6.device !== found.towardPods?.device || found.linkMTU6 !== found.linkMTU);
     // Through a tunnel, its device's MTU and the link's under it.
-    return found.underlayMTU === undefined
-      ? [`link ${found.linkMTU} on ${node}`]
-      : [`tunnel ${found.linkMTU} over link ${found.underlayMTU} on ${node}`];
+    return [
+      found.underlayMTU === undefined
+        ? `link ${found.linkMTU} on ${node}`
+        : `tunnel ${found.linkMTU} over link ${found.underlayMTU} on ${node}`,
+      ...(v6Differs ? [`IPv6 by ${v6.device} at ${String(found.linkMTU6)} on ${node}`] : []),
+    ];
   });
   const all = [...(network.podMTU === undefined ? [] : [`pod MTU ${network.podMTU}`]), ...links];
   return all.length === 0 ? "" : ` (the lab found ${all.join(", ")})`;
+}
+
+/** The ICMP that tells a sender to send smaller packets, for the families of the transfers that failed. */
+function icmpWords(failedLarge: readonly CheckResult[]): string {
+  const v6 = failedLarge.some(overIPv6);
+  const v4 = failedLarge.some((r) => !overIPv6(r));
+  if (v4 && v6) return `ICMP "fragmentation needed" and ICMPv6 "packet too big" are`;
+  return v6 ? `ICMPv6 "packet too big" is` : `ICMP "fragmentation needed" is`;
 }
 
 export const largePacketsDropped: DiagnosisRule = {
@@ -39,9 +63,12 @@ export const largePacketsDropped: DiagnosisRule = {
     if (small.length === 0) return undefined;
     const [a, b] = crossed;
     const probe = run.facts.nodeProbes[failed.sourceNode ?? ""];
+    // Every large transfer between the two nodes that failed: the cause names their families' MTUs and ICMP.
+    const failedLarge = run.results.filter((r) => r.large === true && r.outcome === "failed" && same(r));
+    const ipv6 = failedLarge.some(overIPv6);
     return {
       // Without the failed check's own id, so that every large transfer between the two nodes shares it.
-      cause: `small packets pass between ${a} and ${b} (${someIds(small)}), large transfers do not: check the MTU along the path${mtuWords(run, crossed)}, and that ICMP "fragmentation needed" is not dropped on the way`,
+      cause: `small packets pass between ${a} and ${b} (${someIds(small)}), large transfers do not: check the MTU along the path${mtuWords(run, crossed, ipv6)}, and that ${icmpWords(failedLarge)} not dropped on the way`,
       summary: `large packets are dropped between ${a} and ${b}: check the MTU along the path`,
       see:
         probe === undefined

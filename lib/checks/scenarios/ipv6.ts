@@ -15,7 +15,7 @@ import { label, type PlanContext, podEnd, type Scenario } from "./context";
 const UNKNOWN_IPV6 = "::";
 
 /** An IPv6 address the cluster gave, or why there is none; unknown (and not skipped) before the facts. */
-interface V6 {
+export interface V6 {
   address: string;
   skipReason?: string;
 }
@@ -23,7 +23,7 @@ interface V6 {
 const allFamilies = (addresses: readonly string[]) => ipFamilies(addresses).join("+") || "of no family";
 
 /** A pod's IPv6 address: from every IP the cluster gave it (status.podIPs). */
-function podV6(context: PlanContext, pod: string): V6 {
+export function podV6(context: PlanContext, pod: string): V6 {
   const { allPodIPs, podIPs } = context.facts;
   const ips = allPodIPs?.[pod] ?? (podIPs[pod] === undefined ? [] : [podIPs[pod]]);
   if (ips.length === 0) return { address: UNKNOWN_IPV6 };

@@ -9,6 +9,7 @@ import { largeTransferProbe, repeatedCurlProbe } from "../probes";
 import { NODE_PROBES, testedPod, testedService } from "../tested";
 import type { CheckPlan, Endpoint, Step } from "../types";
 import { label, type PlanContext, podEnd, type Scenario, UNKNOWN_ADDRESS } from "./context";
+import { podV6 } from "./ipv6";
 
 export const serviceDepth: Scenario = {
   section: "service-depth",
@@ -210,7 +211,11 @@ function largeTransferChecks(context: PlanContext, depth: DepthLab): CheckPlan[]
   const probe = (host: string, port: number) =>
     context.exec(
       client,
-      largeTransferProbe(`http://${host}:${port}/echo`, largeBody.randomBytes, context.topology.timeouts),
+      largeTransferProbe(
+        `http://${urlHost(host)}:${port}/echo`,
+        largeBody.randomBytes,
+        context.topology.timeouts,
+      ),
     );
   const base = {
     source: label(client),
@@ -220,24 +225,42 @@ function largeTransferChecks(context: PlanContext, depth: DepthLab): CheckPlan[]
     large: true,
   };
   const ip = context.podIP(target.pod);
+  const ipv6 = podV6(context, target.pod);
   const local = depth.services.local;
   const clusterIP = context.facts.services[local]?.clusterIP ?? UNKNOWN_ADDRESS;
   const alone = remote === undefined && context.facts.nodes.length > 0;
+  const toRemote = {
+    // Both backends: which one is on another node than the client is known only from both their nodes.
+    tests: [...depth.backends.map((b) => testedPod(b.pod)), testedPod(client.pod)],
+    to: podEnd(target),
+    via: "pod-ip" as const,
+    ...context.between(clientNode, context.nodeOf(target.pod)),
+  };
+  const aloneReason = alone
+    ? `no backend runs on another node than the client's (${clientNode ?? "?"})`
+    : undefined;
   return [
     {
       ...base,
+      ...toRemote,
       id: "service-depth.large.pod-ip",
       claim: `A large body (${largeBody.bytes / 1024} KiB) goes to a pod on another node by its IP and comes back whole.`,
       target: `${label(target)} via ${urlHost(ip)}:${depth.backendPort}/echo`,
       steps: [probe(ip, depth.backendPort)],
-      // Both backends: which one is on another node than the client is known only from both their nodes.
-      tests: [...depth.backends.map((b) => testedPod(b.pod)), testedPod(client.pod)],
-      to: podEnd(target),
-      via: "pod-ip",
-      ...context.between(clientNode, context.nodeOf(target.pod)),
-      ...(alone
-        ? { skipReason: `no backend runs on another node than the client's (${clientNode ?? "?"})` }
-        : {}),
+      ...(aloneReason === undefined ? {} : { skipReason: aloneReason }),
+    },
+    {
+      // On a dual-stack cluster IPv6 may cross the nodes by another device at another MTU (flannel's
+      // flannel-v6.1), and large IPv6 packets are never fragmented on the way: the same transfer by IPv6.
+      ...base,
+      ...toRemote,
+      id: "service-depth.large.pod-ipv6",
+      claim: `A large body (${largeBody.bytes / 1024} KiB) goes to a pod on another node by its IPv6 address and comes back whole.`,
+      target: `${label(target)} via ${urlHost(ipv6.address)}:${depth.backendPort}/echo`,
+      steps: [probe(ipv6.address, depth.backendPort)],
+      ...((aloneReason ?? ipv6.skipReason) === undefined
+        ? {}
+        : { skipReason: (aloneReason ?? ipv6.skipReason) as string }),
     },
     {
       ...base,

@@ -326,8 +326,9 @@ export function respond(argv, env) {
     if (tool === "timeout" && command[2] === "bash" && /sha256sum/.test(command[4] || "")) {
       // A large body sent to agnhost's /echo and read back (transfer.bash), as captured across e2e nodes.
       const url = new URL(command[6]);
+      // An IPv6 host keeps its brackets in URL.hostname.
       const echoes =
-        served(url.hostname, url.port || "80") === "agnhost" ||
+        served(url.hostname.replace(/^\[|\]$/g, ""), url.port || "80") === "agnhost" ||
         agnhostAnswer(`http://${url.host}/hostname`, 0)?.exit === 0;
       return echoes ? captured("agnhost", "transfer") : captured("agnhost", "transfer-refused");
     }

@@ -62,6 +62,40 @@ describe("large-packets-dropped", () => {
     );
   });
 
+  it("names the IPv6 device and ICMPv6 for a transfer by IPv6 (flannel-v6.1 narrower than the pods, ICMPv6 dropped)", () => {
+    const flannelDual = {
+      ...network,
+      nodes: {
+        "netlab-e2e-node": {
+          kubeProxy: "nftables",
+          towardPods: { device: "flannel.1", tunnel: "vxlan" },
+          linkMTU: 1450,
+          underlayMTU: 1500,
+          towardPods6: { device: "flannel-v6.1", tunnel: "vxlan" },
+          linkMTU6: 1430,
+        },
+      },
+      podMTU: 1450,
+      families: { pods: ["IPv4" as const, "IPv6" as const], services: ["IPv4" as const, "IPv6" as const] },
+    };
+    const byIPv6 = printed(
+      {
+        ...largeTransfer("transfer"),
+        id: "service-depth.large.pod-ipv6",
+        target: "pod-backend-b/cntr-agnhost via [fd00:10:244:1::1f]:8080/echo",
+      },
+      captured("network", "flannel-dual-transfer-ipv6-ptb-dropped"),
+    );
+    const run = [...withFault(() => undefined), largeTransfer("transfer"), byIPv6];
+    const results = diagnose(run, { ...E2E_FACTS, network: flannelDual }, e2eLab());
+    expect(byId(results, "service-depth.large.pod-ip").outcome).toBe("passed");
+    const cause = byId(results, "service-depth.large.pod-ipv6").diagnosis?.cause ?? "";
+    expect(cause).toContain(
+      "(the lab found pod MTU 1450, tunnel 1450 over link 1500 on netlab-e2e-node, IPv6 by flannel-v6.1 at 1430 on netlab-e2e-node)",
+    );
+    expect(cause).toMatch(/, and that ICMPv6 "packet too big" is not dropped on the way$/);
+  });
+
   it("gives every large transfer between the two nodes one shared cause", () => {
     const throughService = { ...largeTransfer("transfer-mtu-fault"), id: "service-depth.large.service" };
     const run = [...withFault(() => undefined), largeTransfer("transfer-mtu-fault"), throughService];
