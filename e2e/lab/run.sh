@@ -307,8 +307,12 @@ exercises() {
 # large transfer by IPv6 fails, put down to large packets dropped with the IPv6 device and ICMPv6 named, and
 # every other check passes; let through again, every check passes. Other flavours: nothing to break.
 icmpv6_fault() {
-  if [[ "${NETLAB_E2E_POD_NETWORK}" != flannel || "${NETLAB_E2E_IP_FAMILY}" != dual ]]; then
-    echo "not on this cluster (${NETLAB_E2E_POD_NETWORK}, ${NETLAB_E2E_IP_FAMILY}): the pods' IPv6 packets fit the way between the nodes"
+  if [[ "${NETLAB_E2E_IP_FAMILY}" != dual ]]; then
+    echo "not on this cluster (${NETLAB_E2E_POD_NETWORK}, ${NETLAB_E2E_IP_FAMILY}): it has no IPv6"
+    return 0
+  fi
+  if [[ "${NETLAB_E2E_POD_NETWORK}" != flannel ]]; then
+    echo "not on this cluster (${NETLAB_E2E_POD_NETWORK}, dual): the pods' IPv6 packets fit the way between the nodes"
     return 0
   fi
   trap 'bash "${E2E_DIR}/../cluster/fault.sh" allow-icmpv6-too-big >/dev/null 2>&1 || true' RETURN
