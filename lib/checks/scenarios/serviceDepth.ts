@@ -239,6 +239,7 @@ function largeTransferChecks(context: PlanContext, depth: DepthLab): CheckPlan[]
   const aloneReason = alone
     ? `no backend runs on another node than the client's (${clientNode ?? "?"})`
     : undefined;
+  const ipv6Skip = aloneReason ?? ipv6.skipReason;
   return [
     {
       ...base,
@@ -258,9 +259,7 @@ function largeTransferChecks(context: PlanContext, depth: DepthLab): CheckPlan[]
       claim: `A large body (${largeBody.bytes / 1024} KiB) goes to a pod on another node by its IPv6 address and comes back whole.`,
       target: `${label(target)} via ${urlHost(ipv6.address)}:${depth.backendPort}/echo`,
       steps: [probe(ipv6.address, depth.backendPort)],
-      ...((aloneReason ?? ipv6.skipReason) === undefined
-        ? {}
-        : { skipReason: (aloneReason ?? ipv6.skipReason) as string }),
+      ...(ipv6Skip === undefined ? {} : { skipReason: ipv6Skip }),
     },
     {
       ...base,
