@@ -187,12 +187,21 @@ function pathWords(facts: NetworkFacts): string {
   return inBrackets === "" ? how : `${how} (${inBrackets})`;
 }
 
-/** "IPv6 by flannel-v6.1 at MTU 1430", where IPv6 leaves a node by another device or at another MTU. */
-function ipv6Words(node: NodeNetwork | undefined): string[] {
+/** The way IPv6 leaves a node toward other nodes' pods, where it is another device or another MTU than IPv4's. */
+export function separateIPv6Path(
+  node: NodeNetwork | undefined,
+): { device: string; mtu?: number } | undefined {
   const v6 = node?.towardPods6;
   if (v6 === undefined || (v6.device === node?.towardPods?.device && node.linkMTU6 === node.linkMTU))
-    return [];
-  return [`IPv6 by ${v6.device}${node?.linkMTU6 === undefined ? "" : ` at MTU ${node.linkMTU6}`}`];
+    return undefined;
+  return { device: v6.device, ...(node?.linkMTU6 === undefined ? {} : { mtu: node.linkMTU6 }) };
+}
+
+/** "IPv6 by flannel-v6.1 at MTU 1430", where IPv6 leaves a node by another device or at another MTU. */
+function ipv6Words(node: NodeNetwork | undefined): string[] {
+  const v6 = separateIPv6Path(node);
+  if (v6 === undefined) return [];
+  return [`IPv6 by ${v6.device}${v6.mtu === undefined ? "" : ` at MTU ${v6.mtu}`}`];
 }
 
 /**

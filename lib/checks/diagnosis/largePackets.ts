@@ -2,6 +2,7 @@
 // between the same nodes pass. The classic cause is an MTU along the path below what the pods send, with the
 // ICMP that would tell them to send smaller packets dropped on its way (a firewall that drops all ICMP). Over
 // IPv6 no router fragments, so a large transfer by IPv6 depends on ICMPv6 "packet too big" alone.
+import { separateIPv6Path } from "../../network";
 import type { CheckResult } from "../types";
 import { type DiagnosisRule, kubectl, passedChecks, type Run, someIds } from "./run";
 
@@ -25,18 +26,13 @@ function mtuWords(run: Run, nodes: readonly string[], ipv6: boolean): string {
   const links = nodes.flatMap((node) => {
     const found = network.nodes[node];
     if (found?.linkMTU === undefined) return [];
-    const v6 = found.towardPods6;
-    const v6Differs =
-      ipv6 &&
-      v6 !== undefined &&
-      found.linkMTU6 !== undefined &&
-      (v6.device !== found.towardPods?.device || found.linkMTU6 !== found.linkMTU);
+    const v6 = ipv6 ? separateIPv6Path(found) : undefined;
     // Through a tunnel, its device's MTU and the link's under it.
     return [
       found.underlayMTU === undefined
         ? `link ${found.linkMTU} on ${node}`
         : `tunnel ${found.linkMTU} over link ${found.underlayMTU} on ${node}`,
-      ...(v6Differs ? [`IPv6 by ${v6.device} at ${String(found.linkMTU6)} on ${node}`] : []),
+      ...(v6?.mtu === undefined ? [] : [`IPv6 by ${v6.device} at ${v6.mtu} on ${node}`]),
     ];
   });
   const all = [...(network.podMTU === undefined ? [] : [`pod MTU ${network.podMTU}`]), ...links];
