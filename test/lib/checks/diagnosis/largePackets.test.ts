@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { diagnose } from "../../../../lib/checks/diagnosis";
 import type { CheckResult } from "../../../../lib/checks/types";
+import { parseNodeNetwork } from "../../../../lib/network";
 import { byId, captured, E2E_FACTS, E2E_RESULTS, e2eLab, printed, withFault } from "./support";
 
 /** A large transfer check of the run, across the two nodes, as its probe printed `capture`. */
@@ -65,15 +66,9 @@ describe("large-packets-dropped", () => {
   it("names the IPv6 device and ICMPv6 for a transfer by IPv6 (flannel-v6.1 narrower than the pods, ICMPv6 dropped)", () => {
     const flannelDual = {
       ...network,
+      // Node 1 as its probe read it on flannel with dual stack (test/fixtures/network/CAPTURE.md).
       nodes: {
-        "netlab-e2e-node": {
-          kubeProxy: "nftables",
-          towardPods: { device: "flannel.1", tunnel: "vxlan" },
-          linkMTU: 1450,
-          underlayMTU: 1500,
-          towardPods6: { device: "flannel-v6.1", tunnel: "vxlan" },
-          linkMTU6: 1430,
-        },
+        "netlab-e2e-node": parseNodeNetwork(captured("network", "flannel-dual-node-probe-node-1").stdout),
       },
       podMTU: 1450,
       families: { pods: ["IPv4" as const, "IPv6" as const], services: ["IPv4" as const, "IPv6" as const] },

@@ -22,9 +22,9 @@ const captured = (group: string, name: string): StepResult => {
   return step(c.stdout, c.exit, c.stderr);
 };
 
-/** A run of the check with these step results; other checks ran with nothing to show. */
-function runOf(id: string, steps: StepResult[], evidence: StepResult[] = []): EvidenceRun {
-  const plan = plans.find((p) => p.id === id);
+/** A run of the check (of `among`: the two-node lab's) with these step results; other checks ran with nothing to show. */
+function runOf(id: string, steps: StepResult[], evidence: StepResult[] = [], among = plans): EvidenceRun {
+  const plan = among.find((p) => p.id === id);
   if (plan === undefined) throw new Error(`no check ${id}`);
   return { plan, steps, evidence };
 }
@@ -164,11 +164,7 @@ describe("gatherEvidence", () => {
   it("shows a dual-stack Service's ClusterIPs of both families and its AAAA answer for a request by IPv6", () => {
     const dualFacts: EvidenceFacts = { ...DUAL_STACK, kubeDnsIP: "10.96.0.10", apiServiceIP: "10.96.0.1" };
     const dualPlans = planChecks(topologyOf(), dualFacts);
-    const byId = (id: string, steps: StepResult[]): EvidenceRun => {
-      const plan = dualPlans.find((p) => p.id === id);
-      if (plan === undefined) throw new Error(`no check ${id}`);
-      return { plan, steps, evidence: [] };
-    };
+    const byId = (id: string, steps: StepResult[]) => runOf(id, steps, [], dualPlans);
     const lookup = byId("ipv6.dns.svc-dualstack-nginx.aaaa", [captured("network", "dual-nslookup-aaaa")]);
     const wait = step("fd00:10:244:1::b=true\nfd00:10:244:1::b@node-2\nchanged=2026-12-07T06:58:02Z\n");
     const run = byId("ipv6.service.svc-dualstack-nginx.cluster-ip", [wait, step("")]);
