@@ -110,8 +110,9 @@ node2_pod_cidr6() {
   [[ -s "${f}" ]] && cat "${f}"
 }
 
-# dual_node2_wire: node 2's IPv6 podCIDR (the second of .spec.podCIDRs), the host's route to it and the
-# host's ip6tables rules for it; sets NODE2_CNI_ARGS6 (subnet and gateway for cni_config, none on IPv4).
+# dual_node2_wire: node 2's IPv6 podCIDR (the second of .spec.podCIDRs), the host's route to it (not on
+# flannel, whose flannel-v6.1 carries it) and the host's ip6tables rules for it; sets NODE2_CNI_ARGS6
+# (subnet and gateway for cni_config, none on IPv4).
 # shellcheck disable=SC2034 # NODE2_CNI_ARGS6 is read by node2_wire
 dual_node2_wire() {
   NODE2_CNI_ARGS6=""
@@ -124,8 +125,12 @@ dual_node2_wire() {
   [[ "${pods6}" =~ ^(fd00:10:244:[0-9a-f]+::)/64$ ]] || die "unexpected IPv6 podCIDR '${pods6}' for ${NODE2_NAME}"
   echo "${pods6}" >"${NODE2_DIR}/pod-cidr6"
   NODE2_CNI_ARGS6="${pods6} ${BASH_REMATCH[1]}1"
-  log "node 2: IPv6 pods ${pods6} (gateway ${BASH_REMATCH[1]}1), routed via ${NODE2_LINK6}"
-  ip -6 route replace "${pods6}" via "${NODE2_LINK6}" dev "${NODE2_VETH}" src "${NODE_IP6}"
+  if flannel_on; then
+    log "node 2: IPv6 pods ${pods6}, through ${FLANNEL_DEV6}"
+  else
+    log "node 2: IPv6 pods ${pods6} (gateway ${BASH_REMATCH[1]}1), routed via ${NODE2_LINK6}"
+    ip -6 route replace "${pods6}" via "${NODE2_LINK6}" dev "${NODE2_VETH}" src "${NODE_IP6}"
+  fi
   IPT=ip6tables node2_add_host_rules "${pods6}" "${POD_CIDR6}" "${NODE2_IP6}/128"
 }
 

@@ -188,20 +188,22 @@ node_has_pod_cidr() {
 # nodes' pods (the NETLAB-E2E chain drops any other way out but the pod bridge), and VXLAN packets may go
 # to the nodes' own network only.
 flannel_guard_rules() {
-  local c=(-m comment --comment "netlab-e2e: flannel")
-  iptables -C NETLAB-E2E -s "${POD_CIDR}" -d "${POD_CIDR}" -o "${FLANNEL_DEV}" "${c[@]}" -j RETURN 2>/dev/null \
-    || iptables -I NETLAB-E2E 1 -s "${POD_CIDR}" -d "${POD_CIDR}" -o "${FLANNEL_DEV}" "${c[@]}" -j RETURN
-  iptables -N NETLAB-E2E-VXLAN 2>/dev/null || iptables -F NETLAB-E2E-VXLAN
-  iptables -A NETLAB-E2E-VXLAN -p udp --dport "${FLANNEL_VXLAN_PORT}" ! -d "${FLANNEL_NODE_NET}" "${c[@]}" -j DROP
-  iptables -C OUTPUT -j NETLAB-E2E-VXLAN 2>/dev/null || iptables -I OUTPUT 1 -j NETLAB-E2E-VXLAN
-  is_dual || return 0
+  flannel_guard_rules_for iptables "${POD_CIDR}" "${FLANNEL_DEV}" "${FLANNEL_NODE_NET}"
   # The same for the IPv6 overlay: ip6tables' NETLAB-E2E (dualstack.sh) lets pod traffic out by the pod
   # bridge only.
-  ip6tables -C NETLAB-E2E -s "${POD_CIDR6}" -d "${POD_CIDR6}" -o "${FLANNEL_DEV6}" "${c[@]}" -j RETURN 2>/dev/null \
-    || ip6tables -I NETLAB-E2E 1 -s "${POD_CIDR6}" -d "${POD_CIDR6}" -o "${FLANNEL_DEV6}" "${c[@]}" -j RETURN
-  ip6tables -N NETLAB-E2E-VXLAN 2>/dev/null || ip6tables -F NETLAB-E2E-VXLAN
-  ip6tables -A NETLAB-E2E-VXLAN -p udp --dport "${FLANNEL_VXLAN_PORT}" ! -d "${FLANNEL_NODE_NET6}" "${c[@]}" -j DROP
-  ip6tables -C OUTPUT -j NETLAB-E2E-VXLAN 2>/dev/null || ip6tables -I OUTPUT 1 -j NETLAB-E2E-VXLAN
+  if is_dual; then
+    flannel_guard_rules_for ip6tables "${POD_CIDR6}" "${FLANNEL_DEV6}" "${FLANNEL_NODE_NET6}"
+  fi
+}
+
+# flannel_guard_rules_for TOOL POD_CIDR DEVICE NODE_NET: flannel_guard_rules for one family.
+flannel_guard_rules_for() {
+  local ipt="$1" pods="$2" dev="$3" nodes="$4" c=(-m comment --comment "netlab-e2e: flannel")
+  "${ipt}" -C NETLAB-E2E -s "${pods}" -d "${pods}" -o "${dev}" "${c[@]}" -j RETURN 2>/dev/null \
+    || "${ipt}" -I NETLAB-E2E 1 -s "${pods}" -d "${pods}" -o "${dev}" "${c[@]}" -j RETURN
+  "${ipt}" -N NETLAB-E2E-VXLAN 2>/dev/null || "${ipt}" -F NETLAB-E2E-VXLAN
+  "${ipt}" -A NETLAB-E2E-VXLAN -p udp --dport "${FLANNEL_VXLAN_PORT}" ! -d "${nodes}" "${c[@]}" -j DROP
+  "${ipt}" -C OUTPUT -j NETLAB-E2E-VXLAN 2>/dev/null || "${ipt}" -I OUTPUT 1 -j NETLAB-E2E-VXLAN
 }
 
 # flannel_node1_up: once node 1 has its podCIDR, flanneld on the host and node 1's bridge network from its
@@ -219,20 +221,16 @@ flannel_node1_up() {
 # flannel_node2_wire PODS: flanneld in node 2's namespace, node 2's bridge network from its subnet.env
 # (no host route to its pods: flannel.1 carries them, and flannel-v6.1 the IPv6 ones).
 flannel_node2_wire() {
-  local pods="$1" pods6
+  local pods="$1"
   mkdir -p "${FLANNEL_NODE2_DIR}"
-  if is_dual; then
-    pods6="$(kc get node "${NODE2_NAME}" -o jsonpath='{.spec.podCIDRs[1]}')"
-    [[ "${pods6}" =~ ^fd00:10:244:[0-9a-f]+::/64$ ]] || die "unexpected IPv6 podCIDR '${pods6}' for ${NODE2_NAME}"
-    echo "${pods6}" >"${NODE2_DIR}/pod-cidr6"
-  fi
   flannel_start node-2-flanneld "${NODE2_NAME}" eth0 "${NODE2_IP}" "${NODE2_IP6}" \
     "${FLANNEL_NODE2_DIR}/subnet.env" "${NODE2_NSENTER[@]}"
   log "flannel: node 2 $(tr '\n' ' ' <"${FLANNEL_NODE2_DIR}/subnet.env")"
   flannel_cni_config netlab-node-2 "${NODE2_CNI_BRIDGE}" "${NODE2_DIR}/cni/ipam" \
     "${FLANNEL_NODE2_DIR}/subnet.env" >"${NODE2_DIR}/cni/net.d/10-netlab.conflist"
   node2_add_host_rules "${pods}"
-  if is_dual; then IPT=ip6tables node2_add_host_rules "${pods6}" "${POD_CIDR6}" "${NODE2_IP6}/128"; fi
+  # Node 2's IPv6 podCIDR and the host's ip6tables rules for it, as on the routed network (no route).
+  dual_node2_wire
 }
 
 # flannel_node2_host_rules POD_CIDR NODE2_ADDR: the host rules for node 2 on flannel, in node2_host_rules'
